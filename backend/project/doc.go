@@ -1,0 +1,88 @@
+// Package project reads and writes Streamscope projects: folders of
+// human-readable, diff-friendly files that live well in git.
+//
+// # Layout
+//
+//	my-project/
+//	  streamscope.yaml                  schema, name, id (keys the secrets)
+//	  chat-stream.endpoint.yaml         one file per endpoint
+//	  chat-stream.js                    its post-processor script, if any
+//	  anthropic/                        a folder is a directory
+//	    folder.yaml                     optional: display name, seq, notes
+//	    messages.endpoint.yaml
+//	  environments/
+//	    local.yaml                      one file per environment
+//	  recordings/
+//	    chat-stream.jsonl               saved streams (JSON Lines)
+//
+// Every YAML file starts with `schema: 2`. An endpoint file looks like:
+//
+//	schema: 2
+//	name: Chat stream
+//	seq: 1                      # order within its folder; ties sort by name
+//	method: POST
+//	url: '{{base_url}}/v1/chat/completions'
+//	query:
+//	  - {name: api-version, value: '2024-10-01', disabled: true}
+//	headers:
+//	  - {name: Accept, value: text/event-stream}
+//	body:
+//	  type: json                # json | raw | form | urlencoded
+//	  text: |
+//	    {"model": "{{model}}", "stream": true, "messages": [...]}
+//	auth:
+//	  type: bearer              # none | bearer | basic | apikey
+//	  token: '{{api_key}}'      # apikey: key, value, in: header | query
+//	stream: auto                # auto | sse | ndjson | plain
+//	compressed: true            # ask for gzip/br (curl --compressed)
+//	merge:
+//	  format: auto              # or a format name, or jsonpath
+//	  content: $.choices[0].delta.content    # JSONPath rules (ojg)
+//	  reasoning: $.choices[0].delta.reasoning_content
+//	  stop: $.choices[0].finish_reason
+//	script: chat-stream.js      # relative to the endpoint's folder
+//	timeouts: {header_ms: 30000, idle_ms: 60000}
+//	reconnect: {enabled: true, max_attempts: 5, delay_ms: 3000}
+//	retry: {enabled: true, max_attempts: 3, max_wait_ms: 60000, fallback_ms: 1000}
+//	notes: free text
+//
+// Order lives inside the files (`seq`), never in a central index, so two
+// people adding endpoints touch different files and do not conflict.
+// Endpoints are named on the command line by name, or "folder/name" when
+// the name is not unique.
+//
+// An environment file lists variables; a secret one has no value:
+//
+//	schema: 2
+//	variables:
+//	  - {name: base_url, value: 'http://127.0.0.1:8080'}
+//	  - {name: api_key, secret: true}
+//
+// {{name}} in the URL, query, headers, auth and body is replaced from
+// --var, then the environment, then the process environment; every
+// unresolved name is reported before anything is sent (UnresolvedError).
+// Secret values live outside the folder, keyed by the project id (see
+// package secrets) and are never written into the project, an export or a
+// log.
+//
+// A recording (recordings/NAME.jsonl) is one JSON header line
+// ({"schema":1,"kind":"streamscope-recording","endpoint":…,"status":…})
+// followed by one line per event: {"t":12.5,"type":"message","data":"…","id":""}
+// where t is milliseconds since the request was sent.
+//
+// # Schema versions
+//
+// Each file carries `schema`. Older files are migrated in memory when read
+// (migrate.go: version 1 allowed mappings for headers, query and variables
+// and a plain-string body) and written at the current version on their next
+// save; a file newer than this build is reported, not guessed at.
+//
+// # Safety
+//
+// Writes are atomic (temporary file in the same directory, fsync, rename,
+// fsync of the directory) and serialised per file. A file that does not
+// parse is listed in Project.Problems with path, line and reason while
+// the rest loads, and is never overwritten or deleted: a save over it fails
+// with ErrBrokenFile. Watch (polling) and Reload pick up changes made
+// outside the app.
+package project

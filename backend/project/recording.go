@@ -1,0 +1,181 @@
+package project
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// RecordingSchema is the schema of recordings/*.jsonl files.
+const RecordingSchema = 1
+
+// recordingKind is the "kind" of a recording's header line.
+const recordingKind = "streamscope-recording"
+
+// Recording is a saved stream: what was asked (the endpoint and its
+// method and URL as written in the project, with {{variables}} left
+// unresolved so no secret lands in the file), how the server answered, and
+// every event with the time it arrived. It replays through merge and
+// scripts without the network.
+//
+// On disk it is JSON Lines: one header line (every field but Events), then
+// one line per event: {"t":12.5,"type":"message","data":"…","id":""}.
+type Recording struct {
+	Schema   int    `json:"schema"`
+	Kind     string `json:"kind"`
+	Endpoint string `json:"endpoint,omitempty"`
+	Method   string `json:"method,omitempty"`
+	URL      string `json:"url,omitempty"`
+	// Status and ContentType are the response's.
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	// Stream is how the body was read: sse, ndjson or plain.
+	Stream    string    `json:"stream,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	// Timing in milliseconds from the request being sent.
+	TTFBMS     float64 `json:"ttfb_ms,omitempty"`
+	DurationMS float64 `json:"duration_ms,omitempty"`
+	// End is how the stream ended (complete, truncated, error, ...).
+	End string `json:"end,omitempty"`
+
+	Events []RecordedEvent `json:"-"`
+}
+
+// RecordedEvent is one event and its arrival time.
+type RecordedEvent struct {
+	// TimeMS is milliseconds since the request was sent.
+	TimeMS float64 `json:"t"`
+	sse.Event
+}
+
+// Elapsed returns the event's offset as a duration.
+func (e RecordedEvent) Elapsed() time.Duration {
+	return time.Duration(e.TimeMS * float64(time.Millisecond))
+}
+
+// SaveRecording writes rec as recordings/NAME.jsonl (NAME from name, made
+// file-safe; -2, -3, ... added when taken) and returns the file's path
+// relative to the project.
+func (p *Project) SaveRecording(name string, rec *Recording) (string, error) {
+	if err := os.MkdirAll(filepath.Join(p.Dir, RecordingsDir), 0o755); err != nil {
+		return "", err
+	}
+	rec.Schema, rec.Kind = RecordingSchema, recordingKind
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rec); err != nil {
+		return "", err
+	}
+	for _, ev := range rec.Events {
+		if err := enc.Encode(ev); err != nil {
+			return "", err
+		}
+	}
+	base := slug(name)
+	for i := 1; ; i++ {
+		candidate := base
+		if i > 1 {
+			candidate = fmt.Sprintf("%s-%d", base, i)
+		}
+		rel := RecordingsDir + "/" + candidate + recordingExt
+		full := filepath.Join(p.Dir, filepath.FromSlash(rel))
+		unlock := lockFile(full)
+		_, err := os.Lstat(full)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = writeFileAtomicLocked(full, buf.Bytes(), 0o644)
+			unlock()
+			if err != nil {
+				return "", err
+			}
+			return rel, nil
+		}
+		unlock()
+	}
+}
+
+// Recordings lists the recordings' paths relative to the project, sorted.
+func (p *Project) Recordings() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(p.Dir, RecordingsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), recordingExt) && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, RecordingsDir+"/"+e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// LoadRecording reads a recording by its name (recordings/NAME.jsonl) or
+// its path relative to the project.
+func (p *Project) LoadRecording(name string) (*Recording, error) {
+	rel := name
+	if !strings.Contains(name, "/") {
+		rel = RecordingsDir + "/" + strings.TrimSuffix(name, recordingExt) + recordingExt
+	}
+	return ReadRecording(filepath.Join(p.Dir, filepath.FromSlash(rel)))
+}
+
+// ReadRecording reads a recording file; errors name the file and line.
+func ReadRecording(path string) (*Recording, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 64<<20)
+	rec := &Recording{}
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if line == 1 {
+			if err := json.Unmarshal(text, rec); err != nil {
+				return nil, &FileError{Path: path, Line: 1, Reason: "header: " + err.Error()}
+			}
+			if rec.Kind != recordingKind {
+				return nil, &FileError{Path: path, Line: 1, Reason: fmt.Sprintf("kind: %q, expected %q", rec.Kind, recordingKind)}
+			}
+			if rec.Schema < 1 || rec.Schema > RecordingSchema {
+				return nil, &FileError{Path: path, Line: 1, Reason: fmt.Sprintf("schema %d is not one this streamscope understands (1..%d)", rec.Schema, RecordingSchema)}
+			}
+			continue
+		}
+		if len(text) == 0 {
+			continue
+		}
+		var ev RecordedEvent
+		if err := json.Unmarshal(text, &ev); err != nil {
+			return nil, &FileError{Path: path, Line: line, Reason: err.Error()}
+		}
+		if ev.Type == "" {
+			ev.Type = "message"
+		}
+		rec.Events = append(rec.Events, ev)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &FileError{Path: path, Line: line + 1, Reason: err.Error()}
+	}
+	if line == 0 {
+		return nil, &FileError{Path: path, Line: 1, Reason: "empty recording (expected a header line)"}
+	}
+	return rec, nil
+}

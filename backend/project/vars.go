@@ -1,0 +1,338 @@
+package project
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// varRE matches a {{name}} reference (spaces inside the braces allowed).
+var varRE = regexp.MustCompile(`\{\{\s*([A-Za-z_$][A-Za-z0-9_.\-$]*)\s*\}\}`)
+
+// VarNames returns the variable names referenced in s, in order, once each.
+func VarNames(s string) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, m := range varRE.FindAllStringSubmatch(s, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
+
+// SecretSource gives the values of secret variables; secrets.FileStore is one.
+type SecretSource interface {
+	Get(projectID, env, name string) (value string, ok bool, err error)
+}
+
+// Scope resolves variable names: the overrides (--var) first, then the
+// environment (secret values from the secret store), then the process
+// environment.
+type Scope struct {
+	Overrides map[string]string
+	Env       *Environment
+	ProjectID string
+	Secrets   SecretSource
+	// Getenv reads the process environment; nil means none.
+	Getenv func(string) string
+
+	secretValues []string
+	missingNotes map[string]string
+}
+
+// Lookup returns the value of name and whether it is set.
+func (s *Scope) Lookup(name string) (string, bool, error) {
+	if v, ok := s.Overrides[name]; ok {
+		return v, true, nil
+	}
+	if s.Env != nil {
+		if v, ok := s.Env.Lookup(name); ok {
+			if !v.Secret {
+				return v.Value, true, nil
+			}
+			if s.Secrets != nil {
+				val, ok, err := s.Secrets.Get(s.ProjectID, s.Env.Name, name)
+				if err != nil {
+					return "", false, fmt.Errorf("secret %q of environment %q: %w", name, s.Env.Name, err)
+				}
+				if ok {
+					s.secretValues = append(s.secretValues, val)
+					return val, true, nil
+				}
+			}
+			if s.missingNotes == nil {
+				s.missingNotes = map[string]string{}
+			}
+			s.missingNotes[name] = "secret with no value stored on this machine"
+		}
+	}
+	if s.Getenv != nil {
+		if v := s.Getenv(name); v != "" {
+			return v, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// Values returns every variable the scope knows by name (environment
+// values including secrets, then overrides on top); the process
+// environment is not included. It is what a script's ctx.vars sees.
+func (s *Scope) Values() (map[string]string, error) {
+	out := map[string]string{}
+	if s.Env != nil {
+		for _, v := range s.Env.Variables {
+			val, ok, err := s.Lookup(v.Name)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[v.Name] = val
+			}
+		}
+	}
+	for k, v := range s.Overrides {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// SecretValues returns the secret values looked up so far, so that callers
+// can keep them out of logs.
+func (s *Scope) SecretValues() []string { return s.secretValues }
+
+// UnresolvedError lists the variables that have no value.
+type UnresolvedError struct {
+	Names []string
+	Notes map[string]string // why, for some names (e.g. a secret not stored)
+}
+
+func (e *UnresolvedError) Error() string {
+	parts := make([]string, len(e.Names))
+	for i, n := range e.Names {
+		parts[i] = n
+		if note := e.Notes[n]; note != "" {
+			parts[i] += " (" + note + ")"
+		}
+	}
+	return fmt.Sprintf("unresolved variable(s): %s; give them with --var NAME=VALUE, in the environment (--env), or in the process environment", strings.Join(parts, ", "))
+}
+
+// expander substitutes {{name}} references and remembers unresolved names.
+type expander struct {
+	scope      *Scope
+	unresolved map[string]bool
+	err        error
+}
+
+func (x *expander) expand(s string) string {
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	return varRE.ReplaceAllStringFunc(s, func(m string) string {
+		name := varRE.FindStringSubmatch(m)[1]
+		v, ok, err := x.scope.Lookup(name)
+		if err != nil && x.err == nil {
+			x.err = err
+		}
+		if !ok {
+			x.unresolved[name] = true
+			return m
+		}
+		return v
+	})
+}
+
+// Request is an endpoint with every variable substituted, ready to send.
+type Request struct {
+	Method string
+	URL    string
+	// Headers in order, disabled ones dropped, auth and Content-Type added.
+	Headers    []KV
+	Body       []byte
+	Stream     string // auto, sse, ndjson or plain
+	Compressed bool
+	Merge      MergeSettings
+	Timeouts   Timeouts
+	Reconnect  Reconnect
+	Retry      Retry
+}
+
+// Header returns the headers as an http.Header.
+func (r *Request) Header() http.Header {
+	h := http.Header{}
+	for _, kv := range r.Headers {
+		h.Add(kv.Name, kv.Value)
+	}
+	return h
+}
+
+// Resolve substitutes variables from scope into ep's URL, query, headers,
+// auth and body and builds the request. Every unresolved variable is
+// reported at once, by name, in an *UnresolvedError, before anything is sent.
+func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
+	if scope == nil {
+		scope = &Scope{}
+	}
+	x := &expander{scope: scope, unresolved: map[string]bool{}}
+	r := &Request{Method: ep.Method, Stream: ep.Stream, Compressed: ep.Compressed}
+	if r.Method == "" {
+		r.Method = "GET"
+	}
+	if r.Stream == "" {
+		r.Stream = defaultStreamMode
+	}
+	if ep.Merge != nil {
+		r.Merge = *ep.Merge
+	}
+	if ep.Timeouts != nil {
+		r.Timeouts = *ep.Timeouts
+	}
+	if ep.Reconnect != nil {
+		r.Reconnect = *ep.Reconnect
+	}
+	if ep.Retry != nil {
+		r.Retry = *ep.Retry
+	}
+	rawURL := x.expand(ep.URL)
+	var query []string
+	for _, q := range ep.Query {
+		if !q.Disabled {
+			query = append(query, url.QueryEscape(x.expand(q.Name))+"="+url.QueryEscape(x.expand(q.Value)))
+		}
+	}
+	for _, h := range ep.Headers {
+		if !h.Disabled {
+			r.Headers = append(r.Headers, KV{Name: x.expand(h.Name), Value: x.expand(h.Value)})
+		}
+	}
+	if a := ep.Auth; a != nil {
+		switch a.Type {
+		case AuthBearer:
+			r.Headers = append(r.Headers, KV{Name: "Authorization", Value: "Bearer " + x.expand(a.Token)})
+		case AuthBasic:
+			cred := x.expand(a.Username) + ":" + x.expand(a.Password)
+			r.Headers = append(r.Headers, KV{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte(cred))})
+		case AuthAPIKey:
+			if a.In == "query" {
+				query = append(query, url.QueryEscape(x.expand(a.Key))+"="+url.QueryEscape(x.expand(a.Value)))
+			} else {
+				r.Headers = append(r.Headers, KV{Name: x.expand(a.Key), Value: x.expand(a.Value)})
+			}
+		}
+	}
+	contentType := ""
+	if b := ep.Body; b != nil {
+		switch b.Type {
+		case BodyJSON:
+			r.Body = []byte(x.expand(b.Text))
+			contentType = "application/json"
+		case BodyRaw:
+			r.Body = []byte(x.expand(b.Text))
+			contentType = "text/plain; charset=utf-8"
+		case BodyURLEncoded:
+			var parts []string
+			for _, f := range b.Fields {
+				if !f.Disabled {
+					parts = append(parts, url.QueryEscape(x.expand(f.Name))+"="+url.QueryEscape(x.expand(f.Value)))
+				}
+			}
+			r.Body = []byte(strings.Join(parts, "&"))
+			contentType = "application/x-www-form-urlencoded"
+		case BodyForm:
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			for _, f := range b.Fields {
+				if f.Disabled {
+					continue
+				}
+				name := x.expand(f.Name)
+				if f.File != "" {
+					fp := filepath.Join(p.Dir, filepath.FromSlash(ep.Folder), filepath.FromSlash(x.expand(f.File)))
+					data, err := os.ReadFile(fp)
+					if err != nil {
+						return nil, fmt.Errorf("body.fields %q: %w", f.Name, err)
+					}
+					w, err := mw.CreateFormFile(name, filepath.Base(fp))
+					if err != nil {
+						return nil, err
+					}
+					_, _ = w.Write(data)
+					continue
+				}
+				if err := mw.WriteField(name, x.expand(f.Value)); err != nil {
+					return nil, err
+				}
+			}
+			if err := mw.Close(); err != nil {
+				return nil, err
+			}
+			r.Body = buf.Bytes()
+			contentType = mw.FormDataContentType()
+		}
+		if b.ContentType != "" && b.Type != BodyForm {
+			contentType = x.expand(b.ContentType)
+		}
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	if len(x.unresolved) > 0 {
+		names := make([]string, 0, len(x.unresolved))
+		for n := range x.unresolved {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		notes := map[string]string{}
+		for _, n := range names {
+			if note := scope.missingNotes[n]; note != "" {
+				notes[n] = note
+			}
+		}
+		return nil, &UnresolvedError{Names: names, Notes: notes}
+	}
+	if contentType != "" && !hasHeader(r.Headers, "Content-Type") {
+		r.Headers = append(r.Headers, KV{Name: "Content-Type", Value: contentType})
+	}
+	if len(query) > 0 {
+		frag := ""
+		if i := strings.IndexByte(rawURL, '#'); i >= 0 {
+			rawURL, frag = rawURL[:i], rawURL[i:]
+		}
+		sep := "?"
+		if strings.Contains(rawURL, "?") {
+			sep = "&"
+			if strings.HasSuffix(rawURL, "?") || strings.HasSuffix(rawURL, "&") {
+				sep = ""
+			}
+		}
+		rawURL += sep + strings.Join(query, "&") + frag
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("url: %v", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("url: %q is not an http(s) URL", rawURL)
+	}
+	r.URL = rawURL
+	return r, nil
+}
+
+func hasHeader(h []KV, name string) bool {
+	for _, kv := range h {
+		if strings.EqualFold(kv.Name, name) {
+			return true
+		}
+	}
+	return false
+}
