@@ -1,0 +1,18 @@
+// Package send executes one HTTP request and streams its response into a
+// typed timeline: request sent, response headers, every raw chunk, every
+// parsed event (SSE or NDJSON, through package sse), comments (heartbeats),
+// retries and reconnects, warnings, errors and one end record with its
+// reason (complete, truncated, cancelled, error, timeout).
+//
+// Every record carries a sequence number and a monotonic time offset from
+// the start of the request; DNS, connect, TLS and first-byte timings come
+// from net/http/httptrace. The sender hands records to a callback that must
+// stay cheap; Batcher turns them into sequenced, size-bounded batches for a
+// UI without ever blocking the sender.
+//
+// There is no whole-request timeout: a response-header timeout and an idle
+// timeout (no bytes for a while) end a request with a clear message, and
+// cancelling the context closes the connection at once. gzip, deflate and
+// brotli bodies are decoded as they arrive. The package knows nothing of
+// the desktop shell.
+package send
