@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+func init() {
+	Register(Command{
+		Name:    "parse",
+		Usage:   "[--ndjson] [--chunk N] [--count]",
+		Summary: "parse a raw SSE (or NDJSON) body from stdin and print one JSON object per event, then a summary",
+		Run:     runParse,
+	})
+}
+
+func runParse(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "parse", "[--ndjson] [--chunk N] [--count]")
+	ndjson := fs.Bool("ndjson", false, "treat every non-empty line as one event of type message")
+	chunk := fs.Int("chunk", 0, "feed the parser `N` bytes at a time (N >= 1)")
+	count := fs.Bool("count", false, "print only the summary line")
+	fs.Usage = func() {} // a bad flag is reported as the one error line only
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) > 0 {
+		return ExitUsage, UsageError("unexpected argument %q: parse reads the body from stdin", pos[0])
+	}
+	chunkSet := false
+	fs.Visit(func(f *flag.Flag) { chunkSet = chunkSet || f.Name == "chunk" })
+	if chunkSet && *chunk < 1 {
+		return ExitUsage, UsageError("--chunk must be at least 1, got %d", *chunk)
+	}
+
+	out := bufio.NewWriterSize(env.Stdout, 64<<10)
+	p := sse.NewParser(sse.Options{NDJSON: *ndjson})
+	events := 0
+	var line []byte
+	emit := func(e sse.Event) {
+		events++
+		if *count {
+			return
+		}
+		line = append(line[:0], `{"type":`...)
+		line = appendJSONString(line, e.Type)
+		line = append(line, `,"data":`...)
+		line = appendJSONString(line, e.Data)
+		line = append(line, `,"id":`...)
+		line = appendJSONString(line, e.ID)
+		line = append(line, "}\n"...)
+		out.Write(line) // errors surface at Flush
+	}
+	warned := false
+	feed := func(b []byte) {
+		if err := p.Feed(b, emit); err != nil && !warned {
+			// The oversized event is dropped and parsing goes on; the input
+			// was readable, so this is a warning, not a failure.
+			warned = true
+			fmt.Fprintf(env.Stderr, "streamscope parse: warning: %v\n", err)
+		}
+	}
+
+	buf := make([]byte, 256<<10)
+	for {
+		n, rerr := env.Stdin.Read(buf)
+		for b := buf[:n]; len(b) > 0; {
+			k := len(b)
+			if *chunk > 0 && *chunk < k {
+				k = *chunk
+			}
+			feed(b[:k])
+			b = b[k:]
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return ExitUsage, fmt.Errorf("reading stdin: %w", rerr)
+		}
+	}
+	p.End(emit)
+
+	line = append(line[:0], `{"summary":{"events":`...)
+	line = strconv.AppendInt(line, int64(events), 10)
+	line = append(line, `,"last_event_id":`...)
+	line = appendJSONString(line, p.LastEventID())
+	line = append(line, `,"retry":`...)
+	if ms, ok := p.Retry(); ok {
+		line = strconv.AppendInt(line, int64(ms), 10)
+	} else {
+		line = append(line, "null"...)
+	}
+	line = append(line, "}}\n"...)
+	out.Write(line)
+	if err := out.Flush(); err != nil {
+		return ExitUsage, fmt.Errorf("writing stdout: %w", err)
+	}
+	return ExitOK, nil
+}
+
+// appendJSONString appends s as a JSON string. Unlike encoding/json it does
+// not escape <, > and & (the output is not HTML); control characters,
+// quotes, backslashes and U+2028 / U+2029 are escaped. s is valid UTF-8
+// (the parser decodes its input); stray invalid bytes become U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, "\ufffd"...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
