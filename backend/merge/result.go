@@ -30,6 +30,9 @@ type Result struct {
 	ID    string `json:"id,omitempty"`
 	// InvalidEvents counts events whose data was expected to be JSON but was not.
 	InvalidEvents int `json:"invalid_events,omitempty"`
+	// ToolPlan is the plan text some providers stream before tool calls
+	// (Cohere tool-plan-delta): neither content nor reasoning.
+	ToolPlan string `json:"tool_plan,omitempty"`
 	// Warnings are human-readable notes (invalid tool-call arguments, events
 	// after the end marker, ...).
 	Warnings []string `json:"warnings,omitempty"`
@@ -45,6 +48,9 @@ type ToolCall struct {
 	Arguments string `json:"arguments"`
 	// ArgumentsError says why Arguments is not valid JSON, once the stream ended.
 	ArgumentsError string `json:"arguments_error,omitempty"`
+	// Output is a tool result the stream itself carried (Vercel AI SDK
+	// tool-output-available), as decoded JSON.
+	Output any `json:"output,omitempty"`
 }
 
 // StreamError is an error that arrived inside the stream.

@@ -1,0 +1,104 @@
+package merge
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+var jsonSamples = []string{
+	`{}`, `[]`, ` {"a" : [1, -2.5e+3, true, false, null, "x\"y\\z\/\b\f\n\r\t\u00e9\ud83d\ude00"]} `,
+	`"plain"`, `0`, `-0`, `1e5`, `1E-5`, `12345678901234567890`, `{"a":{"b":{"c":[[],{}]}}}`,
+	`{"dup":1,"dup":2}`, `"\ud800"`, `"\udc00\u0041"`, `"é"`,
+	// invalid
+	``, ` `, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[1 2]`, `01`, `1.`, `.5`, `-`, `1e`, `+1`,
+	`"abc`, `"a\x"`, `"\u12g4"`, "\"tab\there\"", `tru`, `nul`, `{"a":1}x`, `{} {}`, `{'a':1}`,
+	`[` + strings.Repeat(`[`, 600) + strings.Repeat(`]`, 601),
+}
+
+// TestJSONAgainstEncodingJSON checks the tape reader against encoding/json:
+// the same documents are valid, and they decode to the same values.
+func TestJSONAgainstEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, s := range jsonSamples {
+		checkJSON(t, s)
+	}
+}
+
+func checkJSON(t *testing.T, s string) {
+	t.Helper()
+	var d jdoc
+	ok := d.parse(s)
+	valid := json.Valid([]byte(s))
+	deep := strings.Count(s, "[")+strings.Count(s, "{") > maxDepth
+	if ok != valid && !(deep && valid) {
+		t.Errorf("parse(%.60q) = %v, encoding/json says %v", s, ok, valid)
+		return
+	}
+	if !ok {
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var want any
+	if err := dec.Decode(&want); err != nil {
+		t.Fatalf("decode %q: %v", s, err)
+	}
+	if !utf8.ValidString(s) {
+		// encoding/json replaces invalid UTF-8 while decoding; the tape
+		// keeps the bytes (event data from the SSE parser is always valid).
+		return
+	}
+	if got := d.value(0); !reflect.DeepEqual(got, want) {
+		t.Errorf("value(%q) = %#v, want %#v", s, got, want)
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, []byte(s)) == nil && d.compact(0) != buf.String() {
+		t.Errorf("compact(%q) = %q, want %q", s, d.compact(0), buf.String())
+	}
+}
+
+func FuzzJSON(f *testing.F) {
+	for _, s := range jsonSamples {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Count(s, "[")+strings.Count(s, "{") > 100 {
+			return
+		}
+		checkJSON(t, s)
+	})
+}
+
+// FuzzMerge feeds arbitrary event data to every format: it must never panic.
+func FuzzMerge(f *testing.F) {
+	f.Add("message", `{"choices":[{"index":0,"delta":{"tool_calls":[{"index":-1}]}}]}`)
+	f.Add("content_block_delta", `{"type":"content_block_delta","index":99,"delta":{"type":"input_json_delta","partial_json":"x"}}`)
+	f.Add("message", `{"candidates":[{"index":-5,"content":{"parts":[{"functionCall":{"partialArgs":[{"jsonPath":"$[0].a[1]","stringValue":"x"}]}}]}}]}`)
+	f.Add("message", `{"candidates":[{"content":{"parts":[{"functionCall":{"name":"a","willContinue":true}},{"functionCall":{"partialArgs":[{"jsonPath":"$.a","numberValue":1},{"jsonPath":"$.a.b","stringValue":"x"},{"jsonPath":"$.a[2]"}],"willContinue":true}}]}}]}`)
+	f.Add("response.function_call_arguments.delta", `{"type":"response.function_call_arguments.delta"}`)
+	f.Add("message", `{"type":"tool-output-available","output":[1,{"a":null}]}`)
+	f.Fuzz(func(t *testing.T, typ, data string) {
+		for _, format := range Formats {
+			o := Options{Format: format}
+			if format == FormatJSONPath {
+				o.ContentPath = "$..text"
+			}
+			m, err := New(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Add(sse.Event{Type: typ, Data: data})
+			m.Add(sse.Event{Type: typ, Data: data})
+			r := m.End()
+			if _, err := json.Marshal(r); err != nil {
+				t.Fatalf("%s: result does not marshal: %v", format, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,700 @@
+package merge
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// Format names.
+const (
+	FormatOpenAIChat      = "openai-chat"
+	FormatOpenAIResponses = "openai-responses"
+	FormatAnthropic       = "anthropic"
+	FormatGemini          = "gemini"
+	FormatOllama          = "ollama"
+	FormatVercelUI        = "vercel-ui"
+	FormatCohere          = "cohere"
+	FormatJSONPath        = "jsonpath"
+	FormatScript          = "script"
+	// FormatUnknown is reported when no event revealed the format.
+	FormatUnknown = "unknown"
+)
+
+// Formats lists the format names accepted by Options.Format.
+var Formats = []string{
+	FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini,
+	FormatOllama, FormatVercelUI, FormatCohere, FormatJSONPath, FormatScript,
+}
+
+// Options configures a Merger.
+type Options struct {
+	// Format is "" to detect the format from the events' content, else one
+	// of Formats.
+	Format string
+	// ContentPath, ReasoningPath and StopPath are JSONPath rules (ojg
+	// syntax) applied to every event's data. Setting any of them selects
+	// format "jsonpath"; ContentPath is then required.
+	ContentPath   string
+	ReasoningPath string
+	StopPath      string
+}
+
+// Merger merges the events of one stream, one event at a time. The cost of
+// Add does not grow with the number of events already merged. A Merger is
+// not safe for concurrent use.
+type Merger struct {
+	format string // forced or detected; "" while undetected
+	rules  *rules
+
+	events    int
+	invalid   int
+	afterEnd  int
+	sawEnd    bool
+	ended     bool
+	grown     int64 // bytes of text appended so far (metrics)
+	d         jdoc
+	err       *StreamError
+	usage     map[string]any
+	id, model string
+	signature string
+	encrypted string
+	toolPlan  strings.Builder
+	warnings  []string
+
+	c0      *choice
+	choices []*choice // by choice index, for index < maxDenseChoice
+	sparse  map[int]*choice
+	nChoice int
+
+	anth   anthropicState
+	resp   responsesState
+	timing timing
+}
+
+const maxDenseChoice = 1024
+
+// New returns a Merger for o. It fails on an unknown format name or a
+// JSONPath rule that does not parse.
+func New(o Options) (*Merger, error) {
+	m := &Merger{}
+	if o.Format != "" && !isFormat(o.Format) {
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", o.Format, strings.Join(Formats, ", "))
+	}
+	m.format = o.Format
+	if o.ContentPath != "" || o.ReasoningPath != "" || o.StopPath != "" {
+		if o.Format != "" && o.Format != FormatJSONPath {
+			return nil, fmt.Errorf("JSONPath rules need format %q, not %q", FormatJSONPath, o.Format)
+		}
+		m.format = FormatJSONPath
+	}
+	if m.format == FormatJSONPath {
+		if o.ContentPath == "" {
+			return nil, fmt.Errorf("format %q needs a content path", FormatJSONPath)
+		}
+		r, err := compileRules(o.ContentPath, o.ReasoningPath, o.StopPath)
+		if err != nil {
+			return nil, err
+		}
+		m.rules = r
+	}
+	return m, nil
+}
+
+func isFormat(f string) bool {
+	for _, n := range Formats {
+		if n == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Format returns the forced or detected format, "" while not yet known.
+func (m *Merger) Format() string { return m.format }
+
+// RuleMatches returns how many events each JSONPath rule matched (all zero
+// outside format "jsonpath").
+func (m *Merger) RuleMatches() (content, reasoning, stop int) {
+	if m.rules == nil {
+		return 0, 0, 0
+	}
+	return m.rules.content.matched, m.rules.reasoning.matched, m.rules.stop.matched
+}
+
+// Add merges one dispatched event.
+func (m *Merger) Add(ev sse.Event) {
+	m.events++
+	if m.sawEnd {
+		m.afterEnd++
+	}
+	data := ev.Data
+	if m.format == FormatScript {
+		return
+	}
+	if isDone(data) {
+		m.done()
+		return
+	}
+	if m.format == FormatJSONPath {
+		m.addJSONPath(ev)
+		return
+	}
+	if isBlank(data) {
+		if ev.Type == "error" {
+			m.setError(&StreamError{Message: "error event without data", Type: "error"})
+		}
+		return
+	}
+	d := &m.d
+	if !d.parse(data) {
+		m.invalid++
+		if ev.Type == "error" {
+			m.setError(&StreamError{Message: data, Type: "error"})
+		}
+		return
+	}
+	if d.kind(0) != jObject {
+		return
+	}
+	if m.format == "" {
+		m.format = detect(d, ev.Type)
+	}
+	switch m.format {
+	case FormatOpenAIChat:
+		m.openAIChat(d)
+	case FormatOpenAIResponses:
+		m.responses(d, ev.Type)
+	case FormatAnthropic:
+		m.anthropic(d, ev.Type)
+	case FormatGemini:
+		m.gemini(d)
+	case FormatOllama:
+		m.ollama(d)
+	case FormatCohere:
+		m.cohere(d, ev.Type)
+	case FormatVercelUI:
+		m.vercel(d, ev.Type)
+	default:
+		m.genericError(d, 0, ev.Type)
+	}
+}
+
+func isDone(s string) bool {
+	if len(s) < 6 || len(s) > 16 {
+		return false
+	}
+	return strings.TrimSpace(s) == "[DONE]"
+}
+
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// done handles the [DONE] sentinel.
+func (m *Merger) done() {
+	switch m.format {
+	case "", FormatOpenAIChat, FormatVercelUI, FormatJSONPath:
+		m.sawEnd = true
+	default:
+		m.warnOnce("a [DONE] event arrived in a " + m.format + " stream")
+	}
+}
+
+// detect recognises the format from one event's JSON (root object at 0) and
+// its SSE event type. It returns "" when the event is not decisive.
+func detect(d *jdoc, evType string) string {
+	typ := d.text(d.get(0, "type"))
+	if typ == "" && evType != "message" {
+		typ = evType
+	}
+	switch {
+	case strings.HasPrefix(typ, "response."):
+		return FormatOpenAIResponses
+	case strings.HasPrefix(typ, "data-"):
+		return FormatVercelUI
+	}
+	switch typ {
+	case "message_start", "content_block_start", "content_block_delta", "content_block_stop",
+		"message_delta", "message_stop", "ping":
+		return FormatAnthropic
+	case "message-start", "content-start", "content-delta", "content-end", "tool-plan-delta",
+		"tool-call-start", "tool-call-delta", "tool-call-end", "citation-start", "citation-end", "message-end":
+		return FormatCohere
+	case "start", "finish", "start-step", "finish-step", "text-start", "text-delta", "text-end",
+		"reasoning-start", "reasoning-delta", "reasoning-end", "tool-input-start", "tool-input-delta",
+		"tool-input-available", "tool-input-error", "tool-output-available", "tool-output-error",
+		"source-url", "source-document", "file", "message-metadata", "abort":
+		return FormatVercelUI
+	}
+	if d.get(0, "choices") >= 0 || strings.HasPrefix(d.text(d.get(0, "object")), "chat.completion") {
+		return FormatOpenAIChat
+	}
+	if d.get(0, "candidates") >= 0 || d.get(0, "usageMetadata") >= 0 || d.get(0, "promptFeedback") >= 0 {
+		return FormatGemini
+	}
+	if d.get(0, "done") >= 0 && (d.get(0, "message") >= 0 || d.get(0, "response") >= 0 || d.get(0, "model") >= 0) {
+		return FormatOllama
+	}
+	return ""
+}
+
+// --- shared accumulators ------------------------------------------------------
+
+type choice struct {
+	index     int
+	content   strings.Builder
+	reasoning strings.Builder
+	refusal   strings.Builder
+	finish    string
+	hasFinish bool
+	tools     []*tool
+	byKey     map[int]*tool
+	byStr     map[string]*tool
+	last      *tool
+}
+
+type tool struct {
+	key      int // provider index, or position when the provider sends none
+	id, name string
+	args     strings.Builder
+	// fallback is used as the arguments when no fragment arrived (a
+	// complete object sent beside or instead of the streamed fragments).
+	fallback string
+	output   any
+	argsErr  string
+	// partial collects Gemini streamed partialArgs while the call is open.
+	partial *partialArgs
+}
+
+// choice returns the accumulator for choice index idx, creating it.
+func (m *Merger) choice(idx int) *choice {
+	if idx == 0 && m.c0 != nil {
+		return m.c0
+	}
+	if idx >= 0 && idx < maxDenseChoice {
+		if idx < len(m.choices) && m.choices[idx] != nil {
+			return m.choices[idx]
+		}
+		for len(m.choices) <= idx {
+			m.choices = append(m.choices, nil)
+		}
+		c := &choice{index: idx}
+		m.choices[idx] = c
+		m.nChoice++
+		if idx == 0 {
+			m.c0 = c
+		}
+		return c
+	}
+	if c, ok := m.sparse[idx]; ok {
+		return c
+	}
+	if m.sparse == nil {
+		m.sparse = map[int]*choice{}
+	}
+	c := &choice{index: idx}
+	m.sparse[idx] = c
+	m.nChoice++
+	return c
+}
+
+func (m *Merger) main() *choice { return m.choice(0) }
+
+func (m *Merger) addContent(c *choice, s string) {
+	c.content.WriteString(s)
+	m.grown += int64(len(s))
+}
+
+func (m *Merger) addReasoning(c *choice, s string) {
+	c.reasoning.WriteString(s)
+	m.grown += int64(len(s))
+}
+
+func (m *Merger) addRefusal(c *choice, s string) {
+	c.refusal.WriteString(s)
+	m.grown += int64(len(s))
+}
+
+func (m *Merger) addArgs(t *tool, s string) {
+	t.args.WriteString(s)
+	m.grown += int64(len(s))
+}
+
+func (c *choice) setFinish(s string) {
+	if c.hasFinish && c.finish == s {
+		return
+	}
+	c.finish = strings.Clone(s)
+	c.hasFinish = true
+}
+
+// toolByKey returns the tool call with provider index key, creating it.
+func (c *choice) toolByKey(key int) *tool {
+	if c.last != nil && c.last.key == key {
+		return c.last
+	}
+	if t, ok := c.byKey[key]; ok {
+		c.last = t
+		return t
+	}
+	t := &tool{key: key}
+	if c.byKey == nil {
+		c.byKey = map[int]*tool{}
+	}
+	c.byKey[key] = t
+	c.tools = append(c.tools, t)
+	c.last = t
+	return t
+}
+
+// newTool appends a tool call keyed by its position.
+func (c *choice) newTool() *tool {
+	return c.toolByKey(len(c.tools))
+}
+
+// toolByStr returns the tool call keyed by a provider string id (Responses
+// item ids, Vercel toolCallIds), creating it at the next position.
+func (c *choice) toolByStr(id string, create bool) *tool {
+	if t, ok := c.byStr[id]; ok {
+		return t
+	}
+	if !create {
+		return nil
+	}
+	t := c.newTool()
+	if c.byStr == nil {
+		c.byStr = map[string]*tool{}
+	}
+	c.byStr[strings.Clone(id)] = t
+	return t
+}
+
+// unkeyedTool finds the call a fragment without index belongs to: the call
+// with the same id, else a new call when an id or name is given, else the
+// last call.
+func (c *choice) unkeyedTool(id, name string) *tool {
+	if id != "" {
+		for i := len(c.tools) - 1; i >= 0; i-- {
+			if c.tools[i].id == id {
+				return c.tools[i]
+			}
+		}
+		return c.newTool()
+	}
+	if name != "" || c.last == nil {
+		return c.newTool()
+	}
+	return c.last
+}
+
+func (t *tool) setID(s string) {
+	if t.id == "" && s != "" {
+		t.id = strings.Clone(s)
+	}
+}
+
+func (t *tool) setName(s string) {
+	if t.name == "" && s != "" {
+		t.name = strings.Clone(s)
+	}
+}
+
+// mergeUsage combines a usage object into the running usage, key-wise, the
+// last value winning (nested objects merged the same way).
+func (m *Merger) mergeUsage(d *jdoc, v int) {
+	if d.kind(v) != jObject {
+		return
+	}
+	if m.usage == nil {
+		m.usage = map[string]any{}
+	}
+	mergeInto(m.usage, d.value(v).(map[string]any))
+}
+
+func mergeInto(dst, src map[string]any) {
+	for k, v := range src {
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				mergeInto(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+func (m *Merger) setError(e *StreamError) {
+	if m.err == nil {
+		m.err = e
+	}
+}
+
+// errorObject reads an error object {message, type, code, status} or an
+// error string at v.
+func errorObject(d *jdoc, v int) *StreamError {
+	switch d.kind(v) {
+	case jString:
+		return &StreamError{Message: strings.Clone(d.strAt(v)), Type: "error"}
+	case jObject:
+		e := &StreamError{
+			Message: strings.Clone(d.text(d.get(v, "message"))),
+			Type:    strings.Clone(d.text(d.get(v, "type"))),
+			Code:    strings.Clone(d.scalarText(d.get(v, "code"))),
+		}
+		if e.Type == "" {
+			e.Type = strings.Clone(d.text(d.get(v, "status")))
+		}
+		if e.Message == "" {
+			e.Message = d.compact(v)
+		}
+		return e
+	}
+	return nil
+}
+
+// genericError recognises the error shapes that several providers share:
+// a top-level "error" member (OpenAI, Gemini, Ollama), and {"type":"error",
+// "message"|"errorText"} (Responses, Vercel). It reports whether one matched.
+func (m *Merger) genericError(d *jdoc, root int, evType string) bool {
+	if v := d.get(root, "error"); v >= 0 && !d.isNull(v) {
+		if e := errorObject(d, v); e != nil {
+			m.setError(e)
+			return true
+		}
+	}
+	typ := d.text(d.get(root, "type"))
+	if typ == "error" || (typ == "" && evType == "error") {
+		e := &StreamError{Type: "error"}
+		if t := d.get(root, "errorText"); t >= 0 {
+			e.Message = strings.Clone(d.text(t))
+		} else {
+			e.Message = strings.Clone(d.text(d.get(root, "message")))
+			if c := d.scalarText(d.get(root, "code")); c != "" {
+				e.Code = strings.Clone(c)
+				e.Type = e.Code
+			}
+		}
+		if e.Message == "" {
+			e.Message = d.compact(root)
+		}
+		m.setError(e)
+		return true
+	}
+	return false
+}
+
+func (m *Merger) warnOnce(w string) {
+	for _, x := range m.warnings {
+		if x == w {
+			return
+		}
+	}
+	m.warnings = append(m.warnings, w)
+}
+
+func (m *Merger) setID(d *jdoc, v int) {
+	if m.id == "" {
+		m.id = strings.Clone(d.text(v))
+	}
+}
+
+func (m *Merger) setModel(d *jdoc, v int) {
+	if s := d.text(v); s != "" {
+		if m.model != s {
+			m.model = strings.Clone(s)
+		}
+	}
+}
+
+// --- result -------------------------------------------------------------------
+
+// maxTokenReasons are stop values that mean the output was cut by a token
+// limit.
+var maxTokenReasons = map[string]bool{
+	"length": true, "max_tokens": true, "MAX_TOKENS": true, "max_output_tokens": true,
+	"incomplete": true, "model_context_window_exceeded": true,
+}
+
+// hasEndMarker reports whether the format ends with an explicit marker
+// (otherwise the end of input is the end of the stream).
+func hasEndMarker(format string) bool {
+	switch format {
+	case FormatGemini, FormatJSONPath, FormatScript:
+		return false
+	}
+	return true
+}
+
+// End declares the input ended and returns the final result: completeness,
+// verdict, and tool-call arguments validated as JSON.
+func (m *Merger) End() Result {
+	if !m.ended {
+		m.ended = true
+		m.closeGeminiCalls()
+		for _, c := range m.sortedChoices() {
+			for _, t := range c.tools {
+				args := t.arguments()
+				if args == "" {
+					continue
+				}
+				var v any
+				if err := json.Unmarshal([]byte(args), &v); err != nil {
+					t.argsErr = "arguments are not valid JSON: " + err.Error()
+				}
+			}
+		}
+	}
+	return m.Result()
+}
+
+func (t *tool) arguments() string {
+	if t.args.Len() == 0 {
+		return t.fallback
+	}
+	return t.args.String()
+}
+
+func (m *Merger) sortedChoices() []*choice {
+	out := make([]*choice, 0, m.nChoice)
+	for _, c := range m.choices {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	if len(m.sparse) > 0 {
+		for _, c := range m.sparse {
+			out = append(out, c)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].index < out[j].index })
+	}
+	return out
+}
+
+func toolCalls(c *choice) []ToolCall {
+	out := make([]ToolCall, 0, len(c.tools))
+	for _, t := range c.tools {
+		out = append(out, ToolCall{
+			Index: t.key, ID: t.id, Name: t.name, Arguments: t.arguments(),
+			ArgumentsError: t.argsErr, Output: t.output,
+		})
+	}
+	return out
+}
+
+func finishPtr(c *choice) *string {
+	if !c.hasFinish {
+		return nil
+	}
+	s := c.finish
+	return &s
+}
+
+// Result returns a snapshot of the merge so far. Before End its Verdict is
+// VerdictStreaming and Complete is false.
+func (m *Merger) Result() Result {
+	r := Result{
+		Format:             m.format,
+		ToolCalls:          []ToolCall{},
+		Events:             m.events,
+		Model:              m.model,
+		ID:                 m.id,
+		InvalidEvents:      m.invalid,
+		ReasoningSignature: m.signature,
+		EncryptedReasoning: m.encrypted,
+		ToolPlan:           m.toolPlan.String(),
+		Verdict:            VerdictStreaming,
+	}
+	if r.Format == "" {
+		r.Format = FormatUnknown
+	}
+	if m.usage != nil {
+		r.Usage = deepCopy(m.usage).(map[string]any)
+	}
+	if m.err != nil {
+		e := *m.err
+		r.Error = &e
+	}
+	chs := m.sortedChoices()
+	if len(chs) > 0 {
+		c0 := chs[0]
+		r.Content = c0.content.String()
+		r.Reasoning = c0.reasoning.String()
+		r.Refusal = c0.refusal.String()
+		r.ToolCalls = toolCalls(c0)
+		r.FinishReason = finishPtr(c0)
+	}
+	if len(chs) > 1 {
+		r.Choices = make([]Choice, 0, len(chs))
+		for _, c := range chs {
+			r.Choices = append(r.Choices, Choice{
+				Index: c.index, Content: c.content.String(), Reasoning: c.reasoning.String(),
+				Refusal: c.refusal.String(), ToolCalls: toolCalls(c), FinishReason: finishPtr(c),
+			})
+		}
+	}
+	if len(m.warnings) > 0 {
+		r.Warnings = append([]string(nil), m.warnings...)
+	}
+	if m.afterEnd > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d event(s) arrived after the end marker", m.afterEnd))
+	}
+	if m.rules != nil {
+		r.Warnings = append(r.Warnings, m.rules.errors()...)
+	}
+	if !m.ended {
+		return r
+	}
+	ended := m.sawEnd || !hasEndMarker(r.Format)
+	if r.Format == FormatUnknown {
+		ended = m.events > 0
+	}
+	if r.Format == FormatOpenAIChat && !m.sawEnd && len(chs) > 0 && chs[0].hasFinish {
+		r.Warnings = append(r.Warnings, "a finish_reason arrived but the [DONE] end marker did not")
+	}
+	r.Complete = ended && m.err == nil
+	switch {
+	case m.err != nil:
+		r.Verdict = VerdictError
+	case !ended:
+		r.Verdict = VerdictCutOff
+	case r.FinishReason != nil && maxTokenReasons[*r.FinishReason]:
+		r.Verdict = VerdictMaxTokens
+	default:
+		r.Verdict = VerdictComplete
+	}
+	for _, c := range r.ToolCalls {
+		if c.ArgumentsError != "" {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("tool call %d (%s): %s", c.Index, c.Name, c.ArgumentsError))
+		}
+	}
+	return r
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
