@@ -128,7 +128,7 @@ func TestMergeEvents(t *testing.T) {
 				`{"id":"c1","choices":[],"usage":{"prompt_tokens":12345678901,"completion_tokens":2,"cost":0.10000000000000001}}`,
 				`[DONE]`),
 			want: want{format: "openai-chat", content: "Hello é😀\n", finish: str("stop"),
-				usage: `{"completion_tokens":2,"cost":0.10000000000000001,"prompt_tokens":12345678901}`,
+				usage:    `{"completion_tokens":2,"cost":0.10000000000000001,"prompt_tokens":12345678901}`,
 				complete: true, verdict: VerdictComplete},
 		},
 		{
@@ -206,7 +206,7 @@ func TestMergeEvents(t *testing.T) {
 			want: want{format: "openai-chat", content: "answer", reasoning: "think more", complete: true, verdict: VerdictComplete},
 		},
 		{
-			name: "non-streamed chat.completion body is complete on its own",
+			name:   "non-streamed chat.completion body is complete on its own",
 			events: evs(`{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"total_tokens":3}}`),
 			want: want{format: "openai-chat", content: "whole", finish: str("stop"), usage: `{"total_tokens":3}`,
 				complete: true, verdict: VerdictComplete},
