@@ -1,0 +1,25 @@
+// Package curl turns curl command lines into project endpoints and back.
+//
+// Import understands the commands people paste from provider docs: -X,
+// -H, -d/--data/--data-raw/--data-binary/--data-ascii (@FILE too),
+// --data-urlencode, --json, -F/--form, -u, --oauth2-bearer, -G, -I, -A,
+// -e, -b, --compressed, --retry, -N and the other output-only flags,
+// combined short flags (-sN, -XPOST), backslash-newline continuations,
+// single, double and $'…' quotes. Shell variables ($NAME, ${NAME}) become
+// Streamscope variables ({{NAME}}), so `-H "Authorization: Bearer
+// $OPENAI_API_KEY"` imports as bearer auth with the token {{OPENAI_API_KEY}}.
+// A trailing `| jq .` is ignored. Options that cannot be carried over are
+// either refused with an error naming them (a config file, an upload) or
+// reported as warnings (-k, -o, proxies, timeouts).
+//
+// Body types follow the data: JSON text (with {{variables}} read as
+// values) becomes a json body unless a non-JSON Content-Type says
+// otherwise; name=value&… data that re-encodes byte for byte becomes an
+// urlencoded body; anything else a raw body with curl's Content-Type.
+// Query parameters move into the endpoint's query list when that is exact.
+//
+// Export prints any endpoint as a curl command with every word
+// shell-quoted and {{variables}} left as written, so it never prints a
+// variable's value or a secret. Import(Export(e)) sends the same request
+// as e (tested on provider examples and on every body and auth type).
+package curl
