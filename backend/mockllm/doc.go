@@ -1,0 +1,125 @@
+// Package mockllm is Streamscope's built-in mock LLM server: an http.Handler
+// that answers the five major streaming chat APIs with the providers' real
+// wire formats, byte for byte, offline and deterministically, and that
+// produces on request every fault real networks and providers produce. The
+// desktop app starts it in-process on a free loopback port for the demo
+// project; `streamscope mock` runs it standalone; tests use it as a bench.
+//
+// # Starting it
+//
+//	srv := mockllm.New(mockllm.Options{})            // zero value: default pacing
+//	baseURL, stop, err := srv.Start(ctx, "")          // "" = 127.0.0.1:0, a free loopback port
+//	defer stop()
+//
+// or mount srv (an http.Handler) anywhere, e.g. httptest.NewServer(srv); to
+// count connections there, set the http.Server's ConnState to
+// srv.ConnState. srv.OpenConnections() reports open TCP connections and
+// srv.ActiveRequests() the requests being served; a stream whose client went
+// away stops within one token interval. Predict(path, body) returns the
+// Answer the server will generate for a request, i.e. exactly what a correct
+// merge of its stream yields.
+//
+// # Endpoints (all POST)
+//
+//   - /v1/chat/completions: OpenAI Chat Completions. Streams `data: {json}`
+//     chunks ending with `data: [DONE]`; text as `delta.content`; with
+//     `tools`, a tool call whose `function.arguments` arrive in fragments
+//     (finish_reason "tool_calls"); `stream_options.include_usage` adds
+//     `"usage":null` to every chunk and a usage chunk with empty `choices`
+//     after the finish chunk; a model whose name contains "reasoner" streams
+//     `reasoning_content` deltas first (DeepSeek style); `n` > 1 (up to 16)
+//     interleaves the choices' chunks by `index`. `max_tokens` /
+//     `max_completion_tokens` cut the answer with finish_reason "length".
+//   - /v1/responses: OpenAI Responses. `event: <type>` + `data: {json}` with
+//     sequence numbers: response.created, response.in_progress,
+//     output_item.added, content_part.added, output_text.delta …,
+//     output_text.done, content_part.done, output_item.done,
+//     response.completed (with usage). A `reasoning` object with a `summary`
+//     (or a "reasoner" model) adds a reasoning item with
+//     reasoning_summary_part / reasoning_summary_text events first; with
+//     `tools`, a function_call item with function_call_arguments.delta
+//     events. `max_output_tokens` ends with response.incomplete.
+//   - /v1/messages: Anthropic Messages. message_start, content_block_start,
+//     ping, content_block_delta (text_delta), content_block_stop,
+//     message_delta (stop_reason + usage), message_stop. `thinking`
+//     {"type":"enabled"} adds a thinking block (thinking_delta, then a
+//     signature_delta); with `tools`, a short text block and a tool_use block
+//     with input_json_delta fragments (stop_reason "tool_use"); `max_tokens`
+//     smaller than the answer gives stop_reason "max_tokens".
+//   - /v1beta/models/{model}:streamGenerateContent?alt=sse: Gemini, framed
+//     `data: {json}\r\n\r\n` (CRLF) with no end marker, a few tokens per
+//     chunk, cumulative usageMetadata, finishReason "STOP" on the last chunk.
+//     `generationConfig.thinkingConfig.includeThoughts` adds `"thought":true`
+//     parts first; `tools[].functionDeclarations` gives a functionCall part
+//     with an `args` object; `maxOutputTokens` gives "MAX_TOKENS". Without
+//     alt=sse the same responses stream as one JSON array; :generateContent
+//     answers one JSON response. /v1/models/... is accepted too.
+//   - /api/chat: Ollama, NDJSON (application/x-ndjson), one JSON object per
+//     line with message.content, message.thinking (with `"think": true` or
+//     "low"/"medium"/"high"), message.tool_calls with object arguments, and
+//     a final `"done":true` line with done_reason and counts. Ollama streams
+//     unless `"stream": false`. `options.num_predict` gives done_reason
+//     "length".
+//
+// Every endpoint answers `"stream": false` (Gemini: :generateContent) with
+// the provider's non-streaming JSON. GET / lists the endpoints.
+//
+// # Answers
+//
+// The answer is derived from the request alone, so the same request gives
+// the same bytes (ids, timestamps and signatures are derived from a hash of
+// the request too). It quotes the start of the last user message and always
+// contains multi-byte UTF-8 (“ ” — é ß 東京 emoji) so split streams cut
+// inside characters. Tools: the model calls every tool whose name appears
+// in the prompt, else the first tool (a forced tool_choice wins; "none"
+// disables calls); arguments fill the tool's JSON Schema properties in
+// sorted order: strings get the prompt's last capitalised word (else its
+// longest word, else "Paris"), enums their first value, numbers a small
+// number. When the last turn is a tool result, the model answers with text
+// about it, so agent loops end.
+//
+// # Pacing
+//
+// Options.TokensPerSecond (default 250) and Options.TimeToFirstToken
+// (default 10 ms) pace generated tokens; structural events (starts, stops,
+// usage) go out without delay. Options.Unpaced turns pacing off. Per
+// request, the header `X-Mock-TPS: N` (tokens per second, 0 = no pacing)
+// and `X-Mock-TTFT-Ms: MS` override them. Non-streaming answers wait the
+// time the stream would take.
+//
+// # Faults
+//
+// The header `X-Mock-Fault` takes a comma-separated list (several headers
+// are merged; names are case-insensitive):
+//
+//   - split: the bytes are cut at random points (seeded by the request, so
+//     reproducible), mostly inside a multi-byte UTF-8 sequence; the tail of
+//     an event is held back until after the next token pause, so the client
+//     really receives half events.
+//   - slow-first: the first token comes after 2 s.
+//   - heartbeat: an SSE comment line `: ping` (a blank line for Ollama's
+//     NDJSON, `\r\n` inside Gemini's JSON array) before the stream, between
+//     events and every 250 ms of a long pause.
+//   - drop: after about half the generated tokens the connection is closed
+//     abruptly, with no end marker and no terminating HTTP chunk (the client
+//     sees an unexpected EOF), like a network failure.
+//   - error: after about half the generated tokens a provider-shaped error
+//     arrives and the stream ends without its end marker: OpenAI Chat
+//     `data: {"error":{...}}`; Responses `event: error` then
+//     `event: response.failed`; Anthropic `event: error` with an
+//     overloaded_error; Gemini `data: {"error":{"code":500,...}}`; Ollama a
+//     `{"error":"..."}` line. For a non-streaming request: HTTP 500 with the
+//     provider's error body.
+//   - gzip: `Content-Encoding: gzip`; the body is compressed and held back
+//     until the end, so all events arrive in one burst.
+//   - 429: HTTP 429 with `Retry-After: 1` and the provider's rate-limit
+//     error body (OpenAI rate_limit_exceeded, Anthropic rate_limit_error,
+//     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}); takes precedence over
+//     the others.
+//
+// An unknown fault name, an invalid override header, a body that is not a
+// JSON object or misses a required field is answered with HTTP 400 and a
+// provider-shaped error whose message names the header, fault, field
+// (e.g. `messages[2].role`) or JSON position at fault. Other methods get 405,
+// other paths 404.
+package mockllm

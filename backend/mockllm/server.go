@@ -1,0 +1,433 @@
+package mockllm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Default pacing: fast enough for tests, slow enough to see a stream arrive.
+const (
+	DefaultTokensPerSecond  = 250
+	DefaultTimeToFirstToken = 10 * time.Millisecond
+)
+
+// Request headers that override the server's pacing for one request.
+const (
+	HeaderFault = "X-Mock-Fault"   // comma-separated fault names
+	HeaderTPS   = "X-Mock-TPS"     // tokens per second, > 0; 0 = no pacing
+	HeaderTTFT  = "X-Mock-TTFT-Ms" // time to first token in milliseconds, >= 0
+)
+
+// maxBody is the largest request body the mock reads.
+const maxBody = 8 << 20
+
+// Options configures a Server. The zero value is ready to use.
+type Options struct {
+	// TokensPerSecond is the generation rate; 0 means DefaultTokensPerSecond.
+	TokensPerSecond float64
+	// TimeToFirstToken is the pause before the first generated token; 0
+	// means DefaultTimeToFirstToken.
+	TimeToFirstToken time.Duration
+	// Unpaced sends everything without pauses (the header overrides still
+	// apply).
+	Unpaced bool
+	// Logf, when set, receives one line per request.
+	Logf func(format string, args ...any)
+}
+
+// Server is the mock LLM server, an http.Handler.
+type Server struct {
+	opts   Options
+	active atomic.Int64 // requests being served
+	conns  atomic.Int64 // open TCP connections (through ConnState)
+}
+
+// New returns a mock server with the given options.
+func New(opts Options) *Server {
+	if opts.TokensPerSecond == 0 {
+		opts.TokensPerSecond = DefaultTokensPerSecond
+	}
+	if opts.TimeToFirstToken == 0 {
+		opts.TimeToFirstToken = DefaultTimeToFirstToken
+	}
+	return &Server{opts: opts}
+}
+
+// ActiveRequests is the number of requests being served right now; a stream
+// the client abandoned stops counting within a token interval.
+func (s *Server) ActiveRequests() int { return int(s.active.Load()) }
+
+// OpenConnections is the number of open client connections. It is counted
+// for servers made by Start, or when ConnState is installed as an
+// http.Server's ConnState hook.
+func (s *Server) OpenConnections() int { return int(s.conns.Load()) }
+
+// ConnState counts connections; install it as http.Server.ConnState.
+func (s *Server) ConnState(_ net.Conn, st http.ConnState) {
+	switch st {
+	case http.StateNew:
+		s.conns.Add(1)
+	case http.StateHijacked, http.StateClosed:
+		s.conns.Add(-1)
+	}
+}
+
+// Start listens on addr ("" means 127.0.0.1:0, a free loopback port) and
+// serves in the background until ctx ends or stop is called. stop ends
+// running streams and waits for the server to close.
+func (s *Server) Start(ctx context.Context, addr string) (baseURL string, stop func(), err error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("mock server: listen on %s: %w", addr, err)
+	}
+	base, cancel := context.WithCancel(context.Background())
+	srv := &http.Server{
+		Handler:           s,
+		ConnState:         s.ConnState,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          nil,
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	var once atomic.Bool
+	stop = func() {
+		if !once.CompareAndSwap(false, true) {
+			<-done
+			return
+		}
+		cancel() // ends running streams
+		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer scancel()
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close()
+		}
+		<-done
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			stop()
+		case <-done:
+		}
+	}()
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// Endpoints lists the routes the mock serves, for help texts.
+var Endpoints = []string{
+	"POST /v1/chat/completions  (OpenAI Chat Completions)",
+	"POST /v1/responses  (OpenAI Responses)",
+	"POST /v1/messages  (Anthropic Messages)",
+	"POST /v1beta/models/{model}:streamGenerateContent?alt=sse  (Gemini; also :generateContent)",
+	"POST /api/chat  (Ollama NDJSON)",
+}
+
+// ServeHTTP routes a request to its provider.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.active.Add(1)
+	defer s.active.Add(-1)
+	p, model, method, ok := route(r.URL.Path)
+	if !ok {
+		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			writeBody(w, http.StatusOK, "text/plain; charset=utf-8", []byte(indexText()))
+			return
+		}
+		writeBody(w, http.StatusNotFound, "application/json", mustJSON(o("error", o(
+			"message", fmt.Sprintf("mock LLM server: no endpoint %s %s; endpoints: %s", r.Method, r.URL.Path, strings.Join(Endpoints, "; ")),
+			"type", "invalid_request_error", "param", nil, "code", "unknown_url"))))
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeBody(w, http.StatusMethodNotAllowed, "application/json", p.errorBody(http.StatusMethodNotAllowed,
+			fmt.Sprintf("method %s not allowed on %s, use POST", r.Method, r.URL.Path)))
+		return
+	}
+	s.handle(w, r, p, model, method)
+}
+
+func indexText() string {
+	var b strings.Builder
+	b.WriteString("Streamscope mock LLM server\n\nEndpoints:\n")
+	for _, e := range Endpoints {
+		b.WriteString("  " + e + "\n")
+	}
+	b.WriteString("\nHeaders: " + HeaderFault + ": " + strings.Join(faultNames, ",") + "; " + HeaderTPS + ": N; " + HeaderTTFT + ": MS\n")
+	return b.String()
+}
+
+// route finds the provider of a path; for Gemini it also returns the model
+// and the method (generateContent or streamGenerateContent).
+func route(path string) (p *provider, model, method string, ok bool) {
+	switch path {
+	case "/v1/chat/completions":
+		return openAIChat, "", "", true
+	case "/v1/responses":
+		return openAIResponses, "", "", true
+	case "/v1/messages":
+		return anthropic, "", "", true
+	case "/api/chat":
+		return ollama, "", "", true
+	}
+	for _, prefix := range []string{"/v1beta/models/", "/v1/models/"} {
+		rest, found := strings.CutPrefix(path, prefix)
+		if !found {
+			continue
+		}
+		model, method, found = strings.Cut(rest, ":")
+		if found && model != "" && !strings.Contains(model, "/") &&
+			(method == "streamGenerateContent" || method == "generateContent") {
+			return gemini, model, method, true
+		}
+	}
+	return nil, "", "", false
+}
+
+// provider is one wire format.
+type provider struct {
+	format string
+	// parse reads a decoded request body; errors are *badRequest.
+	parse func(body map[string]any, r *http.Request, model string) (*request, error)
+	// finish maps an outcome ("stop", "tool", "length") to the finish value.
+	finish func(outcome string) string
+	// idPrefix and idLen shape the response id (idLen 0: no id).
+	idPrefix string
+	idLen    int
+	// stream builds the streamed response.
+	stream func(a *Answer, req *request, x *ids, r *http.Request) *plan
+	// body builds the non-streaming JSON response.
+	body func(a *Answer, req *request, x *ids) []byte
+	// errorBody is a provider-shaped error body for an HTTP status.
+	errorBody func(status int, msg string) []byte
+}
+
+// ids gives the deterministic identifiers and timestamps of one response.
+type ids struct {
+	seed    uint64
+	rng     *rand.Rand
+	id      string
+	created int64 // Unix seconds
+}
+
+func newIDs(seed uint64, prefix string, n int) *ids {
+	x := &ids{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x1d5))}
+	// A fixed day in 2026 plus up to a year, derived from the request.
+	x.created = 1767225600 + int64(seed%31536000)
+	if n > 0 {
+		x.id = prefix + x.token(n)
+	}
+	return x
+}
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// token returns n deterministic alphanumeric characters.
+func (x *ids) token(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alnum[x.rng.IntN(len(alnum))]
+	}
+	return string(b)
+}
+
+// answerFor parses a body and generates the answer.
+func answerFor(p *provider, body []byte, r *http.Request, model string) (*request, *Answer, *ids, error) {
+	m, err := decodeObject(body)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	req, err := p.parse(m, r, model)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sd := seed(p.format, req.model, string(body))
+	x := newIDs(sd, p.idPrefix, p.idLen)
+	a := generate(p.format, req, x.id, p.finish)
+	for ci := range a.Choices {
+		for ti := range a.Choices[ci].ToolCalls {
+			a.Choices[ci].ToolCalls[ti].ID = toolCallID(p.format, a.Choices[ci].ToolCalls[ti].ID)
+		}
+	}
+	return req, a, x, nil
+}
+
+// toolCallID shapes a hex seed into the provider's tool call id style.
+func toolCallID(format, hex string) string {
+	switch format {
+	case "anthropic":
+		return "toolu_01" + hex
+	case "gemini":
+		return ""
+	case "ollama":
+		return "call_" + hex[:8]
+	}
+	return "call_" + hex
+}
+
+// Predict returns the answer the mock generates for a POST of body to path
+// (a path such as "/v1/messages" or "/v1beta/models/m:streamGenerateContent"),
+// or the error the mock would answer with HTTP 400.
+func Predict(path string, body []byte) (*Answer, error) {
+	p, model, _, ok := route(path)
+	if !ok {
+		return nil, fmt.Errorf("mock LLM server: no endpoint %s", path)
+	}
+	r, _ := http.NewRequest(http.MethodPost, "http://mock"+path, nil)
+	_, a, _, err := answerFor(p, body, r, model)
+	return a, err
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, model, method string) {
+	start := time.Now()
+	status := http.StatusOK
+	defer func() {
+		if s.opts.Logf != nil {
+			s.opts.Logf("%s %s %s -> %d in %s", r.Method, r.URL.RequestURI(), r.Header.Get(HeaderFault), status, time.Since(start).Round(time.Millisecond))
+		}
+	}()
+	fail := func(code int, msg string) {
+		status = code
+		writeBody(w, code, "application/json", p.errorBody(code, msg))
+	}
+	f, err := parseFaults(r.Header.Values(HeaderFault))
+	if err != nil {
+		fail(http.StatusBadRequest, err.Error())
+		return
+	}
+	pace, err := s.pacing(r.Header)
+	if err != nil {
+		fail(http.StatusBadRequest, err.Error())
+		return
+	}
+	if f.rateLimit {
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("X-Ratelimit-Remaining-Requests", "0")
+		fail(http.StatusTooManyRequests, "Rate limit reached (mock fault 429). Please retry after 1 second.")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		fail(http.StatusBadRequest, "request body: "+err.Error())
+		return
+	}
+	if len(body) > maxBody {
+		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: larger than %d bytes", maxBody))
+		return
+	}
+	req, a, x, err := answerFor(p, body, r, model)
+	if err != nil {
+		var br *badRequest
+		if errors.As(err, &br) {
+			fail(http.StatusBadRequest, br.msg)
+		} else {
+			fail(http.StatusInternalServerError, err.Error())
+		}
+		return
+	}
+	if p == gemini {
+		req.stream = method == "streamGenerateContent"
+	}
+	w.Header().Set("X-Request-Id", "req_"+x.token(20))
+	if !req.stream {
+		if f.err {
+			status = http.StatusInternalServerError
+			respondJSON(w, r, status, p.errorBody(status, internalErrorMessage), f, pace, 0, x.seed)
+			return
+		}
+		respondJSON(w, r, http.StatusOK, p.body(a, req, x), f, pace, a.CompletionTokens, x.seed)
+		return
+	}
+	pl := p.stream(a, req, x, r)
+	pl.setCut()
+	stream(w, r, pl, f, pace, x.seed)
+}
+
+// internalErrorMessage is the text of the error fault's error.
+const internalErrorMessage = "The server had an error while processing your request (mock fault: error)."
+
+// pacing applies the per-request overrides to the server's options.
+func (s *Server) pacing(h http.Header) (pacing, error) {
+	var p pacing
+	if !s.opts.Unpaced {
+		p = pacing{ttft: s.opts.TimeToFirstToken, perToken: perToken(s.opts.TokensPerSecond)}
+	}
+	if v := h.Get(HeaderTPS); v != "" {
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return pacing{}, fmt.Errorf("header %s: %q is not a number >= 0 (tokens per second; 0 = no pacing)", HeaderTPS, v)
+		}
+		p.perToken = perToken(f)
+	}
+	if v := h.Get(HeaderTTFT); v != "" {
+		ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || ms < 0 || ms > 600000 {
+			return pacing{}, fmt.Errorf("header %s: %q is not a whole number of milliseconds from 0 to 600000", HeaderTTFT, v)
+		}
+		p.ttft = time.Duration(ms) * time.Millisecond
+	}
+	return p, nil
+}
+
+// perToken is the pause between tokens at tps tokens per second (0: none).
+func perToken(tps float64) time.Duration {
+	if tps <= 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / tps)
+}
+
+// faults are the failure modes chosen with X-Mock-Fault.
+type faults struct {
+	split, slowFirst, heartbeat, drop, err, gzip, rateLimit bool
+}
+
+var faultNames = []string{"split", "slow-first", "heartbeat", "drop", "error", "gzip", "429"}
+
+func parseFaults(values []string) (faults, error) {
+	var f faults
+	for _, v := range values {
+		for name := range strings.SplitSeq(v, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			switch name {
+			case "":
+			case "split":
+				f.split = true
+			case "slow-first":
+				f.slowFirst = true
+			case "heartbeat":
+				f.heartbeat = true
+			case "drop":
+				f.drop = true
+			case "error":
+				f.err = true
+			case "gzip":
+				f.gzip = true
+			case "429":
+				f.rateLimit = true
+			default:
+				known := append([]string(nil), faultNames...)
+				sort.Strings(known)
+				return f, fmt.Errorf("header %s: unknown fault %q (known: %s)", HeaderFault, name, strings.Join(known, ", "))
+			}
+		}
+	}
+	return f, nil
+}
