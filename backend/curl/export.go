@@ -17,13 +17,7 @@ func Export(ep *project.Endpoint) string {
 	if method == "" {
 		method = "GET"
 	}
-	u := ep.URL
-	var query []string
-	for _, q := range ep.Query {
-		if !q.Disabled {
-			query = append(query, escapeKeepVars(q.Name)+"="+escapeKeepVars(q.Value))
-		}
-	}
+	u := ep.FullURL()
 	var lines []string
 	add := func(words ...string) {
 		q := make([]string, len(words))
@@ -46,19 +40,10 @@ func Export(ep *project.Endpoint) string {
 		case project.AuthBasic:
 			auth = []string{"-u", a.Username + ":" + a.Password}
 		case project.AuthAPIKey:
-			if a.In == "query" {
-				query = append(query, escapeKeepVars(a.Key)+"="+escapeKeepVars(a.Value))
-			} else {
+			if a.In != "query" { // a query key is part of FullURL
 				headers = append(headers, [2]string{a.Key, a.Value})
 			}
 		}
-	}
-	if len(query) > 0 {
-		sep := "?"
-		if strings.Contains(u, "?") {
-			sep = "&"
-		}
-		u += sep + strings.Join(query, "&")
 	}
 	var body [][]string
 	contentType := ""

@@ -609,14 +609,4 @@ func splitQuery(raw string) (string, []project.KV) {
 }
 
 // escapeKeepVars query-escapes s but leaves {{variables}} as written.
-func escapeKeepVars(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range placeholderRE.FindAllStringIndex(s, -1) {
-		b.WriteString(url.QueryEscape(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
-		last = m[1]
-	}
-	b.WriteString(url.QueryEscape(s[last:]))
-	return b.String()
-}
+func escapeKeepVars(s string) string { return project.EscapeQuery(s) }

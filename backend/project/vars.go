@@ -336,3 +336,43 @@ func hasHeader(h []KV, name string) bool {
 	}
 	return false
 }
+
+// EscapeQuery query-escapes s but leaves {{variables}} as written, so a
+// URL can be shown or exported without resolving anything.
+func EscapeQuery(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range varRE.FindAllStringIndex(s, -1) {
+		b.WriteString(url.QueryEscape(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(url.QueryEscape(s[last:]))
+	return b.String()
+}
+
+// FullURL is the endpoint's URL with its enabled query parameters (and an
+// API key sent in the query) appended, {{variables}} left as written.
+func (e *Endpoint) FullURL() string {
+	var query []string
+	for _, q := range e.Query {
+		if !q.Disabled {
+			query = append(query, EscapeQuery(q.Name)+"="+EscapeQuery(q.Value))
+		}
+	}
+	if a := e.Auth; a != nil && a.Type == AuthAPIKey && a.In == "query" {
+		query = append(query, EscapeQuery(a.Key)+"="+EscapeQuery(a.Value))
+	}
+	if len(query) == 0 {
+		return e.URL
+	}
+	u, frag, _ := strings.Cut(e.URL, "#")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + strings.Join(query, "&") + frag
+}

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/streamscope/streamscope/backend/curl"
+	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
+)
+
+func init() {
+	Register(Command{
+		Name:    "new",
+		Usage:   "DIR [--name NAME]",
+		Summary: "create an empty project folder",
+		Run:     runNew,
+	})
+	Register(Command{
+		Name:    "import curl",
+		Usage:   "--project DIR --name NAME [--folder FOLDER] [CURL_COMMAND]",
+		Summary: "add an endpoint to a project from a curl command line (one argument, or stdin)",
+		Run:     runImportCurl,
+	})
+	Register(Command{
+		Name:    "export curl",
+		Usage:   "DIR ENDPOINT",
+		Summary: "print an endpoint as a curl command, {{variables}} left as written",
+		Run:     runExportCurl,
+	})
+	Register(Command{
+		Name:    "ls",
+		Usage:   "DIR",
+		Summary: "list a project's endpoints: name, method and URL separated by tabs",
+		Run:     runLs,
+	})
+	Register(Command{
+		Name:    "env set",
+		Usage:   "DIR ENV NAME VALUE [--secret]",
+		Summary: "set an environment variable; a --secret value is kept outside the project (VALUE - reads it from stdin)",
+		Run:     runEnvSet,
+	})
+}
+
+func runNew(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "new", "DIR [--name NAME]")
+	name := fs.String("name", "", "the project's `NAME` (default: the folder's name)")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 1 {
+		return ExitUsage, UsageError("expected one argument DIR, got %d", len(pos))
+	}
+	p, err := project.Create(pos[0], *name)
+	if err != nil {
+		return ExitUsage, err
+	}
+	fmt.Fprintf(env.Stdout, "created project %q in %s\n", p.Meta.Name, p.Dir)
+	return ExitOK, nil
+}
+
+// loadProject loads DIR for a command. Broken files are not an error here:
+// the caller decides whether they matter.
+func loadProject(dir string) (*project.Project, error) {
+	p, err := project.Load(dir)
+	if err != nil {
+		return nil, Errorf(ExitUsage, "%v", err)
+	}
+	return p, nil
+}
+
+func runImportCurl(env *Env, args []string) (int, error) {
+	usage := "--project DIR --name NAME [--folder FOLDER] [CURL_COMMAND]"
+	fs := NewFlagSet(env, "import curl", usage)
+	dir := fs.String("project", "", "the project `DIR`")
+	name := fs.String("name", "", "the new endpoint's `NAME`")
+	folder := fs.String("folder", "", "put the endpoint in `FOLDER` (a directory of the project)")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if *dir == "" {
+		return ExitUsage, UsageError("--project DIR is required")
+	}
+	if strings.TrimSpace(*name) == "" {
+		return ExitUsage, UsageError("--name NAME is required")
+	}
+	var command string
+	switch len(pos) {
+	case 0:
+		b, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return ExitUsage, fmt.Errorf("stdin: %w", err)
+		}
+		command = string(b)
+	case 1:
+		command = pos[0]
+	default:
+		// The command came already split into words (after --): quote them back.
+		words := make([]string, len(pos))
+		for i, w := range pos {
+			words[i] = curl.Quote(w)
+		}
+		command = strings.Join(words, " ")
+	}
+	p, err := loadProject(*dir)
+	if err != nil {
+		return ExitUsage, err
+	}
+	cwd, _ := os.Getwd()
+	res, err := curl.Import(command, curl.Options{Name: *name, Dir: cwd})
+	if err != nil {
+		return ExitUsage, fmt.Errorf("curl command: %w", err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.Stderr, "streamscope import curl: warning: %s\n", w)
+	}
+	ep := res.Endpoint
+	ep.Folder = strings.Trim(strings.ReplaceAll(*folder, "\\", "/"), "/")
+	if existing, err := p.Endpoint(ep.Ref()); err == nil && existing.Folder == ep.Folder && existing.Name == ep.Name {
+		return ExitUsage, fmt.Errorf("endpoint %q already exists in %s (choose another --name)", ep.Ref(), existing.File)
+	}
+	if err := p.SaveEndpoint(ep); err != nil {
+		return ExitUsage, err
+	}
+	fmt.Fprintf(env.Stdout, "added endpoint %q (%s %s) as %s\n", ep.Ref(), ep.Method, ep.FullURL(), ep.File)
+	return ExitOK, nil
+}
+
+// findEndpoint loads DIR and finds ENDPOINT in it.
+func findEndpoint(dir, ref string) (*project.Project, *project.Endpoint, error) {
+	p, err := loadProject(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ep, err := p.Endpoint(ref)
+	if err != nil {
+		return nil, nil, Errorf(ExitUsage, "%v", err)
+	}
+	return p, ep, nil
+}
+
+func runExportCurl(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "export curl", "DIR ENDPOINT")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 2 {
+		return ExitUsage, UsageError("expected DIR ENDPOINT, got %d argument(s)", len(pos))
+	}
+	_, ep, err := findEndpoint(pos[0], pos[1])
+	if err != nil {
+		return ExitUsage, err
+	}
+	io.WriteString(env.Stdout, curl.Export(ep))
+	return ExitOK, nil
+}
+
+func runLs(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "ls", "DIR")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 1 {
+		return ExitUsage, UsageError("expected one argument DIR, got %d", len(pos))
+	}
+	p, err := loadProject(pos[0])
+	if err != nil {
+		return ExitUsage, err
+	}
+	w := bufio.NewWriter(env.Stdout)
+	for _, ep := range p.Endpoints {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", ep.Ref(), ep.Method, ep.FullURL())
+	}
+	if err := w.Flush(); err != nil {
+		return ExitUsage, err
+	}
+	if len(p.Problems) > 0 {
+		// Every broken file on its own line; the last one is the error line.
+		for _, fe := range p.Problems[:len(p.Problems)-1] {
+			fmt.Fprintf(env.Stderr, "streamscope ls: %s\n", fe.Error())
+		}
+		last := p.Problems[len(p.Problems)-1]
+		return ExitUsage, Errorf(ExitUsage, "%s", last.Error())
+	}
+	return ExitOK, nil
+}
+
+func runEnvSet(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "env set", "DIR ENV NAME VALUE [--secret]")
+	secret := fs.Bool("secret", false, "keep the value outside the project (secret store), never in its files")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 4 {
+		return ExitUsage, UsageError("expected DIR ENV NAME VALUE, got %d argument(s)", len(pos))
+	}
+	dir, envName, name, value := pos[0], pos[1], pos[2], pos[3]
+	if value == "-" {
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return ExitUsage, fmt.Errorf("stdin: %w", err)
+		}
+		value = strings.TrimRight(line, "\r\n")
+	}
+	if !project.ValidEnvironmentName(envName) {
+		return ExitUsage, UsageError("ENV %q: an environment name is letters, digits, '_', '.' and '-'", envName)
+	}
+	p, err := loadProject(dir)
+	if err != nil {
+		return ExitUsage, err
+	}
+	e, err := p.Environment(envName)
+	if err != nil {
+		for _, fe := range p.Problems {
+			if strings.HasSuffix(strings.ReplaceAll(fe.Path, "\\", "/"), "/"+project.EnvironmentsDir+"/"+envName+".yaml") {
+				return ExitUsage, fmt.Errorf("%w: %v", project.ErrBrokenFile, fe)
+			}
+		}
+		e = &project.Environment{Name: envName}
+	}
+	old, had := e.Lookup(name)
+	updated := *e
+	updated.Variables = append([]project.Variable(nil), e.Variables...)
+	updated.Set(project.Variable{Name: name, Value: value, Secret: *secret})
+
+	var store *secrets.FileStore
+	if *secret || (had && old.Secret) {
+		if p.Meta.ID == "" {
+			return ExitUsage, fmt.Errorf("%s: the project has no valid id, so its secrets cannot be keyed", project.ProjectFile)
+		}
+		if store, err = secrets.Default(env.Var); err != nil {
+			return ExitUsage, err
+		}
+	}
+	if *secret {
+		prev, hadPrev, err := store.Get(p.Meta.ID, envName, name)
+		if err != nil {
+			return ExitUsage, err
+		}
+		if err := store.Set(p.Meta.ID, envName, name, value); err != nil {
+			return ExitUsage, err
+		}
+		if err := p.SaveEnvironment(&updated); err != nil {
+			// Leave the store as it was: a failing command writes nothing.
+			if hadPrev {
+				_ = store.Set(p.Meta.ID, envName, name, prev)
+			} else {
+				_ = store.Delete(p.Meta.ID, envName, name)
+			}
+			return ExitUsage, err
+		}
+		fmt.Fprintf(env.Stdout, "set secret %s in environment %s (value stored in %s, not in the project)\n", name, envName, store.Dir)
+		return ExitOK, nil
+	}
+	if err := p.SaveEnvironment(&updated); err != nil {
+		return ExitUsage, err
+	}
+	if had && old.Secret {
+		// No longer secret: the value now lives in the project file.
+		if err := store.Delete(p.Meta.ID, envName, name); err != nil {
+			fmt.Fprintf(env.Stderr, "streamscope env set: warning: could not remove the old secret value: %v\n", err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "set %s in environment %s\n", name, envName)
+	return ExitOK, nil
+}
