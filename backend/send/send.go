@@ -297,11 +297,14 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 		Method: req.Method, URL: RedactURL(req.URL), Header: RedactHeader(req.Header), BodySize: len(x.r.Body),
 	}})
 
+	var headerTimer *time.Timer
 	if ht := orDefault(x.r.HeaderTimeout, DefaultHeaderTimeout); ht > 0 {
-		t := time.AfterFunc(ht, func() { cancel(&TimeoutError{Phase: "headers", After: ht}) })
-		defer t.Stop()
+		headerTimer = time.AfterFunc(ht, func() { cancel(&TimeoutError{Phase: "headers", After: ht}) })
 	}
 	resp, err := x.client.Do(req)
+	if headerTimer != nil {
+		headerTimer.Stop()
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return x.ctxOutcome(ctx, err)

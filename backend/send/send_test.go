@@ -271,7 +271,7 @@ func TestTimeouts(t *testing.T) {
 				time.Sleep(40 * time.Millisecond)
 			}
 			io.WriteString(w, "data: done\n\n")
-		}, Request{IdleTimeout: 150 * time.Millisecond}, "", "", 1},
+		}, Request{IdleTimeout: 150 * time.Millisecond, HeaderTimeout: 100 * time.Millisecond}, "", "", 1}, // the header timeout ends with the headers
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
