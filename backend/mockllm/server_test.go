@@ -518,3 +518,38 @@ func TestReadErrorIsUnexpectedEOF(t *testing.T) {
 		t.Fatalf("read error %v, want unexpected EOF", err)
 	}
 }
+
+func TestGeminiWithoutAltSSEStreamsAJSONArray(t *testing.T) {
+	t.Parallel()
+	_, base := newTestServer(t, Options{Unpaced: true})
+	path := "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
+	body := `{"contents":[{"parts":[{"text":"Hello there"}]}]}`
+	want, _ := Predict(path, []byte(body))
+	for _, fault := range []string{"", "heartbeat", "error"} {
+		resp, raw, err := post(t, base+path, body, HeaderFault, fault)
+		if err != nil || resp.Header.Get("Content-Type") != "application/json; charset=UTF-8" {
+			t.Fatalf("%q: %v, type %q", fault, err, resp.Header.Get("Content-Type"))
+		}
+		var arr []map[string]any
+		if err := json.Unmarshal(raw, &arr); err != nil {
+			t.Fatalf("%q: not a JSON array: %v: %s", fault, err, raw)
+		}
+		var text strings.Builder
+		for _, r := range arr {
+			if s, ok := dig(r, "candidates", 0, "content", "parts", 0, "text").(string); ok {
+				text.WriteString(s)
+			}
+		}
+		last := arr[len(arr)-1]
+		switch fault {
+		case "error":
+			if dig(last, "error", "status") != "INTERNAL" || !strings.HasPrefix(want.Choices[0].Content, text.String()) {
+				t.Fatalf("error fault: last %v, text %q", last, text.String())
+			}
+		default:
+			if text.String() != want.Choices[0].Content || dig(last, "candidates", 0, "finishReason") != "STOP" {
+				t.Fatalf("%q: text %q, want %q", fault, text.String(), want.Choices[0].Content)
+			}
+		}
+	}
+}
