@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/streamscope/streamscope/backend/merge"
+)
+
+func init() {
+	Register(Command{
+		Name:    "merge",
+		Usage:   mergeFlagsUsage,
+		Summary: "merge an LLM stream (SSE or NDJSON) from stdin into one JSON result: content, reasoning, tool calls, usage, errors",
+		Run:     runMerge,
+	})
+}
+
+func runMerge(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "merge", mergeFlagsUsage)
+	mf := AddMergeFlags(fs)
+	fs.Usage = func() {} // a bad flag is reported as the one error line only
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) > 0 {
+		return ExitUsage, UsageError("unexpected argument %q: merge reads the body from stdin", pos[0])
+	}
+	setup := MergeSetup{
+		Options: mf.Options(),
+		NDJSON:  mf.NDJSON,
+		Warn:    func(msg string) { fmt.Fprintf(env.Stderr, "streamscope merge: warning: %s\n", msg) },
+	}
+	res, _, err := mergeStream(env.Stdin, setup)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if err := writeResult(env.Stdout, res); err != nil {
+		return ExitUsage, err
+	}
+	return resultExit(res)
+}
+
+// writeResult prints a merge result as the contract's indented JSON object.
+func writeResult(w io.Writer, res merge.Result) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		return fmt.Errorf("encoding the result: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing stdout: %w", err)
+	}
+	return nil
+}
+
+// resultExit maps a final merge result to the contract's exit code: 3 with
+// a one-line reason when the stream ended incomplete or with an error.
+func resultExit(res merge.Result) (int, error) {
+	if res.Complete {
+		return ExitOK, nil
+	}
+	switch {
+	case res.Error != nil:
+		msg := res.Error.Message
+		if res.Error.Type != "" {
+			msg = res.Error.Type + ": " + msg
+		}
+		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: error event in the stream: %s", oneLine(msg))
+	case res.Events == 0:
+		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: no events in the input")
+	default:
+		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: cut off before the %s end marker (%d events)", res.Format, res.Events)
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

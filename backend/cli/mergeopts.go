@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// MergeFlags are the merge flags that merge, send and run share.
+type MergeFlags struct {
+	Format    string
+	Content   string
+	Reasoning string
+	Stop      string
+	NDJSON    bool
+}
+
+// mergeFlagsUsage is the synopsis of the flags AddMergeFlags registers.
+const mergeFlagsUsage = "[--format F] [--content PATH] [--reasoning PATH] [--stop PATH] [--ndjson]"
+
+// AddMergeFlags registers --format, --content, --reasoning, --stop and
+// --ndjson on fs.
+func AddMergeFlags(fs *flag.FlagSet) *MergeFlags {
+	f := &MergeFlags{}
+	fs.StringVar(&f.Format, "format", "", "merge format `F`, one of the merge formats (default: detected from the events)")
+	fs.StringVar(&f.Content, "content", "", "JSONPath rule whose matches form the content (implies --format jsonpath)")
+	fs.StringVar(&f.Reasoning, "reasoning", "", "JSONPath rule whose matches form the reasoning")
+	fs.StringVar(&f.Stop, "stop", "", "JSONPath rule whose last match is the finish reason")
+	fs.BoolVar(&f.NDJSON, "ndjson", false, "read the body as NDJSON (default: detected from its first bytes)")
+	return f
+}
+
+// Options returns the merge options the flags select.
+func (f *MergeFlags) Options() merge.Options {
+	return merge.Options{Format: f.Format, ContentPath: f.Content, ReasoningPath: f.Reasoning, StopPath: f.Stop}
+}
+
+// MergeSetup says how mergeStream reads and merges a body.
+type MergeSetup struct {
+	Options merge.Options
+	// NDJSON forces NDJSON, SSE forces Server-Sent Events; with neither the
+	// wire format is detected from the first bytes (merge.LooksLikeNDJSON).
+	NDJSON, SSE bool
+	// Start is the instant event times are measured from (the request's
+	// sending time); zero means when mergeStream starts reading.
+	Start time.Time
+	// OnEvent, when set, is called for every event right after the merger
+	// took it, with its 1-based sequence number and time offset. An error
+	// stops reading and is returned.
+	OnEvent func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error
+	// Warn receives non-fatal problems (an oversized event was dropped).
+	Warn func(msg string)
+}
+
+// NewMerger validates the options (a bad format name or JSONPath rule is a
+// usage error naming it) before any input is read.
+func NewMerger(o merge.Options) (*merge.Merger, error) {
+	m, err := merge.New(o)
+	if err != nil {
+		return nil, UsageError("%v", err)
+	}
+	return m, nil
+}
+
+// mergeStream reads a raw response body from in, merges its events and
+// returns the final result together with the merger (for metrics and rule
+// counts). Errors are read errors, or the first error of OnEvent.
+func mergeStream(in io.Reader, s MergeSetup) (merge.Result, *merge.Merger, error) {
+	m, err := NewMerger(s.Options)
+	if err != nil {
+		return merge.Result{}, nil, err
+	}
+	res, err := mergeWith(m, in, s)
+	return res, m, err
+}
+
+func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error) {
+	start := s.Start
+	if start.IsZero() {
+		start = time.Now()
+	}
+	var p *sse.Parser
+	seq := 0
+	var hookErr error
+	emit := func(ev sse.Event) {
+		if hookErr != nil {
+			return
+		}
+		seq++
+		at := time.Since(start)
+		m.AddTimed(ev, at)
+		if s.OnEvent != nil {
+			hookErr = s.OnEvent(m, ev, seq, at)
+		}
+	}
+	warned := false
+	feed := func(b []byte) {
+		if err := p.Feed(b, emit); err != nil && !warned && s.Warn != nil {
+			warned = true
+			s.Warn(err.Error())
+		}
+	}
+	var head []byte // bytes held back until the wire format is known
+	buf := make([]byte, 64<<10)
+	for hookErr == nil {
+		n, rerr := in.Read(buf)
+		if p == nil {
+			head = append(head, buf[:n]...)
+			if len(bytes.TrimLeft(head, " \t\r\n")) > 0 || rerr != nil {
+				ndjson := s.NDJSON || (!s.SSE && merge.LooksLikeNDJSON(head))
+				p = sse.NewParser(sse.Options{NDJSON: ndjson})
+				feed(head)
+				head = nil
+			}
+		} else if n > 0 {
+			feed(buf[:n])
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return m.End(), fmt.Errorf("reading the body: %w", rerr)
+		}
+	}
+	if hookErr != nil {
+		return m.End(), hookErr
+	}
+	p.End(emit)
+	return m.End(), hookErr
+}
