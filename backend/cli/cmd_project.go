@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/streamscope/streamscope/backend/curl"
+	"github.com/streamscope/streamscope/backend/postman"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/secrets"
 )
@@ -25,6 +26,12 @@ func init() {
 		Usage:   "--project DIR --name NAME [--folder FOLDER] [CURL_COMMAND]",
 		Summary: "add an endpoint to a project from a curl command line (one argument, or stdin)",
 		Run:     runImportCurl,
+	})
+	Register(Command{
+		Name:    "import postman",
+		Usage:   "COLLECTION_FILE DIR",
+		Summary: "create a project in DIR from a Postman collection (v2.1) file",
+		Run:     runImportPostman,
 	})
 	Register(Command{
 		Name:    "export curl",
@@ -129,6 +136,30 @@ func runImportCurl(env *Env, args []string) (int, error) {
 		return ExitUsage, err
 	}
 	fmt.Fprintf(env.Stdout, "added endpoint %q (%s %s) as %s\n", ep.Ref(), ep.Method, ep.FullURL(), ep.File)
+	return ExitOK, nil
+}
+
+func runImportPostman(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "import postman", "COLLECTION_FILE DIR")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 2 {
+		return ExitUsage, UsageError("expected COLLECTION_FILE DIR, got %d argument(s)", len(pos))
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return ExitUsage, err
+	}
+	res, err := postman.Import(data, pos[0], pos[1])
+	if err != nil {
+		return ExitUsage, err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.Stderr, "streamscope import postman: warning: %s\n", w)
+	}
+	fmt.Fprintf(env.Stdout, "created project %q in %s with %d endpoint(s)\n", res.Project.Meta.Name, res.Project.Dir, len(res.Project.Endpoints))
 	return ExitOK, nil
 }
 

@@ -197,3 +197,19 @@ func TestLsReportsBrokenFiles(t *testing.T) {
 		t.Fatalf("ls missing: %d %q", code, errs)
 	}
 }
+
+func TestImportPostmanCommand(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "llm")
+	code, out, errs := cliRun(t, nil, "", "import", "postman", "../postman/testdata/llm.postman_collection.json", dir)
+	if code != ExitOK || !strings.Contains(out, "7 endpoint(s)") || !strings.Contains(errs, "warning: ") {
+		t.Fatalf("import postman: %d %q %q", code, out, errs)
+	}
+	code, out, _ = cliRun(t, nil, "", "ls", dir)
+	if code != ExitOK || !strings.Contains(out, "openai/Chat stream\tPOST\t{{base_url}}/v1/chat/completions?api-version=1\n") {
+		t.Fatalf("ls: %d %q", code, out)
+	}
+	if code, _, errs := cliRun(t, nil, "", "import", "postman", "missing.json", filepath.Join(t.TempDir(), "x")); code != ExitUsage || !strings.Contains(errs, "missing.json") {
+		t.Fatalf("missing file: %d %q", code, errs)
+	}
+}

@@ -371,6 +371,10 @@ func (p *Project) Environment(name string) (*Environment, error) {
 	return nil, fmt.Errorf("no environment %q in %s (it has: %s)", name, p.Dir, strings.Join(names, ", "))
 }
 
+// Slug turns a name into the file-name-safe base name used for its file
+// or directory (lower case, runs of other characters as one '-').
+func Slug(name string) string { return slug(name) }
+
 // slug turns a name into a file-name-safe base name.
 func slug(name string) string {
 	var b strings.Builder

@@ -186,6 +186,14 @@ func insideRelative(p string) bool {
 	return c != ".." && !strings.HasPrefix(c, "../")
 }
 
+// Validate checks an environment's variables; the error names the field.
+func (e *Environment) Validate() error {
+	if fe := validateEnvironment(e); fe != nil {
+		return fmt.Errorf("%s: %s", strings.Join(fe.keys, "."), fe.reason)
+	}
+	return nil
+}
+
 func validateEnvironment(e *Environment) *fieldError {
 	seen := map[string]bool{}
 	for i, v := range e.Variables {

@@ -1,0 +1,151 @@
+package postman
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/streamscope/streamscope/backend/project"
+)
+
+func TestImportCollection(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/llm.postman_collection.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "llm")
+	res, err := Import(data, "llm.postman_collection.json", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Problems) != 0 {
+		t.Fatalf("problems: %v", p.Problems)
+	}
+	if p.Meta.Name != "LLM streaming" || p.Meta.Notes != "Streaming endpoints of several providers." {
+		t.Errorf("meta %+v", p.Meta)
+	}
+	var refs []string
+	for _, e := range p.Endpoints {
+		refs = append(refs, e.Ref()+" "+e.Method)
+	}
+	wantRefs := []string{"Token (form) POST", "Upload POST", "GraphQL POST", "Health GET", "openai/Chat stream POST", "openai/Chat stream (2) POST", "gemini/Stream generate POST"}
+	if !reflect.DeepEqual(refs, wantRefs) {
+		t.Errorf("endpoints %q\nwant %q", refs, wantRefs)
+	}
+	get := func(ref string) *project.Endpoint {
+		t.Helper()
+		e, err := p.Endpoint(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+
+	chat := get("openai/Chat stream")
+	if chat.URL != "{{base_url}}/v1/chat/completions" ||
+		!reflect.DeepEqual(chat.Query, []project.KV{{Name: "api-version", Value: "1"}, {Name: "debug", Value: "true", Disabled: true}}) ||
+		!reflect.DeepEqual(chat.Headers, []project.KV{{Name: "Accept", Value: "text/event-stream"}, {Name: "X-Debug", Value: "1", Disabled: true}}) ||
+		!reflect.DeepEqual(chat.Auth, &project.Auth{Type: "bearer", Token: "{{openai_key}}"}) ||
+		chat.Body == nil || chat.Body.Type != "json" || !strings.Contains(chat.Body.Text, `"model": "{{model}}"`) {
+		t.Errorf("chat %+v body %+v", chat, chat.Body)
+	}
+	src, err := p.ReadScript(chat)
+	if err != nil || !strings.Contains(src, `pm.test("status is 200"`) || chat.Script != "chat-stream.js" {
+		t.Errorf("script %q %q %v", chat.Script, src, err)
+	}
+	echo := get("openai/Chat stream (2)")
+	if echo.Auth != nil || echo.Body == nil || echo.Body.Type != "raw" || echo.Body.ContentType != "text/plain" || echo.URL != "{{base_url}}/v1/echo" {
+		t.Errorf("echo %+v %+v", echo, echo.Body)
+	}
+	gem := get("gemini/Stream generate")
+	if gem.URL != "https://generativelanguage.googleapis.com/v1beta/models/{{model}}" ||
+		!reflect.DeepEqual(gem.Auth, &project.Auth{Type: "apikey", Key: "x-goog-api-key", Value: "{{gemini_key}}", In: "header"}) ||
+		gem.Body == nil || gem.Body.Type != "json" {
+		t.Errorf("gemini %+v", gem)
+	}
+	tok := get("Token (form)")
+	if !reflect.DeepEqual(tok.Auth, &project.Auth{Type: "basic", Username: "{{client_id}}", Password: "{{client_secret}}"}) ||
+		!reflect.DeepEqual(tok.Body, &project.Body{Type: "urlencoded", Fields: []project.FormField{{Name: "grant_type", Value: "client_credentials"}, {Name: "scope", Value: "read", Disabled: true}}}) {
+		t.Errorf("token %+v %+v", tok.Auth, tok.Body)
+	}
+	up := get("Upload")
+	if up.Auth != nil || !reflect.DeepEqual(up.Body.Fields, []project.FormField{{Name: "purpose", Value: "fine-tune"}}) {
+		t.Errorf("upload %+v %+v", up.Auth, up.Body)
+	}
+	gql := get("GraphQL")
+	if gql.Body.Type != "json" || gql.Body.Text != `{"query":"query { me { id } }","variables":{"a":1}}` {
+		t.Errorf("graphql %q", gql.Body.Text)
+	}
+	if h := get("Health"); h.URL != "https://api.example.com/health" || h.Auth == nil || h.Auth.Type != "bearer" {
+		t.Errorf("health %+v", h)
+	}
+
+	env, err := p.Environment(EnvironmentName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVars := []project.Variable{{Name: "base_url", Value: "http://127.0.0.1:8080"}, {Name: "model", Value: "gpt-4.1"}, {Name: "retries", Value: "3"}}
+	if !reflect.DeepEqual(env.Variables, wantVars) {
+		t.Errorf("variables %+v", env.Variables)
+	}
+	if f := p.Folders; len(f) != 2 || f[0].Name != "OpenAI" || f[0].Notes != "Chat Completions" || f[1].Path != "gemini" {
+		t.Errorf("folders %+v", f)
+	}
+
+	warnings := strings.Join(res.Warnings, "\n")
+	for _, w := range []string{"pre-request script", `auth type "awsv4"`, "/home/someone/data.jsonl", "path variable :model", `"bad name" skipped`} {
+		if !strings.Contains(warnings, w) {
+			t.Errorf("no warning about %q in:\n%s", w, warnings)
+		}
+	}
+	// The project resolves and sends with the imported environment.
+	r, err := p.Resolve(chat, &project.Scope{Env: env, Overrides: map[string]string{"openai_key": "k"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.URL != "http://127.0.0.1:8080/v1/chat/completions?api-version=1" || r.Header().Get("Authorization") != "Bearer k" {
+		t.Errorf("resolved %s %v", r.URL, r.Headers)
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	t.Parallel()
+	nonEmpty := t.TempDir()
+	if err := os.WriteFile(filepath.Join(nonEmpty, "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, data, dir, err string
+	}{
+		{"syntax", "{\n  \"info\": {\n    \"name\": \"x\",,\n", "", "c.json:3:"},
+		{"type", `{"info": {"name": 5}}`, "", "c.json:1:"},
+		{"v1", `{"info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v1.0.0/collection.json"}, "item": []}`, "", "only Postman collection v2.1"},
+		{"not a collection", `{"foo": 1}`, "", "not a Postman collection"},
+		{"not empty", `{"info": {"name": "x"}, "item": []}`, nonEmpty, "not empty"},
+		{"bad method", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GE T", "url": "http://x"}}]}`, "", `item[0] "r": method`},
+		{"no url", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET"}}]}`, "", "request.url is missing"},
+	}
+	for _, c := range cases {
+		dir := c.dir
+		if dir == "" {
+			dir = filepath.Join(t.TempDir(), "p")
+		}
+		_, err := Import([]byte(c.data), "c.json", dir)
+		if err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.err)
+			continue
+		}
+		if c.dir == "" {
+			if _, statErr := os.Stat(dir); statErr == nil {
+				t.Errorf("%s: a failed import wrote %s", c.name, dir)
+			}
+		}
+	}
+}
