@@ -1,0 +1,346 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/mockllm"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+func mockServer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(mockllm.New(mockllm.Options{Unpaced: true}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// sendCmd runs `streamscope send` with args and returns code, stdout, stderr.
+func sendCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "COLUMNS" {
+				return "100"
+			}
+			return ""
+		}}
+	code := Main(append([]string{"send"}, args...), env)
+	return code, out.String(), errb.String()
+}
+
+// lastLine is the final stderr line (the error line on failure).
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+const sendChatBody = `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Say hi"}]}`
+
+func TestSendAgainstMock(t *testing.T) {
+	t.Parallel()
+	base := mockServer(t)
+	want, err := mockllm.Predict("/v1/chat/completions", []byte(sendChatBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ollamaBody := `{"model":"llama3","messages":[{"role":"user","content":"hi"}]}`
+	ollama, err := mockllm.Predict("/api/chat", []byte(ollamaBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainBody := `{"model":"gpt-4o","stream":false,"messages":[{"role":"user","content":"Say hi"}]}`
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   string   // exact, when set
+		stderr   []string // substrings of stderr
+		errLine  string   // substring of the last stderr line
+		noStdout bool
+	}{
+		{"openai stream", []string{base + "/v1/chat/completions", "-d", sendChatBody}, 0, want.Choices[0].Content + "\n",
+			[]string{"request  POST " + base, "response 200 OK HTTP/1.1", `message  {"id":`, "message  [DONE]", "end      complete, 28 events"},
+			"200 openai-chat, complete (stop), 28 events, ttfb", false},
+		{"split chunks", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: split"}, 0, want.Choices[0].Content + "\n", nil, "complete (stop)", false},
+		{"heartbeats", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: heartbeat"}, 0, want.Choices[0].Content + "\n",
+			[]string{"comment  ping"}, "complete", false},
+		{"gzip buffered", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: gzip", "--compressed"}, 0, want.Choices[0].Content + "\n",
+			[]string{"read as sse, gzip", "warning  gzip-compressed stream was buffered: 28 events arrived in one burst", "B on the wire"}, "complete", false},
+		{"ollama ndjson", []string{base + "/api/chat", "-d", ollamaBody}, 0, ollama.Choices[0].Content + "\n",
+			[]string{"read as ndjson"}, "200 ollama, complete (stop)", false},
+		{"not streamed", []string{base + "/v1/chat/completions", "-d", plainBody}, 0, "", []string{"read as plain", "chunk "}, "200 openai-chat, complete (stop), 1 event,", false},
+		{"dropped", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: drop"}, 3, "",
+			[]string{"end      truncated"}, "streamscope send: stream incomplete: connection closed", false},
+		{"error event", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: error"}, 3, "",
+			[]string{"end      error"}, "streamscope send: stream incomplete: error event in the stream:", false},
+		{"rate limited", []string{base + "/v1/chat/completions", "-d", sendChatBody, "-H", "X-Mock-Fault: 429"}, 2, "",
+			[]string{"response 429 Too Many Requests"}, `streamscope send: HTTP 429 Too Many Requests: {"error":{"message":"Rate limit`, true},
+		{"bad request", []string{base + "/v1/chat/completions", "-d", "{}"}, 2, "", nil, "streamscope send: HTTP 400 Bad Request: ", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := sendCmd(t, "", tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			if tc.stdout != "" && stdout != tc.stdout {
+				t.Fatalf("stdout %q, want %q", stdout, tc.stdout)
+			}
+			if tc.noStdout && stdout != "" {
+				t.Fatalf("stdout %q, want nothing", stdout)
+			}
+			if tc.name == "not streamed" && strings.TrimSpace(stdout) != want.Choices[0].Content {
+				t.Fatalf("stdout %q", stdout)
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Fatalf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if !strings.Contains(lastLine(stderr), tc.errLine) {
+				t.Fatalf("last stderr line %q lacks %q", lastLine(stderr), tc.errLine)
+			}
+			for _, l := range strings.Split(strings.TrimRight(stderr, "\n"), "\n") {
+				if strings.HasPrefix(l, "+") && utf8.RuneCountInString(l) > 100 {
+					t.Fatalf("timeline line wider than COLUMNS=100: %q", l)
+				}
+			}
+		})
+	}
+}
+
+func TestSendJSON(t *testing.T) {
+	t.Parallel()
+	base := mockServer(t)
+	want, _ := mockllm.Predict("/v1/chat/completions", []byte(sendChatBody))
+	code, stdout, stderr := sendCmd(t, "", base+"/v1/chat/completions", "--json", "-d", sendChatBody)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	timing, _ := got["timing"].(map[string]any)
+	tests, isList := got["tests"].([]any)
+	if got["status"] != 200.0 || got["content"] != want.Choices[0].Content || got["format"] != "openai-chat" ||
+		got["complete"] != true || got["events"] != 28.0 || got["finish_reason"] != "stop" || !isList || len(tests) != 0 {
+		t.Fatalf("object %v", got)
+	}
+	for _, k := range []string{"ttfb_ms", "first_event_ms", "duration_ms"} {
+		if v, ok := timing[k].(float64); !ok || v <= 0 {
+			t.Fatalf("timing.%s = %v", k, timing[k])
+		}
+	}
+	if timing["first_event_ms"].(float64) < timing["ttfb_ms"].(float64) || timing["duration_ms"].(float64) < timing["first_event_ms"].(float64) {
+		t.Fatalf("timing out of order: %v", timing)
+	}
+
+	// An HTTP error still prints the object (with its status), exit 2.
+	code, stdout, stderr = sendCmd(t, "", base+"/v1/chat/completions", "--json", "-d", sendChatBody, "-H", "X-Mock-Fault: 429")
+	if code != 2 || !strings.Contains(stdout, `"status": 429`) || !strings.Contains(lastLine(stderr), "HTTP 429") {
+		t.Fatalf("exit %d stdout %s stderr %s", code, stdout, stderr)
+	}
+}
+
+func TestSendStreamModes(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		b, _ := io.ReadAll(r.Body)
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	sseBody := "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n"
+	ndBody := "{\"message\":{\"content\":\"Yo\"},\"done\":false}\n{\"done\":true,\"done_reason\":\"stop\"}\n"
+	cases := []struct {
+		name, body, flag, stdout, stderr string
+		code                             int
+	}{
+		{"plain text echoed", "just text", "", "just text\n", "read as plain", 0},
+		{"forced sse", sseBody, "--sse", "Hi\n", "warning  stream read as sse although the Content-Type \"text/plain\" says plain", 0},
+		{"forced ndjson", ndBody, "--ndjson", "Yo\n", "read as ndjson", 0},
+		{"forced sse cut", "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n", "--sse", "Hi\n", "end      truncated, 1 event", 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{srv.URL, "-d", tc.body}
+			if tc.flag != "" {
+				args = append(args, tc.flag)
+			}
+			code, stdout, stderr := sendCmd(t, "", args...)
+			if code != tc.code || stdout != tc.stdout || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d stdout %q stderr:\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestSendRequestBuilding(t *testing.T) {
+	t.Parallel()
+	type seen struct {
+		method, ctype, auth, body string
+	}
+	got := make(chan seen, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- seen{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Authorization"), string(b)}
+	}))
+	t.Cleanup(srv.Close)
+	file := filepath.Join(t.TempDir(), "body.json")
+	os.WriteFile(file, []byte(`{"from":"file"}`), 0o600)
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  seen
+	}{
+		{"get", "", []string{srv.URL}, seen{"GET", "", "", ""}},
+		{"json body", "", []string{srv.URL, "-d", `{"a":1}`, "-H", "Authorization: Bearer x"}, seen{"POST", "application/json", "Bearer x", `{"a":1}`}},
+		{"text body keeps no type", "", []string{srv.URL, "-d", "a=1"}, seen{"POST", "", "", "a=1"}},
+		{"file", "", []string{srv.URL, "-d", "@" + file, "-X", "put"}, seen{"PUT", "application/json", "", `{"from":"file"}`}},
+		{"stdin", `{"s":1}`, []string{srv.URL, "-d", "@-", "-H", "Content-Type: text/x"}, seen{"POST", "text/x", "", `{"s":1}`}},
+	}
+	for _, tc := range cases {
+		code, _, stderr := sendCmd(t, tc.stdin, tc.args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", tc.name, code, stderr)
+		}
+		if g := <-got; g != tc.want {
+			t.Fatalf("%s: server saw %+v, want %+v", tc.name, g, tc.want)
+		}
+		if strings.Contains(stderr, "Bearer x") {
+			t.Fatalf("%s: credential printed: %s", tc.name, stderr)
+		}
+	}
+}
+
+func TestSendFailures(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	ln.Close()
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(silent.Close)
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"part\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(stall.Close)
+	cases := []struct {
+		name string
+		args []string
+		code int
+		line string
+	}{
+		{"no url", nil, 2, "missing URL"},
+		{"two urls", []string{"http://a", "http://b"}, 2, `unexpected argument "http://b"`},
+		{"bad header", []string{"http://a", "-H", "NoColon"}, 2, `-H "NoColon": want 'Name: value'`},
+		{"sse and ndjson", []string{"http://a", "--sse", "--ndjson"}, 2, "--sse and --ndjson exclude each other"},
+		{"missing file", []string{"http://a", "-d", "@/nonexistent/b.json"}, 2, "-d @/nonexistent/b.json: open /nonexistent/b.json"},
+		{"bad format", []string{"http://a", "--format", "nope"}, 2, `unknown format "nope"`},
+		{"bad timeout", []string{"http://a", "--idle-timeout", "0s"}, 2, "--idle-timeout must be positive"},
+		{"bad url", []string{"ftp://a"}, 2, "scheme must be http or https"},
+		{"refused", []string{refused}, 2, "cannot connect to"},
+		{"never answers", []string{silent.URL, "--header-timeout", "50ms"}, 2, "no response headers after 50ms"},
+		{"stalls", []string{stall.URL, "--idle-timeout", "50ms"}, 3, "stream incomplete: no data for 50ms"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := sendCmd(t, "", tc.args...)
+			if code != tc.code || !strings.HasPrefix(lastLine(stderr), "streamscope send: ") || !strings.Contains(lastLine(stderr), tc.line) {
+				t.Fatalf("exit %d, last line %q; want %d and %q", code, lastLine(stderr), tc.code, tc.line)
+			}
+		})
+	}
+}
+
+func TestRunStreamHooks(t *testing.T) {
+	t.Parallel()
+	base := mockServer(t)
+	var statuses []int
+	var seqs []int
+	hook := StreamHook{
+		OnResponse: func(status int, _ http.Header) { statuses = append(statuses, status) },
+		OnEvent: func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error {
+			seqs = append(seqs, seq)
+			if seq == 2 {
+				return errors.New("hook complains")
+			}
+			return nil
+		},
+		OnEnd: func(out *StreamOutput) error {
+			out.Tests = append(out.Tests, TestResult{Name: "has content", Passed: out.Content != ""},
+				TestResult{Name: "fails", Passed: false, Message: "expected failure"})
+			return nil
+		},
+	}
+	var stdout, stderr bytes.Buffer
+	env := &Env{Stdout: &stdout, Stderr: &stderr}
+	out, err := RunStream(context.Background(), env, StreamOptions{
+		Request: send.Request{URL: base + "/v1/chat/completions", Body: []byte(sendChatBody)}, JSON: true, Hooks: []StreamHook{hook},
+	})
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != ExitFailed || !strings.Contains(err.Error(), "1 of 2 tests failed") {
+		t.Fatalf("err %v", err)
+	}
+	if len(statuses) != 1 || statuses[0] != 200 || len(seqs) != 28 || seqs[0] != 1 || seqs[27] != 28 {
+		t.Fatalf("statuses %v seqs %v", statuses, seqs)
+	}
+	if !strings.Contains(stderr.String(), "hook: hook complains") || len(out.Send.Body) == 0 {
+		t.Fatalf("stderr %s", stderr.String())
+	}
+	var obj struct {
+		Tests []TestResult `json:"tests"`
+	}
+	if json.Unmarshal(stdout.Bytes(), &obj) != nil || len(obj.Tests) != 2 || obj.Tests[1].Message != "expected failure" {
+		t.Fatalf("stdout %s", stdout.String())
+	}
+}
+
+func TestSendCancelled(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"so far\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	env := &Env{Stdout: &stdout, Stderr: &stderr}
+	time.AfterFunc(50*time.Millisecond, cancel)
+	code, err := runSend(ctx, env, []string{srv.URL})
+	if err == nil || code != 0 {
+		t.Fatalf("code %d err %v", code, err)
+	}
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || !strings.Contains(err.Error(), "cancelled") || stdout.String() != "so far\n" {
+		t.Fatalf("err %v stdout %q", err, stdout.String())
+	}
+}

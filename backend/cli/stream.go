@@ -1,0 +1,420 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// StreamOptions configures RunStream: one request, its live timeline on
+// stderr, its merged result on stdout. `send` and `run` fill it from their
+// flags; extensions (post-processor scripts) add Hooks.
+type StreamOptions struct {
+	// Command names the subcommand in messages ("send", "run").
+	Command string
+	Request send.Request
+	Merge   merge.Options
+	// JSON prints the merge object plus status, timing and tests instead
+	// of the merged text.
+	JSON bool
+	// Width caps the timeline lines; 0 means $COLUMNS, else 120.
+	Width int
+	// Sender sends the request; nil means the default client.
+	Sender *send.Sender
+	Hooks  []StreamHook
+}
+
+// StreamHook lets a caller follow the stream and shape the output. Every
+// function is optional and runs on the stream's goroutine, in order.
+type StreamHook struct {
+	// OnResponse is called when the response headers arrived.
+	OnResponse func(status int, header http.Header)
+	// OnEvent is called for every event right after the merger took it,
+	// with its 1-based sequence number and time offset since the request
+	// was sent. An error is reported as a warning line; the stream goes on.
+	OnEvent func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error
+	// OnEnd is called once after the stream ended, before anything is
+	// printed on stdout. It may change out.Result and append out.Tests; an
+	// error fails the command with exit code 1.
+	OnEnd func(out *StreamOutput) error
+}
+
+// TestResult is the outcome of one script test.
+type TestResult struct {
+	Name    string `json:"name"`
+	Passed  bool   `json:"passed"`
+	Message string `json:"message"`
+}
+
+// StreamTiming is the `timing` object of --json output (milliseconds since
+// the request was sent; null when the moment never came).
+type StreamTiming struct {
+	TTFBMS       *float64 `json:"ttfb_ms"`
+	FirstEventMS *float64 `json:"first_event_ms"`
+	DurationMS   float64  `json:"duration_ms"`
+}
+
+// StreamOutput is what RunStream prints with --json: the merge object plus
+// status, timing and tests. Send is the sender's full result (body,
+// headers, end reason) for hooks and callers.
+type StreamOutput struct {
+	merge.Result
+	Status int          `json:"status"`
+	Timing StreamTiming `json:"timing"`
+	Tests  []TestResult `json:"tests"`
+
+	Send *send.Result `json:"-"`
+}
+
+// RunStream sends o.Request, prints the timeline live on env.Stderr and
+// the merged result on env.Stdout, and returns the output with an error
+// carrying the contract's exit code (nil: exit 0): 2 for a transport
+// error or HTTP status >= 400, 1 when a test failed or a hook threw, 3
+// when the stream ended incomplete.
+func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, error) {
+	if o.Command == "" {
+		o.Command = "send"
+	}
+	m, err := NewMerger(o.Merge)
+	if err != nil {
+		return nil, err
+	}
+	width := o.Width
+	if width <= 0 {
+		width, _ = strconv.Atoi(env.Var("COLUMNS"))
+		if width < 40 {
+			width = 120
+		}
+	}
+	tl := &timeline{w: env.Stderr, width: width}
+	kind := send.StreamPlain
+	var mergeEnd *merge.Result
+	endMerge := func() merge.Result {
+		if mergeEnd == nil {
+			r := m.End()
+			mergeEnd = &r
+		}
+		return *mergeEnd
+	}
+
+	req := o.Request
+	req.Finish = func() (send.EndReason, string) {
+		if kind == send.StreamPlain {
+			return "", ""
+		}
+		r := endMerge()
+		switch {
+		case r.Error != nil:
+			return send.EndError, "error event in the stream: " + oneLine(r.Error.Message)
+		case !r.Complete && r.Events > 0:
+			return send.EndTruncated, fmt.Sprintf("stream ended before the %s end marker", r.Format)
+		}
+		return "", ""
+	}
+	sink := func(rec send.Record) {
+		switch rec.Kind {
+		case send.KindResponseHeaders:
+			kind = rec.Response.StreamKind
+			for _, h := range o.Hooks {
+				if h.OnResponse != nil {
+					h.OnResponse(rec.Response.Status, rec.Response.Header)
+				}
+			}
+		case send.KindEvent:
+			if mergeEnd == nil {
+				m.AddTimed(rec.Event.Event, rec.At)
+				for _, h := range o.Hooks {
+					if h.OnEvent == nil {
+						continue
+					}
+					if err := h.OnEvent(m, rec.Event.Event, rec.Event.Index, rec.At); err != nil {
+						tl.line(rec.At, "!", "hook: "+err.Error())
+					}
+				}
+			}
+		}
+		tl.record(rec, kind)
+	}
+	sender := o.Sender
+	if sender == nil {
+		sender = &send.Sender{}
+	}
+	res := sender.Do(ctx, &req, sink)
+
+	out := &StreamOutput{Status: res.Status, Send: res, Tests: []TestResult{}}
+	out.Timing.DurationMS = res.Timing.DurationMS
+	if res.Status != 0 {
+		v := res.Timing.TTFBMS
+		out.Timing.TTFBMS = &v
+	}
+	if res.Events > 0 {
+		v := res.Timing.FirstEventMS
+		out.Timing.FirstEventMS = &v
+	}
+	out.Result = endMerge()
+	if res.Kind == send.StreamPlain && res.Status != 0 {
+		out.Result = plainResult(o.Merge, res)
+	}
+
+	// A response that never came is a transport error: nothing to print.
+	if res.Status == 0 {
+		return out, Errorf(ExitUsage, "%s", res.Message)
+	}
+	var hookErr error
+	for _, h := range o.Hooks {
+		if h.OnEnd != nil {
+			if err := h.OnEnd(out); err != nil && hookErr == nil {
+				hookErr = err
+			}
+		}
+	}
+	if err := printStream(env, o, out); err != nil {
+		return out, err
+	}
+	return out, streamExit(o, out, hookErr)
+}
+
+// plainResult merges a body that is not a stream: JSON is merged as one
+// event (a non-streamed API answer); other text becomes the content.
+func plainResult(o merge.Options, res *send.Result) merge.Result {
+	body := res.Body
+	if json.Valid(body) {
+		if m, err := merge.New(o); err == nil {
+			m.Add(sse.Event{Type: "message", Data: string(body)})
+			if r := m.End(); r.Format != merge.FormatUnknown {
+				return r
+			}
+		}
+	}
+	r := merge.Result{Format: "plain", Content: string(body), ToolCalls: []merge.ToolCall{},
+		Complete: res.Reason == send.EndComplete, Verdict: merge.VerdictComplete}
+	if !r.Complete {
+		r.Verdict = merge.VerdictCutOff
+	}
+	return r
+}
+
+func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
+	if o.JSON {
+		return writeJSON(env.Stdout, out)
+	}
+	if out.Status >= 400 {
+		return nil // the error line shows the body
+	}
+	text := out.Content
+	if out.Format == merge.FormatUnknown && out.Send.Kind == send.StreamPlain {
+		text = string(out.Send.Body)
+	}
+	if text != "" {
+		if _, err := io.WriteString(env.Stdout, text); err != nil {
+			return Errorf(ExitUsage, "writing stdout: %v", err)
+		}
+		if !strings.HasSuffix(text, "\n") {
+			io.WriteString(env.Stdout, "\n")
+		}
+	}
+	fmt.Fprintln(env.Stderr, summaryLine(out))
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return Errorf(ExitUsage, "writing stdout: %v", err)
+	}
+	return nil
+}
+
+// summaryLine is the one-line summary after a plain-text result.
+func summaryLine(out *StreamOutput) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s, %s", out.Status, out.Format, out.Verdict)
+	if out.FinishReason != nil {
+		fmt.Fprintf(&b, " (%s)", *out.FinishReason)
+	}
+	fmt.Fprintf(&b, ", %s", plural(out.Events, "event"))
+	if n := len(out.ToolCalls); n > 0 {
+		fmt.Fprintf(&b, ", %d tool call(s)", n)
+	}
+	if out.Timing.TTFBMS != nil {
+		fmt.Fprintf(&b, ", ttfb %s", fmtMS(*out.Timing.TTFBMS))
+	}
+	if out.Timing.FirstEventMS != nil {
+		fmt.Fprintf(&b, ", first event %s", fmtMS(*out.Timing.FirstEventMS))
+	}
+	fmt.Fprintf(&b, ", total %s", fmtMS(out.Timing.DurationMS))
+	return b.String()
+}
+
+// streamExit maps the outcome to the contract's exit codes.
+func streamExit(o StreamOptions, out *StreamOutput, hookErr error) error {
+	res := out.Send
+	if out.Status >= 400 {
+		msg := fmt.Sprintf("HTTP %d %s", out.Status, http.StatusText(out.Status))
+		if body := strings.TrimSpace(string(res.Body)); body != "" {
+			msg += ": " + oneLine(truncateUTF8(body, 200))
+		}
+		return Errorf(ExitUsage, "%s", msg)
+	}
+	if hookErr != nil {
+		return Errorf(ExitFailed, "%v", hookErr)
+	}
+	failed := 0
+	for _, t := range out.Tests {
+		if !t.Passed {
+			failed++
+		}
+	}
+	switch res.Reason {
+	case send.EndComplete:
+	case send.EndError:
+		if res.Code != send.CodeStream { // the merge's error event is reported below
+			return Errorf(ExitIncomplete, "stream incomplete: %s", res.Message)
+		}
+	default:
+		return Errorf(ExitIncomplete, "stream incomplete: %s", res.Message)
+	}
+	if code, err := resultExit(out.Result); code != ExitOK {
+		return err
+	}
+	if failed > 0 {
+		return Errorf(ExitFailed, "%d of %d tests failed", failed, len(out.Tests))
+	}
+	return nil
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func fmtMS(v float64) string {
+	if v >= 10000 {
+		return fmt.Sprintf("%.1fs", v/1000)
+	}
+	return fmt.Sprintf("%.1fms", v)
+}
+
+// timeline prints records as terminal lines: time offset, a tag, details.
+type timeline struct {
+	w     io.Writer
+	width int
+}
+
+func (t *timeline) line(at time.Duration, tag, text string) {
+	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, tag)
+	room := t.width - utf8.RuneCountInString(prefix)
+	text = visible(text)
+	if room < 10 {
+		room = 10
+	}
+	if utf8.RuneCountInString(text) > room {
+		r := []rune(text)
+		text = string(r[:room-1]) + "…"
+	}
+	fmt.Fprintln(t.w, strings.TrimRight(prefix+text, " "))
+}
+
+// visible escapes control characters so that one record stays one line.
+func visible(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (t *timeline) record(rec send.Record, kind send.StreamKind) {
+	switch rec.Kind {
+	case send.KindRequestSent:
+		r := rec.Request
+		text := r.Method + " " + r.URL
+		if r.BodySize > 0 {
+			text += fmt.Sprintf(" (%d B body)", r.BodySize)
+		}
+		t.line(rec.At, "request", text)
+	case send.KindResponseHeaders:
+		r := rec.Response
+		text := fmt.Sprintf("%d %s %s %s, read as %s", r.Status, r.StatusText, r.Proto, r.Header.Get("Content-Type"), r.StreamKind)
+		if r.Encoding != "" {
+			text += ", " + r.Encoding
+		}
+		tm := r.Timing
+		if tm.Reused {
+			text += "; reused connection"
+		} else {
+			text += fmt.Sprintf("; dns %s, connect %s", fmtMS(tm.DNSMS), fmtMS(tm.ConnectMS))
+			if tm.TLSMS > 0 {
+				text += ", tls " + fmtMS(tm.TLSMS)
+			}
+		}
+		t.line(rec.At, "response", text)
+	case send.KindChunk:
+		if kind == send.StreamPlain {
+			t.line(rec.At, "chunk", fmt.Sprintf("%d B  %s", rec.Chunk.Size, truncateUTF8(string(rec.Chunk.Data), 400)))
+		}
+	case send.KindEvent:
+		t.line(rec.At, rec.Event.Type, truncateUTF8(rec.Event.Data, 1000))
+	case send.KindComment:
+		t.line(rec.At, "comment", strings.TrimPrefix(rec.Text, " "))
+	case send.KindRetry, send.KindReconnect:
+		r := rec.Retry
+		text := fmt.Sprintf("%s: attempt %d in %s", r.Reason, r.NextAttempt, fmtMS(r.WaitMS))
+		if r.LastEventID != "" {
+			text += ", Last-Event-ID " + r.LastEventID
+		}
+		t.line(rec.At, string(rec.Kind), text)
+	case send.KindWarning:
+		t.line(rec.At, "warning", rec.Warning.Message)
+	case send.KindError:
+		t.line(rec.At, "error", rec.Error.Message)
+	case send.KindEnd:
+		e := rec.End
+		text := fmt.Sprintf("%s, %s, %d B", e.Reason, plural(e.Events, "event"), e.Bytes)
+		if e.WireBytes != e.Bytes {
+			text += fmt.Sprintf(" (%d B on the wire)", e.WireBytes)
+		}
+		if e.Message != "" {
+			text += ": " + e.Message
+		}
+		t.line(rec.At, "end", text)
+	}
+}
