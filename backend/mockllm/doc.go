@@ -82,7 +82,8 @@
 //
 // Options.TokensPerSecond (default 250) and Options.TimeToFirstToken
 // (default 10 ms) pace generated tokens; structural events (starts, stops,
-// usage) go out without delay. Options.Unpaced turns pacing off. Per
+// usage) go out without delay. Options.Unpaced turns pacing off; the
+// Realistic options (60 tokens/s after 350 ms) suit demos. Per
 // request, the header `X-Mock-TPS: N` (tokens per second, 0 = no pacing)
 // and `X-Mock-TTFT-Ms: MS` override them. Non-streaming answers wait the
 // time the stream would take.

@@ -22,6 +22,10 @@ const (
 	DefaultTimeToFirstToken = 10 * time.Millisecond
 )
 
+// Realistic is a pacing close to a hosted model's (about 60 tokens per
+// second after 350 ms), for demos where the stream should be seen arriving.
+var Realistic = Options{TokensPerSecond: 60, TimeToFirstToken: 350 * time.Millisecond}
+
 // Request headers that override the server's pacing for one request.
 const (
 	HeaderFault = "X-Mock-Fault"   // comma-separated fault names

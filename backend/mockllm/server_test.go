@@ -553,3 +553,25 @@ func TestGeminiWithoutAltSSEStreamsAJSONArray(t *testing.T) {
 		}
 	}
 }
+
+func TestRealisticPacing(t *testing.T) {
+	t.Parallel()
+	s := New(Realistic)
+	p, err := s.pacing(http.Header{})
+	if err != nil || p.ttft != 350*time.Millisecond || p.perToken != time.Second/60 {
+		t.Fatalf("pacing %+v, %v", p, err)
+	}
+	h := http.Header{}
+	h.Set(HeaderTPS, "0")
+	h.Set(HeaderTTFT, "0")
+	p, err = s.pacing(h)
+	if err != nil || p.ttft != 0 || p.perToken != 0 {
+		t.Fatalf("overridden pacing %+v, %v", p, err)
+	}
+	h = http.Header{}
+	h.Set(HeaderTPS, "100")
+	p, _ = New(Options{Unpaced: true}).pacing(h)
+	if p.perToken != 10*time.Millisecond || p.ttft != 0 {
+		t.Fatalf("unpaced server with X-Mock-TPS: %+v", p)
+	}
+}
