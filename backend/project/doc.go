@@ -15,36 +15,52 @@
 //	  recordings/
 //	    chat-stream.jsonl               saved streams (JSON Lines)
 //
-// Every YAML file starts with `schema: 2`. An endpoint file looks like:
+// Every YAML file starts with `schema: 2`. An endpoint file, as written
+// (every field but name and url is optional):
 //
 //	schema: 2
 //	name: Chat stream
-//	seq: 1                      # order within its folder; ties sort by name
+//	seq: 1                        # order within its folder; ties sort by name
 //	method: POST
 //	url: '{{base_url}}/v1/chat/completions'
 //	query:
-//	  - {name: api-version, value: '2024-10-01', disabled: true}
+//	  - name: api-version
+//	    value: "1"
+//	    disabled: true            # kept in the file, not sent
 //	headers:
-//	  - {name: Accept, value: text/event-stream}
+//	  - name: Accept
+//	    value: text/event-stream
 //	body:
-//	  type: json                # json | raw | form | urlencoded
+//	  type: json                  # json | raw | form | urlencoded
 //	  text: |
-//	    {"model": "{{model}}", "stream": true, "messages": [...]}
+//	    {"model": "{{model}}", "stream": true}
 //	auth:
-//	  type: bearer              # none | bearer | basic | apikey
-//	  token: '{{api_key}}'      # apikey: key, value, in: header | query
-//	stream: auto                # auto | sse | ndjson | plain
-//	compressed: true            # ask for gzip/br (curl --compressed)
+//	  type: bearer                # none | bearer | basic | apikey
+//	  token: '{{api_key}}'        # basic: username, password; apikey: key, value, in (header | query)
+//	stream: sse                   # auto | sse | ndjson | plain
+//	compressed: true              # ask for gzip/br (curl --compressed)
 //	merge:
-//	  format: auto              # or a format name, or jsonpath
-//	  content: $.choices[0].delta.content    # JSONPath rules (ojg)
+//	  format: jsonpath            # auto, a format name, or jsonpath
+//	  content: $.choices[0].delta.content
 //	  reasoning: $.choices[0].delta.reasoning_content
 //	  stop: $.choices[0].finish_reason
-//	script: chat-stream.js      # relative to the endpoint's folder
-//	timeouts: {header_ms: 30000, idle_ms: 60000}
-//	reconnect: {enabled: true, max_attempts: 5, delay_ms: 3000}
-//	retry: {enabled: true, max_attempts: 3, max_wait_ms: 60000, fallback_ms: 1000}
+//	script: chat-stream.js        # relative to the endpoint's folder
+//	timeouts:
+//	  header_ms: 30000
+//	  idle_ms: 60000
+//	reconnect:
+//	  enabled: true
+//	  max_attempts: 5
+//	  delay_ms: 3000
+//	retry:                        # 429 / 503 answers, honouring Retry-After
+//	  enabled: true
+//	  max_attempts: 3
+//	  max_wait_ms: 60000
+//	  fallback_ms: 1000
 //	notes: free text
+//
+// Form and urlencoded bodies have `fields:` (name, value, and for form
+// bodies file: a path relative to the endpoint's folder) instead of text.
 //
 // Order lives inside the files (`seq`), never in a central index, so two
 // people adding endpoints touch different files and do not conflict.
@@ -55,8 +71,10 @@
 //
 //	schema: 2
 //	variables:
-//	  - {name: base_url, value: 'http://127.0.0.1:8080'}
-//	  - {name: api_key, secret: true}
+//	  - name: base_url
+//	    value: http://127.0.0.1:8080
+//	  - name: api_key
+//	    secret: true
 //
 // {{name}} in the URL, query, headers, auth and body is replaced from
 // --var, then the environment, then the process environment; every

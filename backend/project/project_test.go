@@ -377,3 +377,46 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// docBlock returns the first tab-indented comment block of doc.go after marker.
+func docBlock(t *testing.T, marker string) string {
+	t.Helper()
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(src), marker)
+	if !ok {
+		t.Fatalf("doc.go has no %q", marker)
+	}
+	var b strings.Builder
+	started := false
+	for _, line := range strings.Split(after, "\n") {
+		if text, ok := strings.CutPrefix(line, "//\t"); ok {
+			started = true
+			b.WriteString(text + "\n")
+		} else if started {
+			break
+		}
+	}
+	return b.String()
+}
+
+// The layout documented in doc.go (and copied into the README) is valid.
+func TestDocExamplesParse(t *testing.T) {
+	t.Parallel()
+	ep, err := parseEndpoint("doc.go endpoint", []byte(docBlock(t, "An endpoint file, as written")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.Name != "Chat stream" || ep.Merge.Stop == "" || ep.Retry.FallbackMS != 1000 || ep.Query[0].Value != "1" {
+		t.Fatalf("doc endpoint %+v", ep)
+	}
+	env := &Environment{}
+	if _, err := decodeFile("doc.go environment", []byte(docBlock(t, "a secret one has no value")), kindEnvironment, env); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Validate(); err != nil || len(env.Variables) != 2 {
+		t.Fatalf("doc environment %+v %v", env, err)
+	}
+}
