@@ -24,7 +24,7 @@ const (
 
 // Defaults used when a Request leaves a field zero.
 const (
-	DefaultHeaderTimeout   = 60 * time.Second
+	DefaultHeaderTimeout   = 120 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultMaxEventSize    = 16 << 20
 	DefaultMaxBody         = 64 << 20

@@ -288,6 +288,8 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 	x.mu.Lock()
 	x.timing = Timing{}
 	x.mu.Unlock()
+	// The result describes the last response: none yet for this attempt.
+	x.res.Status, x.res.StatusText, x.res.Proto, x.res.Header = 0, "", "", nil
 
 	req, err := x.r.build(httptrace.WithClientTrace(ctx, x.trace()), x.res.LastEventID)
 	if err != nil {
@@ -309,7 +311,7 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 		if ctx.Err() != nil {
 			return x.ctxOutcome(ctx, err)
 		}
-		msg := transportMessage(err)
+		msg := transportMessage(err, req.URL.Host)
 		return outcome{reason: EndError, code: CodeTransport, msg: msg, err: err, next: "reconnect", why: msg}
 	}
 	defer resp.Body.Close()
@@ -376,10 +378,18 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // transportMessage turns a client error into one clear sentence.
-func transportMessage(err error) string {
+func transportMessage(err error, host string) string {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
-		return fmt.Sprintf("cannot connect to %s: %v", op.Addr, op.Err)
+		var dns *net.DNSError
+		if errors.As(op.Err, &dns) {
+			return fmt.Sprintf("cannot resolve %s: %v", host, dns)
+		}
+		addr := host
+		if op.Addr != nil {
+			addr = op.Addr.String()
+		}
+		return fmt.Sprintf("cannot connect to %s: %v", addr, op.Err)
 	}
 	return err.Error()
 }

@@ -567,6 +567,21 @@ func TestRetryOn429(t *testing.T) {
 	if res.Status != 429 || res.Attempts != 1 || res.Reason != EndComplete {
 		t.Fatalf("status %d attempts %d reason %s", res.Status, res.Attempts, res.Reason)
 	}
+	// A retry that then gets no answer is a timeout, not the earlier 429.
+	srvSilent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		<-r.Context().Done()
+	}))
+	defer srvSilent.Close()
+	calls.Store(0)
+	res = Do(context.Background(), &Request{URL: srvSilent.URL, HeaderTimeout: 50 * time.Millisecond, Retry: Retry{Enabled: true}}, nil)
+	if res.Status != 0 || res.Reason != EndTimeout || res.Attempts != 2 {
+		t.Fatalf("status %d reason %s attempts %d", res.Status, res.Reason, res.Attempts)
+	}
 	// Attempts run out: the last 429 is read as the answer.
 	calls.Store(0)
 	res = Do(context.Background(), &Request{URL: srv.URL, Retry: Retry{Enabled: true, MaxAttempts: 1}}, nil)
@@ -677,7 +692,8 @@ func TestRequestErrors(t *testing.T) {
 		{"no host", Request{URL: "http://"}, "no host"},
 		{"bad header", Request{URL: "http://x", Header: map[string][]string{"X": {"a\nb"}}}, `header "X"`},
 		{"bad auth", Request{URL: "http://x", Auth: &Auth{Type: "digest"}}, `auth type "digest"`},
-		{"refused", Request{URL: closed}, "cannot connect to"},
+		{"refused", Request{URL: closed}, "cannot connect to " + strings.TrimPrefix(closed, "http://") + ": "},
+		{"unknown host", Request{URL: "http://nohost.invalid/"}, "cannot resolve nohost.invalid: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
