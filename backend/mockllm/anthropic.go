@@ -25,6 +25,7 @@ var anthropic = &provider{
 	stream:    streamAnthropic,
 	body:      bodyAnthropic,
 	errorBody: anthropicError,
+	jsonType:  "application/json",
 }
 
 func parseAnthropic(m map[string]any, _ *http.Request, _ string) (*request, error) {

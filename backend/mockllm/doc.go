@@ -103,7 +103,8 @@
 //     events and every 250 ms of a long pause.
 //   - drop: after about half the generated tokens the connection is closed
 //     abruptly, with no end marker and no terminating HTTP chunk (the client
-//     sees an unexpected EOF), like a network failure.
+//     sees an unexpected EOF), like a network failure. (The handler panics
+//     with http.ErrAbortHandler, which net/http turns into that close.)
 //   - error: after about half the generated tokens a provider-shaped error
 //     arrives and the stream ends without its end marker: OpenAI Chat
 //     `data: {"error":{...}}`; Responses `event: error` then

@@ -260,7 +260,7 @@ const slowFirstDelay = 2 * time.Second
 
 // respondJSON writes a non-streaming response after the time the model would
 // take to generate it, honouring the faults that apply to a plain body.
-func respondJSON(w http.ResponseWriter, r *http.Request, status int, body []byte, f faults, pace pacing, tokens int, seed uint64) {
+func respondJSON(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte, f faults, pace pacing, tokens int, seed uint64) {
 	d := pace.ttft + time.Duration(tokens)*pace.perToken
 	if f.slowFirst {
 		d = slowFirstDelay + time.Duration(tokens)*pace.perToken
@@ -269,7 +269,7 @@ func respondJSON(w http.ResponseWriter, r *http.Request, status int, body []byte
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", contentType)
 	if f.gzip {
 		h.Set("Content-Encoding", "gzip")
 		h.Add("Vary", "Accept-Encoding")

@@ -21,6 +21,7 @@ var gemini = &provider{
 	stream:    streamGemini,
 	body:      bodyGemini,
 	errorBody: geminiError,
+	jsonType:  "application/json; charset=UTF-8",
 }
 
 // geminiChunkTokens is how many tokens one streamed Gemini chunk carries

@@ -18,6 +18,7 @@ var ollama = &provider{
 	stream:    streamOllama,
 	body:      bodyOllama,
 	errorBody: ollamaError,
+	jsonType:  "application/json; charset=utf-8",
 }
 
 func parseOllama(m map[string]any, _ *http.Request, _ string) (*request, error) {

@@ -25,6 +25,7 @@ var openAIChat = &provider{
 	stream:    streamOpenAIChat,
 	body:      bodyOpenAIChat,
 	errorBody: openAIError,
+	jsonType:  "application/json",
 }
 
 func parseOpenAIChat(m map[string]any, _ *http.Request, _ string) (*request, error) {

@@ -21,6 +21,7 @@ var openAIResponses = &provider{
 	stream:    streamResponses,
 	body:      bodyResponses,
 	errorBody: openAIError,
+	jsonType:  "application/json",
 }
 
 func parseResponses(m map[string]any, _ *http.Request, _ string) (*request, error) {

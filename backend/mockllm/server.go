@@ -161,7 +161,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeBody(w, http.StatusMethodNotAllowed, "application/json", p.errorBody(http.StatusMethodNotAllowed,
+		writeBody(w, http.StatusMethodNotAllowed, p.jsonType, p.errorBody(http.StatusMethodNotAllowed,
 			fmt.Sprintf("method %s not allowed on %s, use POST", r.Method, r.URL.Path)))
 		return
 	}
@@ -221,6 +221,8 @@ type provider struct {
 	body func(a *Answer, req *request, x *ids) []byte
 	// errorBody is a provider-shaped error body for an HTTP status.
 	errorBody func(status int, msg string) []byte
+	// jsonType is the Content-Type of the provider's JSON bodies.
+	jsonType string
 }
 
 // ids gives the deterministic identifiers and timestamps of one response.
@@ -309,7 +311,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	}()
 	fail := func(code int, msg string) {
 		status = code
-		writeBody(w, code, "application/json", p.errorBody(code, msg))
+		writeBody(w, code, p.jsonType, p.errorBody(code, msg))
 	}
 	f, err := parseFaults(r.Header.Values(HeaderFault))
 	if err != nil {
@@ -353,10 +355,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	if !req.stream {
 		if f.err {
 			status = http.StatusInternalServerError
-			respondJSON(w, r, status, p.errorBody(status, internalErrorMessage), f, pace, 0, x.seed)
+			respondJSON(w, r, status, p.jsonType, p.errorBody(status, internalErrorMessage), f, pace, 0, x.seed)
 			return
 		}
-		respondJSON(w, r, http.StatusOK, p.body(a, req, x), f, pace, a.CompletionTokens, x.seed)
+		respondJSON(w, r, http.StatusOK, p.jsonType, p.body(a, req, x), f, pace, a.CompletionTokens, x.seed)
 		return
 	}
 	pl := p.stream(a, req, x, r)

@@ -205,25 +205,25 @@ func TestNonStreaming(t *testing.T) {
 	t.Parallel()
 	_, base := newTestServer(t, Options{Unpaced: true})
 	cases := []struct {
-		path, body string
-		text       func(j map[string]any) any
+		path, body, ctype string
+		text              func(j map[string]any) any
 	}{
-		{"/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`,
+		{"/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`, "application/json",
 			func(j map[string]any) any { return dig(j, "choices", 0, "message", "content") }},
-		{"/v1/responses", `{"model":"gpt-4o","input":"hi"}`,
+		{"/v1/responses", `{"model":"gpt-4o","input":"hi"}`, "application/json",
 			func(j map[string]any) any { return dig(j, "output", 0, "content", 0, "text") }},
-		{"/v1/messages", `{"model":"claude","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}`,
+		{"/v1/messages", `{"model":"claude","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}`, "application/json",
 			func(j map[string]any) any { return dig(j, "content", 0, "text") }},
-		{"/v1beta/models/gemini-2.5-flash:generateContent", `{"contents":[{"parts":[{"text":"hi"}]}]}`,
+		{"/v1beta/models/gemini-2.5-flash:generateContent", `{"contents":[{"parts":[{"text":"hi"}]}]}`, "application/json; charset=UTF-8",
 			func(j map[string]any) any { return dig(j, "candidates", 0, "content", "parts", 0, "text") }},
-		{"/api/chat", `{"model":"llama3","stream":false,"messages":[{"role":"user","content":"hi"}]}`,
+		{"/api/chat", `{"model":"llama3","stream":false,"messages":[{"role":"user","content":"hi"}]}`, "application/json; charset=utf-8",
 			func(j map[string]any) any { return dig(j, "message", "content") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
 			t.Parallel()
 			resp, raw, err := post(t, base+tc.path, tc.body)
-			if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+			if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype {
 				t.Fatalf("status %d, type %q, err %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
 			}
 			var j map[string]any
