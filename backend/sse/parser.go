@@ -58,11 +58,19 @@ type Parser struct {
 
 	// Event being built.
 	data     []byte // owned data buffer (values joined by LF, no trailing LF)
-	dref     []byte // borrowed single data value (points into the current chunk)
+	dref     []byte // borrowed single data value (points into cur)
 	borrowed bool   // data lives in dref, not data
 	hasData  bool   // at least one data field was seen (data buffer non-empty)
 	typ      []byte // event type buffer
 	pending  bool   // a non-comment line was processed since the last boundary
+
+	// The chunk being fed. Event strings of lines wholly inside it are cut
+	// from one string copy of it (curStr, holding cur[curBase:]) made at the
+	// first dispatch that needs it: one allocation per chunk, not per event.
+	cur      []byte
+	curStr   string
+	curBase  int
+	curValid bool // cur, apart from partial lines at its ends, is valid UTF-8
 
 	idBuf   string // last event ID buffer
 	lastID  string // last event ID string (committed on dispatch)
@@ -117,6 +125,13 @@ var bom = [3]byte{0xEF, 0xBB, 0xBF}
 // a UTF-8 sequence, between CR and LF, inside the BOM). Feed always consumes
 // the whole chunk; it returns a *TooLargeError (the first one) when an event
 // went over MaxEventSize, and that event is dropped. b is not retained.
+//
+// Allocation: the Data of events dispatched in a call whose data is a single
+// line lying wholly in b is cut from one string copy of b (made once per
+// call, from the first such event on), instead of one allocation per event.
+// Such strings share that copy, so keeping any of them keeps the copy alive;
+// everything else (multi-line data, lines spanning chunks) gets its own
+// string.
 func (p *Parser) Feed(b []byte, emit func(Event)) error {
 	if !p.bomDone {
 		for len(b) > 0 && p.bomN < 3 && b[0] == bom[p.bomN] {
@@ -143,6 +158,8 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 			b = b[1:]
 		}
 	}
+	p.cur, p.curStr, p.curBase = b, "", 0
+	p.curValid = utf8.Valid(completeLines(b, len(p.line) > 0))
 	var err error
 	// Cached positions of the next LF and CR in b (-1: none left), so that
 	// each byte is scanned once even with lone CRs or LF-only streams.
@@ -232,7 +249,48 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 		p.data = append(p.data[:0], p.dref...)
 		p.dref, p.borrowed = nil, false
 	}
+	p.cur, p.curStr = nil, ""
 	return err
+}
+
+// completeLines trims from b the bytes that can only belong to partial lines
+// (never processed in place): an incomplete UTF-8 sequence at the end and,
+// when the first line started in an earlier chunk, continuation bytes at the
+// start. What remains is what lines processed in place are cut from.
+func completeLines(b []byte, continued bool) []byte {
+	if continued {
+		for i := 0; i < 3 && len(b) > 0 && b[0]&0xC0 == 0x80; i++ {
+			b = b[1:]
+		}
+	}
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			break
+		}
+		if c >= 0xC0 { // a lead byte: cut when its sequence is incomplete
+			if utf8.FullRune(b[len(b)-i:]) {
+				break
+			}
+			return b[:len(b)-i]
+		}
+	}
+	return b
+}
+
+// chunkString returns v, a sub-slice of the current chunk, as a string cut
+// from the shared copy of the chunk.
+func (p *Parser) chunkString(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	off := cap(p.cur) - cap(v)
+	if p.curStr == "" || off < p.curBase {
+		p.curBase = off
+		p.curStr = string(p.cur[off:])
+	}
+	off -= p.curBase
+	return p.curStr[off : off+len(v)]
 }
 
 // tooLarge drops the current event and arranges to skip to its end.
@@ -286,6 +344,10 @@ func (p *Parser) End(emit func(Event)) (discarded bool) {
 func (p *Parser) processLine(line []byte, inChunk bool, emit func(Event)) {
 	if p.o.NDJSON {
 		if len(line) == 0 {
+			return
+		}
+		if inChunk && p.curValid {
+			emit(Event{Type: "message", Data: p.chunkString(line)})
 			return
 		}
 		emit(Event{Type: "message", Data: decodeString(line)})
@@ -378,7 +440,7 @@ func parseRetry(v []byte) (int, bool) {
 func (p *Parser) appendData(v []byte, inChunk bool) {
 	if !p.hasData {
 		p.hasData = true
-		if inChunk && utf8.Valid(v) {
+		if inChunk && (p.curValid || utf8.Valid(v)) {
 			p.dref, p.borrowed = v, true
 			return
 		}
@@ -390,7 +452,11 @@ func (p *Parser) appendData(v []byte, inChunk bool) {
 		p.dref, p.borrowed = nil, false
 	}
 	p.data = append(p.data, '\n')
-	p.data = appendDecoded(p.data, v)
+	if inChunk && p.curValid {
+		p.data = append(p.data, v...)
+	} else {
+		p.data = appendDecoded(p.data, v)
+	}
 }
 
 // dispatch implements the blank-line step: commit the id, then emit an event
@@ -404,7 +470,7 @@ func (p *Parser) dispatch(emit func(Event)) {
 	}
 	var data string
 	if p.borrowed {
-		data = string(p.dref)
+		data = p.chunkString(p.dref)
 	} else {
 		data = string(p.data)
 	}

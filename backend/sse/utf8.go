@@ -12,6 +12,9 @@ import "unicode/utf8"
 // sequence that continues in a later buffer: callers decode whole lines, and
 // line terminators are ASCII, which always ends a sequence.
 func appendDecoded(dst, src []byte) []byte {
+	if utf8.Valid(src) {
+		return append(dst, src...)
+	}
 	const repl = "\uFFFD"
 	i := 0
 	for i < len(src) {
