@@ -1,0 +1,366 @@
+package cli
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+const runUsage = "DIR ENDPOINT [--env ENV] [--var NAME=VALUE]... [--json] [--junit FILE] [--record NAME]"
+
+func init() {
+	Register(Command{
+		Name:    "run",
+		Usage:   runUsage,
+		Summary: "send a project's endpoint: live timeline on stderr, merged result on stdout",
+		Run: func(env *Env, args []string) (int, error) {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runRun(ctx, env, args)
+		},
+	})
+}
+
+// varList collects repeated --var NAME=VALUE flags.
+type varList map[string]string
+
+func (v varList) String() string { return fmt.Sprint(map[string]string(v)) }
+func (v varList) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("want NAME=VALUE, got %q", s)
+	}
+	v[strings.TrimSpace(name)] = value
+	return nil
+}
+
+func runRun(ctx context.Context, env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "run", runUsage)
+	envName := fs.String("env", "", "use the environment `ENV` (environments/ENV.yaml)")
+	vars := varList{}
+	fs.Var(vars, "var", "set variable `NAME=VALUE` (repeatable; wins over the environment)")
+	asJSON := fs.Bool("json", false, "print the merge object with status, timing and tests as JSON")
+	junit := fs.String("junit", "", "write the script tests and the stream's completeness as JUnit XML to `FILE`")
+	record := fs.String("record", "", "save the received events into the project as recordings/`NAME`.jsonl")
+	fs.Usage = func() {}
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(pos) != 2 {
+		return ExitUsage, UsageError("expected DIR ENDPOINT, got %d argument(s) (usage: streamscope run %s)", len(pos), runUsage)
+	}
+	p, ep, err := findEndpoint(pos[0], pos[1])
+	if err != nil {
+		return ExitUsage, err
+	}
+	scope := &project.Scope{Overrides: vars, ProjectID: p.Meta.ID, Getenv: env.Var}
+	if *envName != "" {
+		e, err := p.Environment(*envName)
+		if err != nil {
+			return ExitUsage, err
+		}
+		scope.Env = e
+		for _, v := range e.Variables {
+			if v.Secret {
+				store, err := secrets.Default(env.Var)
+				if err != nil {
+					return ExitUsage, err
+				}
+				scope.Secrets = store
+				break
+			}
+		}
+	}
+	red := &redactor{}
+	env = red.wrap(env)
+	resolved, err := p.Resolve(ep, scope)
+	red.secrets = scope.SecretValues()
+	if err != nil {
+		return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), red.redact(err.Error()))
+	}
+	req, err := sendRequest(resolved)
+	if err != nil {
+		return ExitUsage, err
+	}
+	hooks, err := runHooks(p, ep, scope)
+	if err != nil {
+		return ExitUsage, err
+	}
+	var rec *recorder
+	if *record != "" {
+		rec = &recorder{started: time.Now().UTC()}
+		hooks = append(hooks, rec.hook())
+	}
+	if *junit != "" {
+		if err := checkWritableDir(*junit); err != nil {
+			return ExitUsage, err
+		}
+	}
+	out, runErr := RunStream(ctx, env, StreamOptions{Command: "run", Request: req, Merge: mergeOptions(ep), JSON: *asJSON, Hooks: hooks})
+	code := ExitOK
+	if runErr != nil {
+		code = ExitUsage
+		var ee *ExitError
+		if errors.As(runErr, &ee) {
+			code = ee.Code
+		}
+		runErr = &ExitError{Code: code, Err: errors.New(red.redact(runErr.Error()))}
+	}
+	// The run happened (exit 0, 1 or 3): its report files are written.
+	// A run that could not happen (exit 2) writes nothing.
+	if out != nil && code != ExitUsage {
+		if *junit != "" {
+			if err := writeJUnit(*junit, p, ep, out, code, runErr); err != nil {
+				return ExitUsage, err
+			}
+		}
+		if rec != nil {
+			rel, err := p.SaveRecording(*record, rec.recording(ep, resolved, out))
+			if err != nil {
+				return ExitUsage, err
+			}
+			fmt.Fprintf(env.Stderr, "saved recording %s\n", rel)
+		}
+	}
+	return code, runErr
+}
+
+// sendRequest turns a resolved endpoint into the sender's request.
+func sendRequest(r *project.Request) (send.Request, error) {
+	mode, err := send.ParseStreamMode(r.Stream)
+	if err != nil {
+		return send.Request{}, UsageError("%v", err)
+	}
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	return send.Request{
+		Method:        r.Method,
+		URL:           r.URL,
+		Header:        r.Header(),
+		Body:          r.Body,
+		StreamMode:    mode,
+		Compression:   r.Compressed,
+		HeaderTimeout: ms(r.Timeouts.HeaderMS),
+		IdleTimeout:   ms(r.Timeouts.IdleMS),
+		Reconnect:     send.Reconnect{Enabled: r.Reconnect.Enabled, MaxAttempts: r.Reconnect.MaxAttempts, Delay: ms(r.Reconnect.DelayMS)},
+		Retry:         send.Retry{Enabled: r.Retry.Enabled, MaxAttempts: r.Retry.MaxAttempts, MaxWait: ms(r.Retry.MaxWaitMS), Fallback: ms(r.Retry.FallbackMS)},
+	}, nil
+}
+
+// mergeOptions are the endpoint's merge settings.
+func mergeOptions(ep *project.Endpoint) merge.Options {
+	if ep.Merge == nil {
+		return merge.Options{}
+	}
+	f := ep.Merge.Format
+	if f == "auto" {
+		f = ""
+	}
+	return merge.Options{Format: f, ContentPath: ep.Merge.Content, ReasoningPath: ep.Merge.Reasoning, StopPath: ep.Merge.Stop}
+}
+
+// runHooks returns the hooks the endpoint needs (its script).
+func runHooks(p *project.Project, ep *project.Endpoint, scope *project.Scope) ([]StreamHook, error) {
+	if ep.Script == "" {
+		return nil, nil
+	}
+	src, err := p.ReadScript(ep)
+	if err != nil {
+		return nil, Errorf(ExitUsage, "%v", err)
+	}
+	return scriptHooks(p.ScriptPath(ep), src, scope)
+}
+
+// redactor keeps secret values out of everything a run prints.
+type redactor struct {
+	secrets []string
+}
+
+const redacted = "[secret]"
+
+func (r *redactor) redact(s string) string {
+	for _, v := range r.secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, redacted)
+		}
+	}
+	return s
+}
+
+type redactWriter struct {
+	r *redactor
+	w io.Writer
+}
+
+func (w redactWriter) Write(b []byte) (int, error) {
+	if len(w.r.secrets) == 0 {
+		return w.w.Write(b)
+	}
+	if _, err := io.WriteString(w.w, w.r.redact(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+func (r *redactor) wrap(env *Env) *Env {
+	c := *env
+	c.Stdout = redactWriter{r: r, w: env.Stdout}
+	c.Stderr = redactWriter{r: r, w: env.Stderr}
+	return &c
+}
+
+func checkWritableDir(file string) error {
+	dir := filepath.Dir(file)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return Errorf(ExitUsage, "--junit %s: %v", file, err)
+	}
+	if !st.IsDir() {
+		return Errorf(ExitUsage, "--junit %s: %s is not a directory", file, dir)
+	}
+	return nil
+}
+
+// recorder keeps the events of a run for --record.
+type recorder struct {
+	started     time.Time
+	status      int
+	contentType string
+	events      []project.RecordedEvent
+}
+
+func (r *recorder) hook() StreamHook {
+	return StreamHook{
+		OnResponse: func(status int, h http.Header) {
+			r.status = status
+			r.contentType = h.Get("Content-Type")
+		},
+		OnEvent: func(_ *merge.Merger, ev sse.Event, _ int, at time.Duration) error {
+			r.events = append(r.events, project.RecordedEvent{TimeMS: float64(at.Microseconds()) / 1000, Event: ev})
+			return nil
+		},
+	}
+}
+
+// recording builds the saved recording: the endpoint's URL as written
+// (variables unresolved, so no secret is saved), the response and events.
+func (r *recorder) recording(ep *project.Endpoint, req *project.Request, out *StreamOutput) *project.Recording {
+	rec := &project.Recording{Endpoint: ep.Ref(), Method: req.Method, URL: ep.FullURL(), Status: r.status,
+		ContentType: r.contentType, StartedAt: r.started, DurationMS: out.Timing.DurationMS, Events: r.events}
+	if out.Timing.TTFBMS != nil {
+		rec.TTFBMS = *out.Timing.TTFBMS
+	}
+	if out.Send != nil {
+		rec.Stream = string(out.Send.Kind)
+		rec.End = string(out.Send.Reason)
+	}
+	return rec
+}
+
+// JUnit XML (the schema Jenkins, GitLab and GitHub test reporters read).
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// streamCaseName is the JUnit test case for the stream itself.
+const streamCaseName = "stream complete"
+
+// writeJUnit writes the report atomically: the file is either absent (or
+// its previous version) or complete.
+func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *StreamOutput, code int, runErr error) error {
+	seconds := fmt.Sprintf("%.3f", out.Timing.DurationMS/1000)
+	class := p.Meta.Name + "." + ep.Ref()
+	suite := junitSuite{Name: p.Meta.Name + "/" + ep.Ref(), Time: seconds, Timestamp: time.Now().UTC().Format("2006-01-02T15:04:05")}
+	stream := junitCase{Name: streamCaseName, ClassName: class, Time: seconds}
+	if code == ExitIncomplete {
+		msg := "stream incomplete"
+		if runErr != nil {
+			msg = runErr.Error()
+		}
+		stream.Failure = &junitProblem{Message: msg, Type: "incomplete", Text: fmt.Sprintf("verdict %s, %d events, format %s", out.Verdict, out.Events, out.Format)}
+	}
+	suite.Cases = append(suite.Cases, stream)
+	for _, t := range out.Tests {
+		c := junitCase{Name: t.Name, ClassName: class, Time: "0.000"}
+		if !t.Passed {
+			c.Failure = &junitProblem{Message: t.Message, Type: "assertion", Text: t.Message}
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	if code == ExitFailed && runErr != nil && !strings.Contains(runErr.Error(), "tests failed") {
+		// The script threw or was interrupted: an error, not a failed test.
+		suite.Cases = append(suite.Cases, junitCase{Name: "script", ClassName: class, Time: "0.000",
+			Error: &junitProblem{Message: runErr.Error(), Type: "script", Text: runErr.Error()}})
+	}
+	for _, c := range suite.Cases {
+		suite.Tests++
+		if c.Failure != nil {
+			suite.Failures++
+		}
+		if c.Error != nil {
+			suite.Errors++
+		}
+	}
+	doc := junitSuites{Name: "streamscope", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: seconds, Suites: []junitSuite{suite}}
+	data, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append([]byte(xml.Header), append(data, '\n')...)
+	if err := project.WriteFileAtomic(file, data, 0o644); err != nil {
+		return Errorf(ExitUsage, "--junit: %v", err)
+	}
+	return nil
+}
+
+// scriptHooks runs the endpoint's post-processor script over the stream.
+// The script engine (package script) is not part of this build yet, so an
+// endpoint with a script is refused before anything is sent.
+func scriptHooks(path, _ string, _ *project.Scope) ([]StreamHook, error) {
+	return nil, Errorf(ExitUsage, "%s: this build cannot run endpoint scripts yet (package script is missing)", path)
+}
