@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -21,7 +22,7 @@ import (
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
-const runUsage = "DIR ENDPOINT [--env ENV] [--var NAME=VALUE]... [--json] [--junit FILE] [--record NAME]"
+const runUsage = "DIR ENDPOINT [--env ENV] [--var NAME=VALUE]... [--json] [--junit FILE] [--record NAME | --replay NAME]"
 
 func init() {
 	Register(Command{
@@ -57,6 +58,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	asJSON := fs.Bool("json", false, "print the merge object with status, timing and tests as JSON")
 	junit := fs.String("junit", "", "write the script tests and the stream's completeness as JUnit XML to `FILE`")
 	record := fs.String("record", "", "save the received events into the project as recordings/`NAME`.jsonl")
+	replay := fs.String("replay", "", "replay the saved recording `NAME` through the endpoint's merge and script instead of sending")
 	fs.Usage = func() {}
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
@@ -65,9 +67,18 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	if len(pos) != 2 {
 		return ExitUsage, UsageError("expected DIR ENDPOINT, got %d argument(s) (usage: streamscope run %s)", len(pos), runUsage)
 	}
+	if *record != "" && *replay != "" {
+		return ExitUsage, UsageError("--record and --replay exclude each other")
+	}
 	p, ep, err := findEndpoint(pos[0], pos[1])
 	if err != nil {
 		return ExitUsage, err
+	}
+	var replayed *project.Recording
+	if *replay != "" {
+		if replayed, err = p.LoadRecording(*replay); err != nil {
+			return ExitUsage, Errorf(ExitUsage, "--replay: %v", err)
+		}
 	}
 	scope := &project.Scope{Overrides: vars, ProjectID: p.Meta.ID, Getenv: env.Var}
 	if *envName != "" {
@@ -89,14 +100,17 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	}
 	red := &redactor{}
 	env = red.wrap(env)
-	resolved, err := p.Resolve(ep, scope)
-	red.secrets = scope.SecretValues()
-	if err != nil {
-		return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), red.redact(err.Error()))
-	}
-	req, err := sendRequest(resolved)
-	if err != nil {
-		return ExitUsage, err
+	var resolved *project.Request
+	var req send.Request
+	if replayed == nil {
+		resolved, err = p.Resolve(ep, scope)
+		red.secrets = scope.SecretValues()
+		if err != nil {
+			return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), red.redact(err.Error()))
+		}
+		if req, err = sendRequest(resolved); err != nil {
+			return ExitUsage, err
+		}
 	}
 	hooks, err := runHooks(p, ep, scope)
 	if err != nil {
@@ -112,7 +126,14 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, err
 		}
 	}
-	out, runErr := RunStream(ctx, env, StreamOptions{Command: "run", Request: req, Merge: mergeOptions(ep), JSON: *asJSON, Hooks: hooks})
+	opts := StreamOptions{Command: "run", Request: req, Merge: mergeOptions(ep), JSON: *asJSON, Hooks: hooks}
+	var out *StreamOutput
+	var runErr error
+	if replayed != nil {
+		out, runErr = replayStream(env, opts, replayed)
+	} else {
+		out, runErr = RunStream(ctx, env, opts)
+	}
 	code := ExitOK
 	if runErr != nil {
 		code = ExitUsage
@@ -130,7 +151,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 				return ExitUsage, err
 			}
 		}
-		if rec != nil {
+		if rec != nil && resolved != nil {
 			rel, err := p.SaveRecording(*record, rec.recording(ep, resolved, out))
 			if err != nil {
 				return ExitUsage, err
@@ -139,6 +160,86 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 		}
 	}
 	return code, runErr
+}
+
+// replayStream replays a recording as RunStream would have shown the live
+// stream: the events at their recorded offsets on the timeline, merged with
+// the endpoint's rules, through its script, with the same output and exit
+// codes. Nothing goes over the network.
+func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOutput, error) {
+	m, err := NewMerger(o.Merge)
+	if err != nil {
+		return nil, err
+	}
+	tl := &timeline{w: env.Stderr, width: 120}
+	if w, _ := strconv.Atoi(env.Var("COLUMNS")); w >= 40 {
+		tl.width = w
+	}
+	header := http.Header{}
+	if rec.ContentType != "" {
+		header.Set("Content-Type", rec.ContentType)
+	}
+	tl.line(0, "replay", fmt.Sprintf("%s %s recorded %s: %d %s, %s", rec.Method, rec.URL, rec.StartedAt.Format(time.RFC3339), rec.Status, rec.ContentType, plural(len(rec.Events), "event")))
+	for _, h := range o.Hooks {
+		if h.OnResponse != nil {
+			h.OnResponse(rec.Status, header)
+		}
+	}
+	firstEvent := -1.0
+	for i, ev := range rec.Events {
+		at := ev.Elapsed()
+		if firstEvent < 0 {
+			firstEvent = ev.TimeMS
+		}
+		m.AddTimed(ev.Event, at)
+		for _, h := range o.Hooks {
+			if h.OnEvent != nil {
+				if err := h.OnEvent(m, ev.Event, i+1, at); err != nil {
+					tl.line(at, "!", "hook: "+err.Error())
+				}
+			}
+		}
+		tl.line(at, ev.Type, truncateUTF8(ev.Data, 1000))
+	}
+	res := &send.Result{Status: rec.Status, Header: header, Kind: send.StreamKind(rec.Stream), Events: len(rec.Events),
+		Reason: send.EndReason(rec.End), Timing: send.Timing{TTFBMS: rec.TTFBMS, DurationMS: rec.DurationMS}}
+	out := &StreamOutput{Result: m.End(), Status: rec.Status, Send: res, Tests: []TestResult{}}
+	if res.Reason == "" || res.Reason == send.EndComplete {
+		res.Reason = send.EndComplete
+		if out.Error != nil {
+			res.Reason, res.Code = send.EndError, send.CodeStream
+		} else if !out.Complete && out.Events > 0 {
+			res.Reason = send.EndTruncated
+		}
+	}
+	if res.Reason != send.EndComplete && res.Message == "" {
+		res.Message = "the recorded stream ended " + string(res.Reason)
+	}
+	var last time.Duration
+	if n := len(rec.Events); n > 0 {
+		last = rec.Events[n-1].Elapsed()
+	}
+	tl.line(last, "end", fmt.Sprintf("%s (replayed), %s", res.Reason, plural(len(rec.Events), "event")))
+	out.Timing.DurationMS = rec.DurationMS
+	if rec.Status != 0 {
+		v := rec.TTFBMS
+		out.Timing.TTFBMS = &v
+	}
+	if firstEvent >= 0 {
+		out.Timing.FirstEventMS = &firstEvent
+	}
+	var hookErr error
+	for _, h := range o.Hooks {
+		if h.OnEnd != nil {
+			if err := h.OnEnd(out); err != nil && hookErr == nil {
+				hookErr = err
+			}
+		}
+	}
+	if err := printStream(env, o, out); err != nil {
+		return out, err
+	}
+	return out, streamExit(o, out, hookErr)
 }
 
 // sendRequest turns a resolved endpoint into the sender's request.

@@ -333,3 +333,53 @@ func TestRunJUnitAndRecording(t *testing.T) {
 		t.Fatalf("secret in the project: %v", hits)
 	}
 }
+
+func TestRunReplay(t *testing.T) {
+	t.Parallel()
+	f := newRunFixture(t)
+	code, live, stderr := f.run(t, nil, "Chat", "--env", "local", "--record", "saved")
+	if code != ExitOK {
+		t.Fatalf("record: %d\n%s", code, stderr)
+	}
+	if code, _, stderr := f.run(t, nil, "Chat dropped", "--env", "local", "--record", "cut"); code != ExitIncomplete {
+		t.Fatalf("record cut: %d\n%s", code, stderr)
+	}
+	before := f.seen.count()
+
+	// Replayed with no environment at all: no variable is needed, nothing is sent.
+	code, stdout, stderr := f.run(t, nil, "Chat", "--replay", "saved")
+	if code != ExitOK || stdout != live {
+		t.Fatalf("replay: %d %q, want %q\n%s", code, stdout, live, stderr)
+	}
+	for _, s := range []string{"replay   POST {{base_url}}/v1/chat/completions recorded", "message  [DONE]", "complete (replayed), 28 events", "200 openai-chat, complete (stop), 28 events"} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	// Through another endpoint's merge rules (JSONPath), as JSON.
+	code, stdout, _ = f.run(t, nil, "Chat by JSONPath", "--replay", "saved", "--json")
+	var out struct {
+		Format, Content string
+		Status          int
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != ExitOK || out.Format != "jsonpath" || out.Content+"\n" != live || out.Status != 200 {
+		t.Fatalf("replay jsonpath: %d %+v %v", code, out, err)
+	}
+	// A recorded cut-off stream replays as incomplete, with a JUnit report.
+	report := filepath.Join(t.TempDir(), "r.xml")
+	code, _, stderr = f.run(t, nil, "Chat", "--replay", "cut", "--junit", report)
+	if code != ExitIncomplete || !strings.Contains(lastLine(stderr), "stream incomplete") {
+		t.Fatalf("replay cut: %d\n%s", code, stderr)
+	}
+	if doc := readJUnit(t, report); doc.Failures != 1 {
+		t.Fatalf("junit %+v", doc)
+	}
+	if f.seen.count() != before {
+		t.Fatal("replay used the network")
+	}
+	for _, args := range [][]string{{"Chat", "--replay", "missing"}, {"Chat", "--replay", "saved", "--record", "x"}} {
+		if code, _, _ := f.run(t, nil, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+}
