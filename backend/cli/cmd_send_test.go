@@ -334,11 +334,9 @@ func TestSendCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr bytes.Buffer
 	env := &Env{Stdout: &stdout, Stderr: &stderr}
-	time.AfterFunc(50*time.Millisecond, cancel)
-	code, err := runSend(ctx, env, []string{srv.URL})
-	if err == nil || code != 0 {
-		t.Fatalf("code %d err %v", code, err)
-	}
+	_, err := RunStream(ctx, env, StreamOptions{Request: send.Request{URL: srv.URL}, Hooks: []StreamHook{{
+		OnEvent: func(*merge.Merger, sse.Event, int, time.Duration) error { cancel(); return nil },
+	}}})
 	var ee *ExitError
 	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || !strings.Contains(err.Error(), "cancelled") || stdout.String() != "so far\n" {
 		t.Fatalf("err %v stdout %q", err, stdout.String())
