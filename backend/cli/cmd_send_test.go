@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -340,5 +341,33 @@ func TestSendCancelled(t *testing.T) {
 	var ee *ExitError
 	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || !strings.Contains(err.Error(), "cancelled") || stdout.String() != "so far\n" {
 		t.Fatalf("err %v stdout %q", err, stdout.String())
+	}
+}
+
+func TestRunStreamReconnectKeepsMerging(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		if calls.Add(1) == 1 {
+			io.WriteString(w, "id: 1\ndata: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n")
+			return // a clean close before [DONE]
+		}
+		if r.Header.Get("Last-Event-ID") != "1" {
+			http.Error(w, "no Last-Event-ID", http.StatusBadRequest)
+			return
+		}
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	var stdout, stderr bytes.Buffer
+	out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
+		Request: send.Request{URL: srv.URL, Reconnect: send.Reconnect{Enabled: true, Delay: 5 * time.Millisecond}},
+	})
+	if err != nil || stdout.String() != "Hello\n" || !out.Complete || out.Events != 3 {
+		t.Fatalf("err %v stdout %q result %+v\n%s", err, stdout.String(), out.Result, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "reconnect stream ended before the openai-chat end marker: attempt 2 in 5.0ms, Last-Event-ID 1") {
+		t.Fatalf("timeline:\n%s", stderr.String())
 	}
 }

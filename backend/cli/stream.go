@@ -98,21 +98,15 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	}
 	tl := &timeline{w: env.Stderr, width: width}
 	kind := send.StreamPlain
-	var mergeEnd *merge.Result
-	endMerge := func() merge.Result {
-		if mergeEnd == nil {
-			r := m.End()
-			mergeEnd = &r
-		}
-		return *mergeEnd
-	}
-
 	req := o.Request
+	// Finish runs at every clean end of a body. The merger takes events
+	// after End too, so a reconnect (Request.Reconnect) goes on merging and
+	// the final End below judges the whole stream.
 	req.Finish = func() (send.EndReason, string) {
 		if kind == send.StreamPlain {
 			return "", ""
 		}
-		r := endMerge()
+		r := m.End()
 		switch {
 		case r.Error != nil:
 			return send.EndError, "error event in the stream: " + oneLine(r.Error.Message)
@@ -131,15 +125,13 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 				}
 			}
 		case send.KindEvent:
-			if mergeEnd == nil {
-				m.AddTimed(rec.Event.Event, rec.At)
-				for _, h := range o.Hooks {
-					if h.OnEvent == nil {
-						continue
-					}
-					if err := h.OnEvent(m, rec.Event.Event, rec.Event.Index, rec.At); err != nil {
-						tl.line(rec.At, "!", "hook: "+err.Error())
-					}
+			m.AddTimed(rec.Event.Event, rec.At)
+			for _, h := range o.Hooks {
+				if h.OnEvent == nil {
+					continue
+				}
+				if err := h.OnEvent(m, rec.Event.Event, rec.Event.Index, rec.At); err != nil {
+					tl.line(rec.At, "warning", "hook: "+err.Error())
 				}
 			}
 		}
@@ -161,7 +153,7 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 		v := res.Timing.FirstEventMS
 		out.Timing.FirstEventMS = &v
 	}
-	out.Result = endMerge()
+	out.Result = m.End()
 	if res.Kind == send.StreamPlain && res.Status != 0 {
 		out.Result = plainResult(o.Merge, res)
 	}
