@@ -68,11 +68,12 @@ type Request struct {
 	Reconnect Reconnect
 	Retry     Retry
 
-	// Finish, when set, is asked once the body ended cleanly whether the
+	// Finish, when set, is asked each time a body ended cleanly whether the
 	// stream really finished (e.g. the merge saw the format's end marker).
 	// It returns "" to accept the end as complete, or EndTruncated /
-	// EndError with a message. It runs on the sender's goroutine after the
-	// last event was delivered.
+	// EndError with a message (a truncated SSE stream is then reopened when
+	// Reconnect allows, and Finish is asked again at its end). It runs on
+	// the sender's goroutine after the body's last event was delivered.
 	Finish func() (EndReason, string)
 }
 
@@ -85,7 +86,9 @@ type Auth struct {
 	Password string
 }
 
-// Reconnect configures reopening a broken SSE stream (off by default).
+// Reconnect configures reopening a broken SSE stream (off by default): a
+// connection that failed, or a 200 text/event-stream body that broke or was
+// cut (mid-event, or per Request.Finish), is reopened with Last-Event-ID.
 type Reconnect struct {
 	Enabled bool
 	// MaxAttempts bounds the reconnects (0: 5).

@@ -367,6 +367,9 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 	}
 	o := x.read(ctx, src, wire, kind, encName)
 	x.res.WireBytes += wire.n
+	if o.next == "reconnect" && (kind != StreamSSE || resp.StatusCode != http.StatusOK) {
+		o.next = "" // only a 200 event stream is reopened, as EventSource does
+	}
 	return o
 }
 

@@ -647,6 +647,14 @@ func TestReconnectSendsLastEventID(t *testing.T) {
 	if res.Reason != EndComplete || len(evs) != 2 || evs[1].Event.ID != "41" || evs[1].Attempt != 2 {
 		t.Fatalf("reason %s events %+v", res.Reason, evs)
 	}
+	// NDJSON streams are not reopened (no event IDs to resume from).
+	nd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hijackClose(w, "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: 50\r\n\r\n{}\n")
+	}))
+	defer nd.Close()
+	if res := Do(context.Background(), &Request{URL: nd.URL, Reconnect: Reconnect{Enabled: true, Delay: time.Millisecond}}, nil); res.Reason != EndTruncated || res.Attempts != 1 {
+		t.Fatalf("ndjson: reason %s attempts %d", res.Reason, res.Attempts)
+	}
 	// Without the option the cut stream is the end.
 	calls.Store(0)
 	res = Do(context.Background(), &Request{URL: srv.URL}, nil)
