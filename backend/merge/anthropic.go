@@ -41,9 +41,9 @@ func (m *Merger) anthropic(d *jdoc, evType string) {
 		delta := d.get(0, "delta")
 		switch d.text(d.get(delta, "type")) {
 		case "text_delta":
-			m.addContent(ch, d.text(d.get(delta, "text")))
+			m.put(&ch.content, d, d.get(delta, "text"))
 		case "thinking_delta":
-			m.addReasoning(ch, d.text(d.get(delta, "thinking")))
+			m.put(&ch.reasoning, d, d.get(delta, "thinking"))
 		case "signature_delta":
 			m.addSignature(d.text(d.get(delta, "signature")))
 		case "input_json_delta":
@@ -52,7 +52,7 @@ func (m *Merger) anthropic(d *jdoc, evType string) {
 				// A delta for a block that never started: keep it as a call.
 				b = m.anthropicStart(ch, idx, "tool_use")
 			}
-			m.addArgs(b.tool, d.text(d.get(delta, "partial_json")))
+			m.put(&b.tool.args, d, d.get(delta, "partial_json"))
 		}
 	case "content_block_start":
 		idx, _ := d.intv(d.get(0, "index"))
@@ -61,9 +61,9 @@ func (m *Merger) anthropic(d *jdoc, evType string) {
 		b := m.anthropicStart(ch, idx, btype)
 		switch btype {
 		case "text":
-			m.addContent(ch, d.text(d.get(cb, "text")))
+			m.put(&ch.content, d, d.get(cb, "text"))
 		case "thinking":
-			m.addReasoning(ch, d.text(d.get(cb, "thinking")))
+			m.put(&ch.reasoning, d, d.get(cb, "thinking"))
 			m.addSignature(d.text(d.get(cb, "signature")))
 		case "redacted_thinking":
 			if s := d.text(d.get(cb, "data")); s != "" {

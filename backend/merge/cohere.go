@@ -14,12 +14,8 @@ func (m *Merger) cohere(d *jdoc, evType string) {
 	switch typ {
 	case "content-delta", "content-start":
 		c := d.get(msg, "content")
-		if s, ok := d.str(d.get(c, "text")); ok {
-			m.addContent(ch, s)
-		}
-		if s, ok := d.str(d.get(c, "thinking")); ok {
-			m.addReasoning(ch, s)
-		}
+		m.put(&ch.content, d, d.get(c, "text"))
+		m.put(&ch.reasoning, d, d.get(c, "thinking"))
 	case "tool-plan-delta":
 		s := d.text(d.get(msg, "tool_plan"))
 		m.toolPlan.WriteString(s)

@@ -47,11 +47,11 @@ func (m *Merger) geminiCandidate(d *jdoc, c int) {
 	ch := m.choice(idx)
 	parts := d.path(c, "content", "parts")
 	for p := d.first(parts); p >= 0; p = d.nextElem(parts, p) {
-		if s, ok := d.str(d.get(p, "text")); ok {
+		if txt := d.get(p, "text"); txt >= 0 {
 			if d.boolv(d.get(p, "thought")) {
-				m.addReasoning(ch, s)
+				m.put(&ch.reasoning, d, txt)
 			} else {
-				m.addContent(ch, s)
+				m.put(&ch.content, d, txt)
 			}
 		}
 		if s := d.text(d.get(p, "thoughtSignature")); s != "" {

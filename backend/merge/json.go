@@ -230,6 +230,20 @@ func (d *jdoc) parseNum(i int) (int, bool) {
 	return i, true
 }
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// hasSpecial reports whether one of the 8 bytes in x is below 0x20, a quote
+// or a backslash. Bytes >= 0x80 are never special, so their high bit is
+// masked out of each test.
+func hasSpecial(x uint64) bool {
+	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
+	less := (x - 0x20*lsb) & ^x & msb
+	return (less | hasZero(x^('"'*lsb)) | hasZero(x^('\\'*lsb))) != 0
+}
+
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
@@ -241,12 +255,26 @@ func (d *jdoc) parseStr(i int) (int, bool) {
 	esc := false
 	i++
 	for i < len(s) {
+		rest := s[i:]
+		j := 0
+		// Skip 8 plain bytes at a time (no quote, backslash or control
+		// character among them), then single bytes.
+		for ; j+8 <= len(rest); j += 8 {
+			w := rest[j : j+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if hasSpecial(x) {
+				break
+			}
+		}
+		for ; j < len(rest) && strByte[rest[j]] == 0; j++ {
+		}
+		i += j
+		if j == len(rest) {
+			break
+		}
 		c := s[i]
-		switch strByte[c] {
-		case 0:
-			i++
-			continue
-		case 2:
+		if strByte[c] == 2 {
 			return i, false
 		}
 		if c == '"' {
@@ -369,9 +397,31 @@ func (d *jdoc) text(i int) string {
 // unescape decodes string node i (already validated).
 func (d *jdoc) unescape(i int) string {
 	n := d.t[i]
-	s := d.s[n.start+1 : n.end-1]
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(int(n.end - n.start))
+	d.unescapeTo(&b, i)
+	return b.String()
+}
+
+// writeStr writes the decoded string at i to b and returns its length in
+// bytes; it writes nothing and returns -1 when i is not a string.
+func (d *jdoc) writeStr(b *strings.Builder, i int) int {
+	if i < 0 || d.t[i].kind != jString {
+		return -1
+	}
+	n := d.t[i]
+	if !n.esc {
+		b.WriteString(d.s[n.start+1 : n.end-1])
+		return int(n.end - n.start - 2)
+	}
+	l := b.Len()
+	d.unescapeTo(b, i)
+	return b.Len() - l
+}
+
+func (d *jdoc) unescapeTo(b *strings.Builder, i int) {
+	n := d.t[i]
+	s := d.s[n.start+1 : n.end-1]
 	for j := 0; j < len(s); {
 		c := s[j]
 		if c != '\\' {
@@ -415,7 +465,6 @@ func (d *jdoc) unescape(i int) string {
 		}
 		j += 2
 	}
-	return b.String()
 }
 
 func hex4(s string) int {
@@ -481,7 +530,7 @@ func (d *jdoc) value(i int) any {
 	case jString:
 		return strings.Clone(d.strAt(i))
 	case jNumber:
-		return json.Number(d.raw(i))
+		return json.Number(strings.Clone(d.raw(i)))
 	case jTrue:
 		return true
 	case jFalse:

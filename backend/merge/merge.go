@@ -311,6 +311,17 @@ func (m *Merger) choice(idx int) *choice {
 
 func (m *Merger) main() *choice { return m.choice(0) }
 
+// put appends the string at node i of d to dst (nothing when i is not a
+// string) and reports whether it was a string.
+func (m *Merger) put(dst *strings.Builder, d *jdoc, i int) bool {
+	n := d.writeStr(dst, i)
+	if n < 0 {
+		return false
+	}
+	m.grown += int64(n)
+	return true
+}
+
 func (m *Merger) addContent(c *choice, s string) {
 	c.content.WriteString(s)
 	m.grown += int64(len(s))
@@ -411,7 +422,9 @@ func (t *tool) setName(s string) {
 }
 
 // mergeUsage combines a usage object into the running usage, key-wise, the
-// last value winning (nested objects merged the same way).
+// last value winning (nested objects merged the same way). Values equal to
+// the ones already held are left alone, so that the repeated cumulative
+// snapshots of Gemini cost no allocation.
 func (m *Merger) mergeUsage(d *jdoc, v int) {
 	if d.kind(v) != jObject {
 		return
@@ -419,19 +432,65 @@ func (m *Merger) mergeUsage(d *jdoc, v int) {
 	if m.usage == nil {
 		m.usage = map[string]any{}
 	}
-	mergeInto(m.usage, d.value(v).(map[string]any))
+	mergeTape(m.usage, d, v)
 }
 
-func mergeInto(dst, src map[string]any) {
-	for k, v := range src {
-		if sm, ok := v.(map[string]any); ok {
-			if dm, ok := dst[k].(map[string]any); ok {
-				mergeInto(dm, sm)
+func mergeTape(dst map[string]any, d *jdoc, obj int) {
+	for k := d.first(obj); k >= 0; k = d.nextKey(obj, k) {
+		key, v := d.strAt(k), k+1
+		old, ok := dst[key]
+		if ok {
+			if om, isMap := old.(map[string]any); isMap && d.kind(v) == jObject {
+				mergeTape(om, d, v)
+				continue
+			}
+			if equalTape(old, d, v) {
 				continue
 			}
 		}
-		dst[k] = v
+		dst[strings.Clone(key)] = d.value(v)
 	}
+}
+
+// equalTape reports whether the Go value x (as made by jdoc.value) equals
+// the JSON value at node v.
+func equalTape(x any, d *jdoc, v int) bool {
+	switch y := x.(type) {
+	case json.Number:
+		return d.kind(v) == jNumber && string(y) == d.raw(v)
+	case string:
+		return d.kind(v) == jString && y == d.strAt(v)
+	case bool:
+		return (y && d.kind(v) == jTrue) || (!y && d.kind(v) == jFalse)
+	case nil:
+		return d.kind(v) == jNull
+	case []any:
+		if d.kind(v) != jArray {
+			return false
+		}
+		e := d.first(v)
+		for _, xe := range y {
+			if e < 0 || !equalTape(xe, d, e) {
+				return false
+			}
+			e = d.nextElem(v, e)
+		}
+		return e < 0
+	case map[string]any:
+		if d.kind(v) != jObject {
+			return false
+		}
+		n := 0
+		for k := d.first(v); k >= 0; k = d.nextKey(v, k) {
+			n++
+			xv, ok := y[d.strAt(k)]
+			if !ok || !equalTape(xv, d, k+1) {
+				return false
+			}
+		}
+		return n == len(y)
+	}
+	return false
 }
 
 func (m *Merger) setError(e *StreamError) {

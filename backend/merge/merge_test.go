@@ -614,3 +614,46 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeUsage checks the in-place usage merge against a reference that
+// decodes every snapshot with encoding/json and merges maps key-wise.
+func TestMergeUsage(t *testing.T) {
+	t.Parallel()
+	snapshots := []string{
+		`{"a":1,"arr":[1,{"m":2}],"s":"x","n":null,"b":true,"o":{"p":1,"q":[1]}}`,
+		`{"a":1,"arr":[1,{"m":2}],"s":"x","n":null,"b":true,"o":{"p":1,"q":[1]}}`,
+		`{"a":2,"arr":[1,{"m":3}],"s":"y","n":0,"b":false,"o":{"q":[1,2]}}`,
+		`{"arr":[1],"o":{"r":{"deep":true}},"new":12345678901234567890}`,
+		`{"arr":[1,2],"o":"flat now","b":true,"s":null}`,
+		`{"o":{"again":1},"arr":{"k":[]}}`,
+	}
+	m, _ := New(Options{Format: FormatOpenAIChat})
+	ref := map[string]any{}
+	var mergeRef func(dst, src map[string]any)
+	mergeRef = func(dst, src map[string]any) {
+		for k, v := range src {
+			if sm, ok := v.(map[string]any); ok {
+				if dm, ok := dst[k].(map[string]any); ok {
+					mergeRef(dm, sm)
+					continue
+				}
+			}
+			dst[k] = v
+		}
+	}
+	for i, s := range snapshots {
+		m.Add(sse.Event{Type: "message", Data: `{"choices":[],"usage":` + s + `}`})
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var v map[string]any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		mergeRef(ref, v)
+		got, _ := json.Marshal(m.Result().Usage)
+		want, _ := json.Marshal(ref)
+		if string(got) != string(want) {
+			t.Errorf("after snapshot %d: usage = %s, want %s", i, got, want)
+		}
+	}
+}

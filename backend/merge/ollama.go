@@ -20,8 +20,8 @@ func (m *Merger) ollama(d *jdoc) {
 	}
 	m.setModel(d, d.get(0, "model"))
 	if msg := d.get(0, "message"); d.kind(msg) == jObject {
-		m.addContent(ch, d.text(d.get(msg, "content")))
-		m.addReasoning(ch, d.text(d.get(msg, "thinking")))
+		m.put(&ch.content, d, d.get(msg, "content"))
+		m.put(&ch.reasoning, d, d.get(msg, "thinking"))
 		tcs := d.get(msg, "tool_calls")
 		for e := d.first(tcs); e >= 0; e = d.nextElem(tcs, e) {
 			fn := d.get(e, "function")
@@ -36,8 +36,8 @@ func (m *Merger) ollama(d *jdoc) {
 			m.toolArgs(d, t, d.get(fn, "arguments"))
 		}
 	} else {
-		m.addContent(ch, d.text(d.get(0, "response")))
-		m.addReasoning(ch, d.text(d.get(0, "thinking")))
+		m.put(&ch.content, d, d.get(0, "response"))
+		m.put(&ch.reasoning, d, d.get(0, "thinking"))
 	}
 	if d.boolv(d.get(0, "done")) {
 		m.sawEnd = true

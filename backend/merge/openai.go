@@ -58,19 +58,16 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 			case "content":
 				switch d.kind(v) {
 				case jString:
-					m.addContent(ch, d.strAt(v))
+					m.put(&ch.content, d, v)
 				case jArray:
 					m.contentParts(d, ch, v)
 				}
 			case "reasoning_content":
-				if s, ok := d.str(v); ok {
-					m.addReasoning(ch, s)
+				if m.put(&ch.reasoning, d, v) {
 					reasoningContent = true
 				}
 			case "refusal":
-				if s, ok := d.str(v); ok {
-					m.addRefusal(ch, s)
-				}
+				m.put(&ch.refusal, d, v)
 			case "tool_calls":
 				for e := d.first(v); e >= 0; e = d.nextElem(v, e) {
 					if d.kind(e) == jObject {
@@ -88,9 +85,7 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 		// Servers that send both fields carry the same text in each; only
 		// one lane is taken.
 		if !reasoningContent {
-			if s, ok := d.str(d.get(delta, "reasoning")); ok {
-				m.addReasoning(ch, s)
-			}
+			m.put(&ch.reasoning, d, d.get(delta, "reasoning"))
 		}
 	}
 	if s, ok := d.str(finish); ok && s != "" {
@@ -152,7 +147,7 @@ func (m *Merger) openAITool(d *jdoc, ch *choice, e int) {
 func (m *Merger) toolArgs(d *jdoc, t *tool, v int) {
 	switch d.kind(v) {
 	case jString:
-		m.addArgs(t, d.strAt(v))
+		m.put(&t.args, d, v)
 	case jObject, jArray:
 		m.addArgs(t, d.compact(v))
 	}

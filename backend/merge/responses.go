@@ -23,9 +23,9 @@ func (m *Merger) responses(d *jdoc, evType string) {
 	ch := m.main()
 	switch typ {
 	case "response.output_text.delta":
-		m.addContent(ch, d.text(d.get(0, "delta")))
+		m.put(&ch.content, d, d.get(0, "delta"))
 	case "response.refusal.delta":
-		m.addRefusal(ch, d.text(d.get(0, "delta")))
+		m.put(&ch.refusal, d, d.get(0, "delta"))
 	case "response.reasoning_summary_text.delta":
 		m.reasoningPart(d, ch, "summary_index")
 	case "response.reasoning_text.delta":
@@ -34,7 +34,7 @@ func (m *Merger) responses(d *jdoc, evType string) {
 		m.responsesItem(d, ch, d.get(0, "item"), typ == "response.output_item.done")
 	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
 		if t := ch.toolByStr(d.text(d.get(0, "item_id")), true); t != nil {
-			m.addArgs(t, d.text(d.get(0, "delta")))
+			m.put(&t.args, d, d.get(0, "delta"))
 		}
 	case "response.function_call_arguments.done":
 		if t := ch.toolByStr(d.text(d.get(0, "item_id")), true); t != nil {
@@ -88,7 +88,7 @@ func (m *Merger) reasoningPart(d *jdoc, ch *choice, indexKey string) {
 	}
 	st.lastPart = part
 	st.hasPart = true
-	m.addReasoning(ch, d.text(d.get(0, "delta")))
+	m.put(&ch.reasoning, d, d.get(0, "delta"))
 }
 
 func (m *Merger) responsesItem(d *jdoc, ch *choice, item int, done bool) {

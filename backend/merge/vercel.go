@@ -11,9 +11,9 @@ func (m *Merger) vercel(d *jdoc, evType string) {
 	ch := m.main()
 	switch typ {
 	case "text-delta":
-		m.addContent(ch, d.text(d.get(0, "delta")))
+		m.put(&ch.content, d, d.get(0, "delta"))
 	case "reasoning-delta":
-		m.addReasoning(ch, d.text(d.get(0, "delta")))
+		m.put(&ch.reasoning, d, d.get(0, "delta"))
 	case "tool-input-start", "tool-input-delta", "tool-input-available", "tool-input-error",
 		"tool-output-available", "tool-output-error":
 		t := ch.toolByStr(d.text(d.get(0, "toolCallId")), true)
@@ -21,7 +21,7 @@ func (m *Merger) vercel(d *jdoc, evType string) {
 		t.setName(d.text(d.get(0, "toolName")))
 		switch typ {
 		case "tool-input-delta":
-			m.addArgs(t, d.text(d.get(0, "inputTextDelta")))
+			m.put(&t.args, d, d.get(0, "inputTextDelta"))
 		case "tool-input-available":
 			if in := d.get(0, "input"); in >= 0 {
 				t.fallback = d.compact(in)
