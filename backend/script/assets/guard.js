@@ -1,0 +1,300 @@
+// Streamscope sandbox prelude: runs in every fresh runtime before the user's
+// script. It wraps the built-ins that can allocate, in one native step that
+// goja cannot interrupt, far more than their input: each wrapper checks the
+// size first and throws a RangeError naming the limit. Every original is
+// kept in this closure only, and called through a captured Reflect.apply so
+// that a script cannot reach or redirect it.
+(function (maxStr, maxArr, maxArgs) {
+	"use strict";
+	var apply = Reflect.apply, defineProperty = Object.defineProperty,
+		getOwnPropertyNames = Object.getOwnPropertyNames, isArray = Array.isArray,
+		StringCtor = String, RangeErrorCtor = RangeError, floor = Math.floor, min = Math.min,
+		ArrayCtor = Array, RegExpCtor = RegExp, create = Object.create,
+		origMatch = String.prototype.match, origSplit = String.prototype.split,
+		origIndexOf = String.prototype.indexOf, origJoin = Array.prototype.join,
+		SymIterator = Symbol.iterator, SymReplace = Symbol.replace, guardedRxReplace, origArrayIter = Array.prototype[Symbol.iterator],
+		origStrIter = String.prototype[Symbol.iterator];
+
+	function tooLong(what, n, max) {
+		throw new RangeErrorCtor(what + ": " + n + " exceeds the sandbox limit of " + max);
+	}
+	function len(o) {
+		if (o === null || o === undefined) return 0;
+		var n = +o.length;
+		return n > 0 ? floor(n) : 0;
+	}
+	function checkLen(what, o) {
+		var n = len(o);
+		if (n > maxArr) tooLong(what + " length", n, maxArr);
+	}
+	function checkStr(what, n) {
+		if (n > maxStr) tooLong(what + " result length", n, maxStr);
+	}
+	function replace(obj, name, fn) {
+		defineProperty(obj, name, { value: fn, writable: true, enumerable: false, configurable: true });
+	}
+	function wrapLen(obj, name, what) {
+		var orig = obj[name];
+		if (typeof orig !== "function") return;
+		replace(obj, name, {
+			[name]: function () {
+				checkLen(what, this);
+				return apply(orig, this, arguments);
+			}
+		}[name]);
+	}
+
+	// Binary buffers: no script needs them, and they allocate their full size at once.
+	var g = globalThis;
+	["ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "Int8Array", "Uint8Array",
+		"Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+		"Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"
+	].forEach(function (n) { delete g[n]; });
+
+	// Arrays: every method checks this.length first (sparse arrays of length
+	// 2^32-1 cost nothing until a native method walks them).
+	var AP = Array.prototype;
+	getOwnPropertyNames(AP).forEach(function (name) {
+		if (name === "constructor" || name === "length" || name === "join" || name === "concat" ||
+			name === "flat" || name === "flatMap" || name === "toLocaleString") return;
+		wrapLen(AP, name, "Array.prototype." + name + ": array");
+	});
+	replace(AP, SymIterator, AP.values);
+	function stringsOf(what, arr, conv) {
+		var n = len(arr), out = new ArrayCtor(n), total = 0;
+		for (var i = 0; i < n; i++) {
+			var v = arr[i];
+			var s = v === null || v === undefined ? "" : conv(v);
+			out[i] = s;
+			total += s.length;
+			if (total > maxStr) tooLong(what + " result length", total, maxStr);
+		}
+		return { strings: out, total: total };
+	}
+	replace(AP, "join", function join(sep) {
+		checkLen("Array.prototype.join: array length", this);
+		var n = len(this);
+		var s = sep === undefined ? "," : StringCtor(sep);
+		var r = stringsOf("Array.prototype.join", this, StringCtor);
+		checkStr("Array.prototype.join", r.total + (n > 1 ? (n - 1) * s.length : 0));
+		return apply(origJoin, r.strings, [s]);
+	});
+	replace(AP, "toLocaleString", function toLocaleString() {
+		checkLen("Array.prototype.toLocaleString: array length", this);
+		var r = stringsOf("Array.prototype.toLocaleString", this, function (v) { return StringCtor(v.toLocaleString()); });
+		checkStr("Array.prototype.toLocaleString", r.total + len(this));
+		return apply(origJoin, r.strings, [","]);
+	});
+	var origConcat = AP.concat;
+	replace(AP, "concat", function concat() {
+		var total = len(this);
+		for (var i = 0; i < arguments.length; i++) {
+			total += isArray(arguments[i]) ? len(arguments[i]) : 1;
+		}
+		if (total > maxArr) tooLong("Array.prototype.concat result length", total, maxArr);
+		return apply(origConcat, this, arguments);
+	});
+	function flatCount(arr, depth, acc) {
+		var n = len(arr);
+		for (var i = 0; i < n; i++) {
+			var v = arr[i];
+			if (depth > 0 && isArray(v)) {
+				acc = flatCount(v, depth - 1, acc);
+			} else {
+				acc++;
+			}
+			if (acc > maxArr) tooLong("Array.prototype.flat result length", acc, maxArr);
+		}
+		return acc;
+	}
+	var origFlat = AP.flat, origFlatMap = AP.flatMap;
+	replace(AP, "flat", function flat(depth) {
+		checkLen("Array.prototype.flat: array length", this);
+		var d = depth === undefined ? 1 : +depth;
+		flatCount(this, d !== d ? 0 : d, 0);
+		return apply(origFlat, this, arguments);
+	});
+	replace(AP, "flatMap", function flatMap(fn, thisArg) {
+		checkLen("Array.prototype.flatMap: array length", this);
+		if (typeof fn !== "function") return apply(origFlatMap, this, arguments);
+		var total = 0;
+		return apply(origFlatMap, this, [function (v, i, a) {
+			var r = apply(fn, this, [v, i, a]);
+			total += isArray(r) ? len(r) : 1;
+			if (total > maxArr) tooLong("Array.prototype.flatMap result length", total, maxArr);
+			return r;
+		}, thisArg]);
+	});
+	var origFrom = Array.from;
+	replace(Array, "from", function from(items) {
+		if (items !== null && items !== undefined) checkLen("Array.from: source", items);
+		return apply(origFrom, this, arguments);
+	});
+
+	// Calls with an argument list built from an array.
+	function checkArgs(what, args) {
+		var n = len(args);
+		if (n > maxArgs) tooLong(what + ": argument count", n, maxArgs);
+	}
+	var origFnApply = Function.prototype.apply;
+	replace(Function.prototype, "apply", function (thisArg, args) {
+		checkArgs("Function.prototype.apply", args);
+		return apply(origFnApply, this, [thisArg, args]);
+	});
+	var origConstruct = Reflect.construct;
+	replace(Reflect, "apply", function (fn, thisArg, args) {
+		checkArgs("Reflect.apply", args);
+		return apply(fn, thisArg, args);
+	});
+	replace(Reflect, "construct", function construct(fn, args) {
+		checkArgs("Reflect.construct", args);
+		return apply(origConstruct, Reflect, arguments);
+	});
+
+	// Strings.
+	var SP = String.prototype;
+	var origRepeat = SP.repeat;
+	replace(SP, "repeat", function repeat(count) {
+		var s = StringCtor(this), c = +count;
+		if (c > 0 && s.length * c > maxStr) tooLong("String.prototype.repeat result length", s.length * floor(c), maxStr);
+		return apply(origRepeat, s, [count]);
+	});
+	["padStart", "padEnd"].forEach(function (name) {
+		var orig = SP[name];
+		replace(SP, name, {
+			[name]: function (maxLength, fill) {
+				var n = +maxLength;
+				if (n > maxStr) tooLong("String.prototype." + name + " result length", floor(n), maxStr);
+				return apply(orig, this, arguments);
+			}
+		}[name]);
+	});
+	var origStrConcat = SP.concat;
+	replace(SP, "concat", function concat() {
+		var total = StringCtor(this).length, args = new ArrayCtor(arguments.length);
+		for (var i = 0; i < arguments.length; i++) {
+			args[i] = StringCtor(arguments[i]);
+			total += args[i].length;
+		}
+		checkStr("String.prototype.concat", total);
+		return apply(origStrConcat, this, args);
+	});
+	["split", "match", "matchAll"].forEach(function (name) {
+		wrapLen(SP, name, "String.prototype." + name + ": string");
+	});
+	replace(SP, SymIterator, function () {
+		checkLen("String iterator: string", this);
+		return apply(origStrIter, this, []);
+	});
+
+	// replace / replaceAll: a function replacer counts what it returns; a
+	// replacement string is bounded from the number of matches and its $
+	// patterns ($& and $n add at most the input once per use; $` and $'
+	// add up to the whole input per match).
+	function countMatches(s, pattern, all) {
+		if (pattern !== null && typeof pattern === "object" && typeof pattern.exec === "function") {
+			if (!pattern.global) return 1;
+			var re = new RegExpCtor(pattern.source, pattern.flags);
+			var m = apply(origMatch, s, [re]);
+			return m ? m.length : 0;
+		}
+		if (!all) return 1;
+		var p = StringCtor(pattern);
+		if (p === "") return s.length + 1;
+		return apply(origSplit, s, [p]).length - 1;
+	}
+	function dollarWeight(repl) {
+		var linear = 0, quad = 0;
+		for (var i = apply(origIndexOf, repl, ["$"]); i >= 0 && i < repl.length - 1; i = apply(origIndexOf, repl, ["$", i + 1])) {
+			var c = repl[i + 1];
+			if (c === "&" || (c >= "0" && c <= "9") || c === "<") linear++;
+			else if (c === "`" || c === "'") quad++;
+		}
+		return { linear: linear, quad: quad };
+	}
+	function guardReplace(name, all) {
+		var orig = SP[name];
+		replace(SP, name, {
+			[name]: function (pattern, replacement) {
+				var s = StringCtor(this);
+				checkLen("String.prototype." + name + ": string", s);
+				if (pattern !== null && typeof pattern === "object" && pattern[SymReplace] === guardedRxReplace) {
+					// RegExp.prototype[Symbol.replace] below does the checks.
+					return apply(orig, s, [pattern, replacement]);
+				}
+				if (typeof replacement === "function") {
+					var total = s.length;
+					return apply(orig, s, [pattern, function () {
+						var r = StringCtor(apply(replacement, undefined, arguments));
+						total += r.length;
+						checkStr("String.prototype." + name, total);
+						return r;
+					}]);
+				}
+				var repl = StringCtor(replacement), n = s.length;
+				var w = dollarWeight(repl);
+				var bound = n + (n + 1) * repl.length + n * w.linear + (n + 1) * n * w.quad;
+				if (bound > maxStr) {
+					var m = countMatches(s, pattern, all);
+					bound = n + m * repl.length + n * w.linear + m * n * w.quad;
+					checkStr("String.prototype." + name, bound);
+				}
+				return apply(orig, s, [pattern, repl]);
+			}
+		}[name]);
+	}
+	guardReplace("replace", false);
+	guardReplace("replaceAll", true);
+
+	// Direct calls of the RegExp protocol methods take the same checks.
+	var RP = RegExp.prototype;
+	[Symbol.split, Symbol.match, Symbol.matchAll].forEach(function (sym) {
+		var orig = RP[sym];
+		replace(RP, sym, function (s) {
+			checkLen("RegExp: string", StringCtor(s));
+			return apply(orig, this, arguments);
+		});
+	});
+	var origRxReplace = RP[Symbol.replace];
+	guardedRxReplace = function (s, replacement) {
+		var str = StringCtor(s);
+		if (typeof replacement === "function") {
+			var total = str.length;
+			return apply(origRxReplace, this, [str, function () {
+				var r = StringCtor(apply(replacement, undefined, arguments));
+				total += r.length;
+				checkStr("RegExp replace", total);
+				return r;
+			}]);
+		}
+		checkLen("RegExp: string", str);
+		var repl = StringCtor(replacement), n = str.length, w = dollarWeight(repl);
+		var bound = n + (n + 1) * repl.length + n * w.linear + (n + 1) * n * w.quad;
+		if (bound > maxStr) {
+			var m = countMatches(str, this, true);
+			checkStr("RegExp replace", n + m * repl.length + n * w.linear + m * n * w.quad);
+		}
+		return apply(origRxReplace, this, [str, repl]);
+	};
+	replace(RP, SymReplace, guardedRxReplace);
+
+	// JSON.stringify: a replacer counts the size of what is written.
+	var origStringify = JSON.stringify;
+	replace(JSON, "stringify", function stringify(value, replacer, space) {
+		var user = typeof replacer === "function" ? replacer : null;
+		var allow = null;
+		if (isArray(replacer)) {
+			allow = create(null);
+			for (var i = 0; i < replacer.length; i++) allow[StringCtor(replacer[i])] = true;
+		}
+		var pad = typeof space === "number" ? min(10, space) : typeof space === "string" ? min(10, space.length) : 0;
+		var total = 0;
+		return apply(origStringify, JSON, [value, function (key, v) {
+			if (user) v = apply(user, this, [key, v]);
+			else if (allow && key !== "" && !isArray(this) && !allow[key]) return undefined;
+			total += key.length + 4 + pad * 4 + (typeof v === "string" ? v.length : 24);
+			checkStr("JSON.stringify", total);
+			return v;
+		}, space]);
+	});
+})

@@ -1,0 +1,439 @@
+package script
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/streamscope/streamscope/backend/merge"
+)
+
+//go:embed assets/guard.js
+var guardSource string
+
+//go:embed assets/chai.js
+var chaiSource string
+
+var (
+	guardProgram = sync.OnceValue(func() *goja.Program {
+		return goja.MustCompile("streamscope-guard.js", guardSource, true)
+	})
+	// chai's UMD wrapper needs a sloppy-mode `this` to find the global object.
+	chaiProgram = sync.OnceValue(func() *goja.Program {
+		return goja.MustCompile("chai.js", chaiSource, false)
+	})
+)
+
+// ErrClosed is returned by calls on a closed Run.
+var ErrClosed = errors.New("script: run is closed")
+
+// pollInterval is how often a running call's deadline and heap growth are
+// checked.
+const pollInterval = 2 * time.Millisecond
+
+// maxApplyArgs caps the argument list built from an array
+// (Function.prototype.apply, Reflect.apply, Reflect.construct).
+const maxApplyArgs = 1 << 20
+
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// limitErr is the value a call is interrupted with.
+type limitErr struct {
+	kind ErrorKind
+	msg  string
+}
+
+func (e *limitErr) Error() string { return e.msg }
+
+// Run is one run of a Program over one stream. Its methods must be called
+// from one goroutine at a time; the script itself runs on the Run's own
+// goroutine.
+type Run struct {
+	prog    *Program
+	lim     Limits
+	timeout time.Duration
+	vars    VarStore
+	resp    ResponseInfo
+
+	rt      *goja.Runtime
+	work    chan func()
+	done    chan error
+	timer   *time.Timer
+	samples []metrics.Sample
+
+	// The call in progress: set before a call is handed to the worker and
+	// read by it during the call.
+	phase string
+	seq   int
+
+	onEvent, onEnd goja.Callable
+	ctx            *goja.Object
+	jsonParse      goja.Callable
+	stringify      goja.Callable
+	freeze         goja.Callable
+	mkEvent        func(Event) goja.Value
+	expect         goja.Value
+	locals         map[string]string // pm.variables set by the script
+
+	failed *Error // the first error; later calls return it
+	closed bool
+
+	// mu guards what follows, and the result of the call in progress,
+	// against the goroutine of an abandoned call.
+	mu        sync.Mutex
+	abandoned bool
+	res       *merge.Result
+	snap      goja.Value // ctx.result, cached until the result changes
+	tests     []TestResult
+	logs      []LogEntry
+	logBytes  int
+	outBytes  int
+	ov        overlay
+	contentB  strings.Builder
+	lastC     string
+	reasonB   strings.Builder
+	lastR     string
+}
+
+// overlay is everything the script changed in the result, to re-apply on a
+// fresh result from the built-in merger (Apply).
+type overlay struct {
+	content, reasoning strings.Builder
+	finishSet          bool
+	finish             *string
+	tools              []merge.ToolCall
+	fail               *merge.StreamError
+}
+
+// NewRun starts a run: a fresh runtime with the sandbox and the script API,
+// then the script's top-level code. A failure of the top-level code is
+// returned as an *Error (the run is closed then).
+func (p *Program) NewRun(opts RunOptions) (*Run, error) {
+	r := &Run{
+		prog:    p,
+		lim:     opts.Limits.withDefaults(),
+		timeout: opts.Timeout,
+		vars:    opts.Vars,
+		resp:    opts.Response,
+		work:    make(chan func()),
+		done:    make(chan error, 1),
+		samples: []metrics.Sample{{Name: heapMetric}},
+		locals:  map[string]string{},
+	}
+	if r.timeout <= 0 {
+		r.timeout = DefaultTimeout
+	}
+	if r.vars == nil {
+		r.vars = MapVars{}
+	}
+	// The runtime is made here, so that the caller may Interrupt it while
+	// the worker sets it up.
+	r.rt = goja.New()
+	r.timer = time.NewTimer(time.Hour)
+	r.timer.Stop()
+	go r.worker()
+	r.mkEvent = r.dynamicEvent
+	if err := r.call("load", 0, nil, r.load); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Run) worker() {
+	for f := range r.work {
+		f()
+	}
+}
+
+// load builds the runtime and runs the top-level code.
+func (r *Run) load() error {
+	rt := r.rt
+	rt.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
+	rt.SetMaxCallStackSize(r.lim.MaxCallStack)
+	obj := func(name string) *goja.Object { return rt.Get(name).ToObject(rt) }
+	r.jsonParse, _ = goja.AssertFunction(obj("JSON").Get("parse"))
+	r.freeze, _ = goja.AssertFunction(obj("Object").Get("freeze"))
+	guard, err := rt.RunProgram(guardProgram())
+	if err != nil {
+		return fmt.Errorf("sandbox prelude: %w", err)
+	}
+	install, _ := goja.AssertFunction(guard)
+	if _, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs)); err != nil {
+		return fmt.Errorf("sandbox prelude: %w", err)
+	}
+	r.stringify, _ = goja.AssertFunction(obj("JSON").Get("stringify"))
+	r.installAPI()
+	if _, err := rt.RunProgram(r.prog.prg); err != nil {
+		return err
+	}
+	r.onEvent, _ = goja.AssertFunction(rt.Get("onEvent"))
+	r.onEnd, _ = goja.AssertFunction(rt.Get("onEnd"))
+	return nil
+}
+
+// HasOnEvent reports whether the script defines onEvent.
+func (r *Run) HasOnEvent() bool { return r.onEvent != nil }
+
+// OnEvent calls the script's onEvent(event, ctx), if defined, with res as
+// the result that ctx reads and changes.
+func (r *Run) OnEvent(ev Event, res *merge.Result) error {
+	if r.onEvent == nil {
+		return r.failedErr()
+	}
+	return r.call("onEvent", ev.Seq, res, func() error {
+		_, err := r.onEvent(goja.Undefined(), r.mkEvent(ev), r.ctx)
+		return err
+	})
+}
+
+// OnEnd calls the script's onEnd(ctx), if defined.
+func (r *Run) OnEnd(res *merge.Result) error {
+	if r.onEnd == nil {
+		return r.failedErr()
+	}
+	return r.call("onEnd", 0, res, func() error {
+		_, err := r.onEnd(goja.Undefined(), r.ctx)
+		return err
+	})
+}
+
+func (r *Run) failedErr() error {
+	if r.failed != nil {
+		return r.failed
+	}
+	if r.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Err returns the run's first error (a thrown exception, an interrupted or
+// abandoned call), or nil.
+func (r *Run) Err() error {
+	if r.failed == nil {
+		return nil
+	}
+	return r.failed
+}
+
+// Tests returns the pm.test results so far, in order.
+func (r *Run) Tests() []TestResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]TestResult(nil), r.tests...)
+}
+
+// Logs returns the console output so far, in order.
+func (r *Run) Logs() []LogEntry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]LogEntry(nil), r.logs...)
+}
+
+// Close ends the run's goroutine (for an abandoned run: once its stuck call
+// returns). It is safe to call more than once.
+func (r *Run) Close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	close(r.work)
+}
+
+// Apply re-applies every change the script made so far (appended text,
+// finish reason, tool calls, ctx.fail) to res. Use it when the script runs
+// after the built-in merge, on each fresh result the merger returns.
+func (r *Run) Apply(res *merge.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ov.content.Len() > 0 {
+		res.Content += r.ov.content.String()
+	}
+	if r.ov.reasoning.Len() > 0 {
+		res.Reasoning += r.ov.reasoning.String()
+	}
+	if r.ov.finishSet {
+		res.FinishReason = r.ov.finish
+	}
+	for _, tc := range r.ov.tools {
+		tc.Index = len(res.ToolCalls)
+		res.ToolCalls = append(res.ToolCalls, tc)
+	}
+	if r.ov.fail != nil {
+		markFailed(res, *r.ov.fail)
+	}
+}
+
+func markFailed(res *merge.Result, e merge.StreamError) {
+	res.Error = &e
+	res.Complete = false
+	res.Verdict = merge.VerdictError
+}
+
+// call runs fn on the worker goroutine under the time and memory limits.
+func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) error {
+	if err := r.failedErr(); err != nil {
+		return err
+	}
+	if res == nil {
+		res = &merge.Result{}
+	}
+	r.rt.ClearInterrupt()
+	r.phase, r.seq = phase, seq
+	r.mu.Lock()
+	r.res, r.snap = res, nil
+	r.mu.Unlock()
+	r.work <- func() { r.done <- r.protect(fn) }
+
+	start := time.Now()
+	deadline := start.Add(r.timeout)
+	r.timer.Reset(min(pollInterval, r.timeout))
+	var (
+		base          = int64(-1)
+		interruptedAt time.Time
+	)
+	for {
+		select {
+		case err := <-r.done:
+			r.timer.Stop()
+			r.mu.Lock()
+			r.res, r.snap = nil, nil
+			r.mu.Unlock()
+			if err != nil {
+				r.failed = r.toError(err, phase, seq)
+				return r.failed
+			}
+			return nil
+		case now := <-r.timer.C:
+			switch {
+			case !interruptedAt.IsZero():
+				if now.Sub(interruptedAt) >= r.lim.Grace {
+					return r.abandon(phase, seq, now.Sub(start))
+				}
+			case !now.Before(deadline):
+				r.rt.Interrupt(&limitErr{KindTimeout, fmt.Sprintf("interrupted: the call ran longer than its limit of %v", r.timeout)})
+				interruptedAt = now
+			default:
+				if grown, over := r.heapGrowth(&base); over {
+					r.rt.Interrupt(&limitErr{KindMemory, fmt.Sprintf("interrupted: the call grew the heap by %d MiB, past the limit of %d MiB", grown>>20, r.lim.MaxMemory>>20)})
+					interruptedAt = now
+				}
+			}
+			next := pollInterval
+			if interruptedAt.IsZero() {
+				next = min(next, max(time.Until(deadline), time.Millisecond))
+			}
+			r.timer.Reset(next)
+		}
+	}
+}
+
+// heapGrowth samples the heap; the first sample of a call is its base. On
+// crossing the limit it collects garbage and samples again, so that only
+// live growth counts.
+func (r *Run) heapGrowth(base *int64) (int64, bool) {
+	h := r.heap()
+	if *base < 0 {
+		*base = h
+		return 0, false
+	}
+	if h-*base <= r.lim.MaxMemory {
+		return h - *base, false
+	}
+	runtime.GC()
+	h = r.heap()
+	return h - *base, h-*base > r.lim.MaxMemory
+}
+
+func (r *Run) heap() int64 {
+	metrics.Read(r.samples)
+	return int64(r.samples[0].Value.Uint64())
+}
+
+// abandon gives up on a call that did not stop after being interrupted: its
+// goroutine is left to finish alone and may no longer touch anything shared.
+func (r *Run) abandon(phase string, seq int, ran time.Duration) error {
+	r.mu.Lock()
+	r.abandoned = true
+	r.res, r.snap = nil, nil
+	r.mu.Unlock()
+	r.failed = &Error{Kind: KindAbandoned, File: r.prog.file, Phase: phase, Seq: seq,
+		Message: fmt.Sprintf("abandoned: the call did not stop %v after its limit (%v in all; stuck in a built-in such as a regular expression); the script is disabled for the rest of the stream", r.lim.Grace, ran.Round(time.Millisecond))}
+	return r.failed
+}
+
+// protect runs fn, turning a Go panic into an error.
+func (r *Run) protect(fn func() error) (err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("internal error: %v", x)
+		}
+	}()
+	return fn()
+}
+
+// toError turns what a call returned into an *Error with the place in the
+// script.
+func (r *Run) toError(err error, phase string, seq int) *Error {
+	e := &Error{Kind: KindThrown, File: r.prog.file, Phase: phase, Seq: seq, Message: err.Error()}
+	var (
+		ie *goja.InterruptedError
+		so *goja.StackOverflowError
+		ex *goja.Exception
+	)
+	switch {
+	case errors.As(err, &ie):
+		e.Kind, e.Message = KindTimeout, "interrupted"
+		var le *limitErr
+		if l, ok := ie.Value().(*limitErr); ok {
+			le = l
+			e.Kind, e.Message = le.kind, le.msg
+		}
+		e.Line, e.Column = r.position(ie.Stack())
+	case errors.As(err, &so):
+		e.Kind = KindStack
+		e.Message = fmt.Sprintf("RangeError: maximum call stack size (%d) exceeded", r.lim.MaxCallStack)
+		e.Line, e.Column = r.position(so.Stack())
+	case errors.As(err, &ex):
+		e.Message = r.describe(ex.Value())
+		e.Line, e.Column = r.position(ex.Stack())
+	}
+	return e
+}
+
+// position is the innermost stack frame in the user's script.
+func (r *Run) position(stack []goja.StackFrame) (int, int) {
+	for i := range stack {
+		if stack[i].SrcName() == r.prog.file {
+			p := stack[i].Position()
+			return p.Line, p.Column
+		}
+	}
+	return 0, 0
+}
+
+// describe is the message of a thrown value: "Name: message" for errors.
+func (r *Run) describe(v goja.Value) string {
+	if v == nil {
+		return "undefined"
+	}
+	if o, ok := v.(*goja.Object); ok {
+		msg := o.Get("message")
+		name := o.Get("name")
+		if msg != nil && !goja.IsUndefined(msg) {
+			if name != nil && !goja.IsUndefined(name) && name.String() != "" {
+				return name.String() + ": " + msg.String()
+			}
+			return msg.String()
+		}
+	}
+	return v.String()
+}
