@@ -195,7 +195,7 @@ func generateChoice(req *request, index int) AnswerChoice {
 			names[i] = t.name
 			args := toolArguments(t.schema, req.prompt, h+uint64(i))
 			c.ToolCalls = append(c.ToolCalls, AnswerToolCall{
-				ID:        fmt.Sprintf("%x", seed(req.prompt, t.name, fmt.Sprint(index, i))),
+				ID:        fmt.Sprintf("%016x", seed(req.prompt, t.name, fmt.Sprint(index, i))),
 				Name:      t.name,
 				Arguments: args,
 			})
