@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/script"
 	"github.com/streamscope/streamscope/backend/secrets"
 	"github.com/streamscope/streamscope/backend/send"
 	"github.com/streamscope/streamscope/backend/sse"
@@ -112,9 +113,10 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, err
 		}
 	}
-	hooks, err := runHooks(p, ep, scope)
+	hooks, err := runHooks(env.Stderr, p, ep, scope)
+	red.secrets = scope.SecretValues()
 	if err != nil {
-		return ExitUsage, err
+		return ExitUsage, Errorf(ExitUsage, "%s", red.redact(err.Error()))
 	}
 	var rec *recorder
 	if *record != "" {
@@ -276,7 +278,7 @@ func mergeOptions(ep *project.Endpoint) merge.Options {
 }
 
 // runHooks returns the hooks the endpoint needs (its script).
-func runHooks(p *project.Project, ep *project.Endpoint, scope *project.Scope) ([]StreamHook, error) {
+func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *project.Scope) ([]StreamHook, error) {
 	if ep.Script == "" {
 		return nil, nil
 	}
@@ -284,7 +286,7 @@ func runHooks(p *project.Project, ep *project.Endpoint, scope *project.Scope) ([
 	if err != nil {
 		return nil, Errorf(ExitUsage, "%v", err)
 	}
-	return scriptHooks(p.ScriptPath(ep), src, scope)
+	return scriptHooks(log, p.ScriptPath(ep), src, scope)
 }
 
 // redactor keeps secret values out of everything a run prints.
@@ -433,7 +435,7 @@ func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *Stre
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
-	if code == ExitFailed && runErr != nil && !strings.Contains(runErr.Error(), "tests failed") {
+	if code == ExitFailed && runErr != nil && strings.HasPrefix(runErr.Error(), "script error") {
 		// The script threw or was interrupted: an error, not a failed test.
 		suite.Cases = append(suite.Cases, junitCase{Name: "script", ClassName: class, Time: "0.000",
 			Error: &junitProblem{Message: runErr.Error(), Type: "script", Text: runErr.Error()}})
@@ -459,9 +461,106 @@ func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *Stre
 	return nil
 }
 
-// scriptHooks runs the endpoint's post-processor script over the stream.
-// The script engine (package script) is not part of this build yet, so an
-// endpoint with a script is refused before anything is sent.
-func scriptHooks(path, _ string, _ *project.Scope) ([]StreamHook, error) {
-	return nil, Errorf(ExitUsage, "%s: this build cannot run endpoint scripts yet (package script is missing)", path)
+// scriptHooks compiles the endpoint's post-processor script (a syntax error
+// stops the run before anything is sent) and runs it over the stream: its
+// top-level code when the response headers arrive, onEvent for every
+// event, onEnd once at the end. Its changes are applied to the merged
+// result, its pm.test results become the output's tests (and are printed on
+// log, with its console output), and a script that threw or was
+// interrupted fails the run (exit 1) without losing the stream. ctx.vars
+// and pm.environment see the environment's variables; what the script sets
+// lasts for this run only.
+func scriptHooks(log io.Writer, path, src string, scope *project.Scope) ([]StreamHook, error) {
+	prog, err := script.Compile(path, src)
+	if err != nil {
+		return nil, Errorf(ExitUsage, "%v", err)
+	}
+	values, err := scope.Values()
+	if err != nil {
+		return nil, Errorf(ExitUsage, "%v", err)
+	}
+	var (
+		run     *script.Run
+		runErr  error
+		data    strings.Builder // event data so far, for pm.response.text() during the stream
+		endBody *string
+		logged  int
+	)
+	flushLogs := func() {
+		if run == nil {
+			return
+		}
+		logs := run.Logs()
+		for _, l := range logs[logged:] {
+			fmt.Fprintf(log, "console.%s: %s\n", l.Level, l.Message)
+		}
+		logged = len(logs)
+	}
+	start := func(status int, header http.Header) {
+		run, runErr = prog.NewRun(script.RunOptions{
+			Vars: script.MapVars(values),
+			Response: script.ResponseInfo{Code: status, Headers: header, Body: func() string {
+				if endBody != nil {
+					return *endBody
+				}
+				return data.String()
+			}},
+		})
+		flushLogs()
+	}
+	hook := StreamHook{
+		OnResponse: start,
+		OnEvent: func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error {
+			if data.Len() < 16<<20 {
+				data.WriteString(ev.Data)
+				data.WriteByte('\n')
+			}
+			if run == nil || !run.HasOnEvent() {
+				return nil
+			}
+			// ctx.result: the built-in merge so far with the script's changes.
+			res := m.Result()
+			run.Apply(&res)
+			// A failure is reported once, at the end; the stream goes on.
+			_ = run.OnEvent(script.Event{Seq: seq, Type: ev.Type, Data: ev.Data, ID: ev.ID, TimeMS: float64(at.Microseconds()) / 1000}, &res)
+			flushLogs()
+			return nil
+		},
+		OnEnd: func(out *StreamOutput) error {
+			if run == nil && runErr == nil && out.Send != nil {
+				start(out.Status, out.Send.Header) // no response hook ran (a replay without headers)
+			}
+			if runErr != nil {
+				return fmt.Errorf("script error: %v", runErr)
+			}
+			if run == nil {
+				return nil
+			}
+			defer run.Close()
+			if out.Send != nil && len(out.Send.Body) > 0 {
+				body := string(out.Send.Body)
+				endBody = &body
+			}
+			base := out.Result
+			shown := base
+			run.Apply(&shown)
+			_ = run.OnEnd(&shown)
+			flushLogs()
+			run.Apply(&base) // every change once, onEnd's included
+			out.Result = base
+			for _, t := range run.Tests() {
+				out.Tests = append(out.Tests, TestResult{Name: t.Name, Passed: t.Passed, Message: t.Message})
+				if t.Passed {
+					fmt.Fprintf(log, "PASS  %s\n", t.Name)
+				} else {
+					fmt.Fprintf(log, "FAIL  %s: %s\n", t.Name, t.Message)
+				}
+			}
+			if err := run.Err(); err != nil {
+				return fmt.Errorf("script error: %v", err)
+			}
+			return nil
+		},
+	}
+	return []StreamHook{hook}, nil
 }

@@ -383,3 +383,124 @@ func TestRunReplay(t *testing.T) {
 		}
 	}
 }
+
+// addScripted adds an endpoint with a script to the fixture's project.
+func (f *runFixture) addScripted(t *testing.T, name, format, src string) {
+	t.Helper()
+	p, err := project.Load(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := &project.Endpoint{Name: name, Method: "POST", URL: "{{base_url}}/v1/chat/completions",
+		Body: &project.Body{Type: project.BodyJSON, Text: `{"model": "{{model}}", "stream": true, "messages": [{"role": "user", "content": "Say hi"}]}`}}
+	if format != "" {
+		ep.Merge = &project.MergeSettings{Format: format}
+	}
+	if err := p.SaveScript(ep, src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunScripts(t *testing.T) {
+	t.Parallel()
+	f := newRunFixture(t)
+	want, err := mockllm.Predict("/v1/chat/completions", []byte(`{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Say hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := want.Choices[0].Content
+	f.addScripted(t, "Tested", "", `let n = 0;
+function onEvent(event, ctx) { n++; }
+function onEnd(ctx) {
+  pm.test("status is 200", function () { pm.expect(pm.response.code).to.equal(200); });
+  pm.test("says something", function () { pm.expect(ctx.result.content).to.not.be.empty; });
+  pm.test("model from the environment", function () { pm.expect(ctx.vars.get("model")).to.equal("gpt-4o"); });
+  pm.test("saw every event", function () { pm.expect(n).to.equal(28); });
+  console.log("events:", n);
+}
+`)
+	f.addScripted(t, "Failing", "", `function onEnd(ctx) {
+  pm.test("finish is length", function () { pm.expect(ctx.result.finish_reason).to.equal("length"); });
+  pm.test("status", function () { pm.expect(pm.response.code).to.equal(200); });
+}
+`)
+	f.addScripted(t, "Throwing", "", "function onEvent(e, ctx) {\n  if (e.seq === 3) {\n    throw new Error(\"boom\");\n  }\n}\n")
+	f.addScripted(t, "Script merge", "script", `function onEvent(e, ctx) {
+  const d = e.json && e.json.choices && e.json.choices[0].delta;
+  if (d && d.content) ctx.append(d.content);
+  if (e.json && e.json.choices && e.json.choices[0].finish_reason) ctx.setFinishReason(e.json.choices[0].finish_reason);
+}
+function onEnd(ctx) { ctx.append("!"); }
+`)
+	f.addScripted(t, "Broken script", "", "function onEnd(ctx) {\n  pm.test('x', function () {\n}\n")
+	reports := t.TempDir()
+
+	report := filepath.Join(reports, "tested.xml")
+	code, stdout, stderr := f.run(t, nil, "Tested", "--env", "local", "--json", "--junit", report)
+	var out struct {
+		Content string       `json:"content"`
+		Tests   []TestResult `json:"tests"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != ExitOK {
+		t.Fatalf("tested: %d %v\n%s\n%s", code, err, stdout, stderr)
+	}
+	if out.Content != content || len(out.Tests) != 4 {
+		t.Fatalf("tested: %+v", out)
+	}
+	for _, tr := range out.Tests {
+		if !tr.Passed {
+			t.Errorf("test failed: %+v", tr)
+		}
+	}
+	for _, s := range []string{"PASS  status is 200", "PASS  saw every event", "console.log: events: 28"} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	if doc := readJUnit(t, report); doc.Tests != 5 || doc.Failures != 0 || doc.Errors != 0 {
+		t.Fatalf("junit %+v", doc)
+	}
+
+	report = filepath.Join(reports, "failing.xml")
+	code, stdout, stderr = f.run(t, nil, "Failing", "--env", "local", "--junit", report)
+	if code != ExitFailed || stdout != content+"\n" || !strings.Contains(stderr, "FAIL  finish is length: AssertionError: expected 'stop' to equal 'length'") || !strings.Contains(lastLine(stderr), "1 of 2 tests failed") {
+		t.Fatalf("failing: %d %q\n%s", code, stdout, stderr)
+	}
+	doc := readJUnit(t, report)
+	if doc.Tests != 3 || doc.Failures != 1 || doc.Suites[0].Cases[1].Failure == nil || doc.Suites[0].Cases[1].Name != "finish is length" {
+		t.Fatalf("junit %+v", doc)
+	}
+
+	report = filepath.Join(reports, "throwing.xml")
+	code, stdout, stderr = f.run(t, nil, "Throwing", "--env", "local", "--junit", report)
+	if code != ExitFailed || stdout != content+"\n" || !strings.Contains(lastLine(stderr), "throwing.js:3:") || !strings.Contains(lastLine(stderr), "boom") {
+		t.Fatalf("throwing: %d %q\n%s", code, stdout, stderr)
+	}
+	if doc := readJUnit(t, report); doc.Errors != 1 || doc.Failures != 0 {
+		t.Fatalf("junit %+v", doc)
+	}
+
+	code, stdout, stderr = f.run(t, nil, "Script merge", "--env", "local")
+	if code != ExitOK || stdout != content+"!\n" || !strings.Contains(stderr, "200 script, complete (stop)") {
+		t.Fatalf("script format: %d %q\n%s", code, stdout, stderr)
+	}
+
+	before := f.seen.count()
+	code, _, stderr = f.run(t, nil, "Broken script", "--env", "local", "--junit", filepath.Join(reports, "never.xml"))
+	if code != ExitUsage || !strings.Contains(stderr, "broken-script.js:") || !strings.Contains(stderr, "SyntaxError") || f.seen.count() != before {
+		t.Fatalf("syntax error: %d %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(reports, "never.xml")); !os.IsNotExist(err) {
+		t.Fatal("a report was written for a run that did not happen")
+	}
+
+	// Replaying a recording runs the script too, without the network.
+	if code, _, stderr := f.run(t, nil, "Tested", "--env", "local", "--record", "tested"); code != ExitOK {
+		t.Fatalf("record: %d\n%s", code, stderr)
+	}
+	before = f.seen.count()
+	code, _, stderr = f.run(t, nil, "Tested", "--env", "local", "--replay", "tested")
+	if code != ExitOK || !strings.Contains(stderr, "PASS  saw every event") || f.seen.count() != before {
+		t.Fatalf("replay with script: %d\n%s", code, stderr)
+	}
+}
