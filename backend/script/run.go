@@ -437,3 +437,26 @@ func (r *Run) describe(v goja.Value) string {
 	}
 	return v.String()
 }
+
+// MergeEvent runs the script's onEvent beside a built-in merger that has
+// already taken ev: the script sees the merger's result so far with the
+// script's own changes re-applied (Apply). With format "script" the merger
+// only counts events, so the script alone builds the result.
+func (r *Run) MergeEvent(m *merge.Merger, ev Event) error {
+	if r.onEvent == nil {
+		return r.failedErr()
+	}
+	snap := m.Result()
+	r.Apply(&snap)
+	return r.OnEvent(ev, &snap)
+}
+
+// MergeEnd ends the merger, applies the script's changes to its final
+// result and runs onEnd on it. The result is returned also when the script
+// fails (with the changes made before the failure).
+func (r *Run) MergeEnd(m *merge.Merger) (merge.Result, error) {
+	res := m.End()
+	r.Apply(&res)
+	err := r.OnEnd(&res)
+	return res, err
+}
