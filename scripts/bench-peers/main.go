@@ -163,6 +163,7 @@ func measureNode(script, file string, iters, chunk int) (nodeResult, error) {
 // Result is one contender on one corpus.
 type Result struct {
 	Corpus     string  `json:"corpus"`
+	Desc       string  `json:"desc"`
 	Contender  string  `json:"contender"`
 	Bytes      int     `json:"bytes"`
 	Events     int     `json:"events"`
@@ -175,6 +176,12 @@ type Result struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "report" {
+		if err := report(os.Args[2:]); err != nil {
+			fail(err)
+		}
+		return
+	}
 	size := flag.Int("size", ssebench.DefaultSize, "bytes per corpus")
 	rounds := flag.Int("rounds", 7, "rounds per corpus (contenders alternate within each)")
 	target := flag.Duration("target", 150*time.Millisecond, "CPU time per sample")
@@ -190,6 +197,13 @@ func main() {
 		{name: "launchdarkly", desc: "github.com/launchdarkly/eventsource v1.11.0 Decoder", run: launchDarkly},
 		{name: "eventsource-parser", desc: "npm eventsource-parser 3.1.1 in Node " + nodeVersion(), node: true},
 		{name: "IndexByte", desc: "bytes.IndexByte over every LF (ceiling)", run: indexByte},
+	}
+	if *nodeScript != "" {
+		abs, err := filepath.Abs(*nodeScript)
+		if err != nil {
+			fail(err)
+		}
+		*nodeScript = abs
 	}
 	if *nodeScript == "" {
 		contenders = slices.DeleteFunc(contenders, func(c contender) bool { return c.node })
@@ -262,7 +276,7 @@ func main() {
 			slices.Sort(wall)
 			med := median(cpu)
 			results = append(results, Result{
-				Corpus: corpus.Name, Contender: c.name, Bytes: len(corpus.Data), Events: events[i],
+				Corpus: corpus.Name, Desc: corpus.Desc, Contender: c.name, Bytes: len(corpus.Data), Events: events[i],
 				MBsMedian: mbs(med), MBsMin: mbs(cpu[len(cpu)-1]), MBsMax: mbs(cpu[0]),
 				WallMBs: mbs(median(wall)), EventsPerS: float64(events[i]) / med, Note: notes[i],
 			})
@@ -317,7 +331,7 @@ func markdown(results []Result, contenders []contender, rounds, chunk int, targe
 	for _, corpus := range corpora {
 		base, ceil := find(corpus, "go-sse"), find(corpus, "IndexByte")
 		first := find(corpus, "streamscope")
-		fmt.Fprintf(&b, "\n### %s (%.1f MB, %d events)\n\n", corpus, float64(first.Bytes)/1e6, first.Events)
+		fmt.Fprintf(&b, "\n### %s: %s (%.1f MB, %d events)\n\n", corpus, first.Desc, float64(first.Bytes)/1e6, first.Events)
 		b.WriteString("| contender | MB/s median | min | max | wall MB/s | events/s | vs go-sse | of IndexByte |\n")
 		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range results {
