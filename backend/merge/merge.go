@@ -596,21 +596,21 @@ func hasEndMarker(format string) bool {
 }
 
 // End declares the input ended and returns the final result: completeness,
-// verdict, and tool-call arguments validated as JSON.
+// verdict, and tool-call arguments validated as JSON. Events may still be
+// added afterwards (a stream that reconnects goes on) and End called again.
 func (m *Merger) End() Result {
-	if !m.ended {
-		m.ended = true
-		m.closeGeminiCalls()
-		for _, c := range m.sortedChoices() {
-			for _, t := range c.tools {
-				args := t.arguments()
-				if args == "" {
-					continue
-				}
-				var v any
-				if err := json.Unmarshal([]byte(args), &v); err != nil {
-					t.argsErr = "arguments are not valid JSON: " + err.Error()
-				}
+	m.ended = true
+	m.closeGeminiCalls()
+	for _, c := range m.sortedChoices() {
+		for _, t := range c.tools {
+			t.argsErr = ""
+			args := t.arguments()
+			if args == "" {
+				continue
+			}
+			var v any
+			if err := json.Unmarshal([]byte(args), &v); err != nil {
+				t.argsErr = "arguments are not valid JSON: " + err.Error()
 			}
 		}
 	}

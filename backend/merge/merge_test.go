@@ -657,3 +657,21 @@ func TestMergeUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEndThenMore covers a stream that goes on after End (a reconnect): End
+// judges the whole stream each time it is called.
+func TestEndThenMore(t *testing.T) {
+	t.Parallel()
+	m, _ := New(Options{})
+	m.Add(sse.Event{Type: "message", Data: `{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"a\":"}}]}}]}`})
+	r := m.End()
+	if r.Complete || r.Verdict != VerdictCutOff || r.ToolCalls[0].ArgumentsError == "" {
+		t.Errorf("first End = %+v", r)
+	}
+	m.Add(sse.Event{Type: "message", Data: `{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]},"finish_reason":"tool_calls"}]}`})
+	m.Add(sse.Event{Type: "message", Data: `[DONE]`})
+	r = m.End()
+	if !r.Complete || r.Verdict != VerdictComplete || r.ToolCalls[0].ArgumentsError != "" || r.ToolCalls[0].Arguments != `{"a":1}` {
+		t.Errorf("second End = %+v", r)
+	}
+}
