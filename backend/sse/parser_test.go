@@ -379,3 +379,30 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestDispatchIsPrompt(t *testing.T) {
+	t.Parallel()
+	// An event is emitted by the Feed call that delivers its blank line,
+	// whatever the payload size relative to the read size, and whichever
+	// line terminator ends it (a CR does not wait for a possible LF).
+	for _, size := range []int{1, 128, 1023, 1024, 1025, 4094, 4096, 4098, 8192, 65536, 1 << 20} {
+		for _, term := range []string{"\n", "\r\n", "\r"} {
+			data := strings.Repeat("x", size)
+			in := []byte("data: " + data + term + term)
+			p := NewParser(Options{})
+			var got []Event
+			emit := func(e Event) { got = append(got, e) }
+			for len(in) > 0 {
+				n := min(4096, len(in))
+				must(t, p.Feed(in[:n], emit))
+				in = in[n:]
+				if len(in) > 0 && len(got) > 0 {
+					t.Fatalf("size %d %q: event emitted before its blank line was fed", size, term)
+				}
+			}
+			if len(got) != 1 || got[0].Data != data {
+				t.Fatalf("size %d %q: event not emitted when its blank line arrived (%d events)", size, term, len(got))
+			}
+		}
+	}
+}
