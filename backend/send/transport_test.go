@@ -64,7 +64,8 @@ func TestCancelAgainstMock(t *testing.T) {
 				cancel()
 			}
 		})
-	if res.Reason != EndCancelled || res.Events != 3 {
+	// Events already received in the same read may still be delivered.
+	if res.Reason != EndCancelled || res.Events < 3 || res.Events >= 28 {
 		t.Fatalf("reason %s events %d", res.Reason, res.Events)
 	}
 	for mock.OpenConnections() != 0 {
