@@ -103,4 +103,7 @@
 // the rest loads, and is never overwritten or deleted: a save over it fails
 // with ErrBrokenFile. Watch (polling) and Reload pick up changes made
 // outside the app.
+//
+// A *Project is a snapshot of the folder and is not safe for concurrent
+// use; file writes themselves are serialised per file across goroutines.
 package project

@@ -313,10 +313,21 @@ func (e *Endpoint) Ref() string {
 // Endpoint finds an endpoint by its Ref, by its name when that is unique,
 // or by its file path (with or without the .endpoint.yaml suffix).
 func (p *Project) Endpoint(ref string) (*Endpoint, error) {
+	var exact []*Endpoint
 	for _, e := range p.Endpoints {
 		if e.Ref() == ref {
-			return e, nil
+			exact = append(exact, e)
 		}
+	}
+	if len(exact) == 1 {
+		return exact[0], nil
+	}
+	if len(exact) > 1 {
+		files := make([]string, len(exact))
+		for i, e := range exact {
+			files[i] = e.File
+		}
+		return nil, fmt.Errorf("endpoint %q is defined by more than one file: %s (rename one, or name it by its file)", ref, strings.Join(files, ", "))
 	}
 	var byName []*Endpoint
 	for _, e := range p.Endpoints {

@@ -329,6 +329,15 @@ func TestEndpointLookup(t *testing.T) {
 	if _, err := p.Endpoint("Only"); err == nil || !strings.Contains(err.Error(), "ambiguous") {
 		t.Fatalf("ambiguous: %v", err)
 	}
+	// Two files naming the same endpoint (e.g. after a git merge).
+	writeFile(t, p, "same-copy.endpoint.yaml", "schema: 2\nname: Same\nurl: http://z\n")
+	q, _ := Load(p.Dir)
+	if _, err := q.Endpoint("Same"); err == nil || !strings.Contains(err.Error(), "same-copy.endpoint.yaml") {
+		t.Fatalf("duplicate files: %v", err)
+	}
+	if e, err := q.Endpoint("same-copy"); err != nil || e.URL != "http://z" {
+		t.Fatalf("by file: %v", err)
+	}
 }
 
 func TestCreateRefusesExistingProject(t *testing.T) {
