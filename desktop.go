@@ -15,19 +15,35 @@ import (
 
 // runDesktop opens the window. It returns the process exit code.
 func runDesktop() int {
-	a := app.New()
+	a := app.New(app.Options{Demo: demoProject})
+	st, _ := a.LoadSettings()
+	width, height := 1360, 860
+	if w := st.Window; w.Width >= 900 && w.Height >= 560 {
+		width, height = w.Width, w.Height
+	}
+	start := options.Normal
+	if st.Window.Maximised {
+		start = options.Maximised
+	}
+	a.EnableMenu()
 	err := wails.Run(&options.App{
 		Title:            "Streamscope",
-		Width:            1360,
-		Height:           860,
+		Width:            width,
+		Height:           height,
 		MinWidth:         900,
 		MinHeight:        560,
+		WindowStartState: start,
+		Menu:             a.Menu(),
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 27, A: 255},
 		OnStartup:        func(ctx context.Context) { a.Startup(app.NewWailsRuntime(ctx)) },
-		OnShutdown:       func(context.Context) { a.Shutdown() },
-		Bind:             a.Services(),
-		Linux:            &linux.Options{ProgramName: "streamscope", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		OnBeforeClose: func(context.Context) bool {
+			a.Settings.SaveWindowState()
+			return false
+		},
+		OnShutdown: func(context.Context) { a.Shutdown() },
+		Bind:       a.Services(),
+		Linux:      &linux.Options{ProgramName: "streamscope", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "streamscope: cannot open the desktop window: %v\n", err)
@@ -36,3 +52,7 @@ func runDesktop() int {
 	}
 	return 0
 }
+
+// demoProject writes the demo project shipped in the binary into dir; nil
+// while the demo project (backend/demo) is not part of the build.
+var demoProject func(dir string) error

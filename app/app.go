@@ -1,34 +1,183 @@
 package app
 
-import "sync"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/streamscope/streamscope/backend/appstate"
+)
+
+// Event names sent to the frontend (besides "run:<runId>").
+const (
+	// EventProjectChanged carries a ProjectChanged: call ProjectService.Current.
+	EventProjectChanged = "project:changed"
+	// EventSettingsChanged carries a SettingsView.
+	EventSettingsChanged = "settings:changed"
+	// EventMockChanged carries a MockStatus.
+	EventMockChanged = "mock:changed"
+	// EventStartupProblem carries a string: a problem at launch the UI
+	// should show once (a settings file that does not parse, ...).
+	EventStartupProblem = "app:problem"
+)
+
+// Options configure an App.
+type Options struct {
+	// ConfigDir holds settings.json and the demo project ("": the
+	// default, $XDG_CONFIG_HOME/streamscope).
+	ConfigDir string
+	// Getenv reads the environment (nil: os.Getenv); it also resolves
+	// {{variables}} the project does not define, as the CLI does.
+	Getenv func(string) string
+	// MockAddr is where the built-in mock listens ("": a free loopback port).
+	MockAddr string
+	// Demo writes the demo project into dir (nil: no demo in this build).
+	Demo func(dir string) error
+}
 
 // App owns the bound services and their lifecycle.
 type App struct {
+	opts  Options
+	store *appstate.Store
+
+	System   *SystemService
+	Settings *SettingsService
+	Project  *ProjectService
+	Run      *RunService
+	Mock     *MockService
+
 	mu      sync.Mutex
 	rt      Runtime
-	System  *SystemService
 	started bool
+	menuFn  func()
 }
 
-// New builds the services; nothing is started until Startup.
-func New() *App {
-	return &App{System: &SystemService{}}
+// New builds the services; nothing is started until Startup. The settings
+// are read here, so that the window can open with the saved geometry.
+func New(o Options) *App {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	a := &App{opts: o}
+	dir := o.ConfigDir
+	var dirErr error
+	if dir == "" {
+		dir, dirErr = appstate.DefaultDir(o.Getenv)
+	}
+	a.store = &appstate.Store{Dir: dir}
+	a.System = &SystemService{}
+	a.Settings = &SettingsService{app: a}
+	a.Project = &ProjectService{app: a}
+	a.Run = &RunService{app: a}
+	a.Mock = &MockService{Addr: o.MockAddr, onChg: func(st MockStatus) { a.emit(EventMockChanged, st) }}
+	a.Settings.setLoadError(dirErr)
+	return a
 }
 
 // Services lists the values Wails binds for the frontend.
-func (a *App) Services() []any { return []any{a.System} }
-
-// Startup is called once the window exists, with the runtime to use.
-func (a *App) Startup(rt Runtime) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.rt = rt
-	a.started = true
+func (a *App) Services() []any {
+	return []any{a.System, a.Settings, a.Project, a.Run, a.Mock}
 }
 
-// Shutdown stops background work when the window closes.
+// LoadSettings reads the settings file; first is true on a first launch.
+// Startup calls it; desktop.go calls it before opening the window to
+// restore its size.
+func (a *App) LoadSettings() (appstate.Settings, bool) {
+	st, first, err := a.store.Load()
+	a.Settings.setLoadError(err)
+	return st, first
+}
+
+// Startup is called once the window exists, with the runtime to use: it
+// starts the mock server (unless turned off) and opens the last project,
+// or the demo project on a first launch.
+func (a *App) Startup(rt Runtime) {
+	a.mu.Lock()
+	a.rt = rt
+	a.started = true
+	a.mu.Unlock()
+	st, first := a.LoadSettings()
+	if w := st.Window; w.Width > 0 && rt != nil && !w.Maximised {
+		rt.SetWindowPosition(w.X, w.Y)
+	}
+	if st.MockEnabled {
+		if _, err := a.Mock.Start(); err != nil {
+			a.emit(EventStartupProblem, "The built-in mock server did not start: "+err.Error())
+		}
+	}
+	switch {
+	case first:
+		if _, err := a.Project.OpenDemo(); err != nil && !errors.Is(err, errNoDemo) {
+			a.emit(EventStartupProblem, "The demo project did not open: "+err.Error())
+		}
+	case st.LastProject != "":
+		if _, err := a.Project.Open(st.LastProject); err != nil {
+			a.emit(EventStartupProblem, fmt.Sprintf("The last project did not open: %v", err))
+		}
+	}
+	if first {
+		// write the settings so the next launch is not a first one
+		a.store.Update(func(*appstate.Settings) {})
+	}
+	a.refreshMenu()
+}
+
+// Shutdown saves the window geometry and stops runs, the watcher and the
+// mock server.
 func (a *App) Shutdown() {
+	a.Settings.SaveWindowState()
+	a.Run.shutdown()
+	a.Project.shutdown()
+	a.Mock.Stop()
+	a.mu.Lock()
+	a.started = false
+	a.mu.Unlock()
+}
+
+func (a *App) runtime() Runtime {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.started = false
+	return a.rt
+}
+
+func (a *App) emit(name string, data any) {
+	if rt := a.runtime(); rt != nil {
+		rt.Emit(name, data)
+	}
+}
+
+func (a *App) getenv(k string) string { return a.opts.Getenv(k) }
+
+var errNoDemo = errors.New("the demo project is not part of this build")
+
+// demoDir writes the demo project into the configuration directory the
+// first time and returns its folder.
+func (a *App) demoDir() (string, error) {
+	if a.opts.Demo == nil {
+		return "", errNoDemo
+	}
+	dir := filepath.Join(a.store.Dir, "demo")
+	if _, err := os.Stat(filepath.Join(dir, "streamscope.yaml")); err == nil {
+		return dir, nil
+	}
+	if err := a.opts.Demo(dir); err != nil {
+		return "", fmt.Errorf("writing the demo project to %s: %w", dir, err)
+	}
+	return dir, nil
+}
+
+func (a *App) isDemoDir(dir string) bool {
+	return a.opts.Demo != nil && filepath.Clean(dir) == filepath.Join(a.store.Dir, "demo")
+}
+
+// refreshMenu rebuilds the application menu (the recent projects changed).
+func (a *App) refreshMenu() {
+	a.mu.Lock()
+	fn := a.menuFn
+	a.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 }

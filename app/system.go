@@ -26,3 +26,34 @@ func (s *SystemService) Info() (AppInfo, error) {
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
 	}, nil
 }
+
+// EventCatalog names the events the app sends and shows the type of each
+// payload (the typed fields are zero values: they exist so that the
+// generated TypeScript has the payload types).
+type EventCatalog struct {
+	// Names maps each event to its payload type; "run:<runId>" stands for
+	// every run's event.
+	Names          map[string]string `json:"names"`
+	Run            RunBatch          `json:"run"`
+	ProjectChanged ProjectChanged    `json:"projectChanged"`
+	SettingsChange SettingsView      `json:"settingsChanged"`
+	MockChanged    MockStatus        `json:"mockChanged"`
+	Menu           MenuEvent         `json:"menu"`
+	// Problem is the payload of "app:problem": a sentence for the user.
+	Problem string `json:"problem"`
+}
+
+// Events lists the events the app emits and their payload types.
+func (s *SystemService) Events() (EventCatalog, error) {
+	names := map[string]string{
+		"run:<runId>":        "RunBatch",
+		EventProjectChanged:  "ProjectChanged",
+		EventSettingsChanged: "SettingsView",
+		EventMockChanged:     "MockStatus",
+		EventStartupProblem:  "string",
+	}
+	for _, a := range []string{MenuNewProject, MenuOpenProject, MenuOpenDemo, MenuOpenRecent, MenuSave, MenuToggleTheme, MenuReload} {
+		names["menu:"+a] = "MenuEvent"
+	}
+	return EventCatalog{Names: names}, nil
+}

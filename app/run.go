@@ -1,0 +1,585 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// RunService sends requests and streams their timeline, merge and metrics
+// to the UI as "run:<runId>" batches. Several runs may stream at once;
+// finished runs are kept (the last KeepRuns) for Result, Body, Chunk,
+// Export and SaveRecording until Forget.
+type RunService struct {
+	app *App
+	// Sender sends the requests (nil: the default client).
+	Sender *send.Sender
+	// Batch tunes the batches (zero: 33 ms, < 64 KB).
+	Batch send.BatchOptions
+	// KeepRuns bounds the finished runs kept (0: 20).
+	KeepRuns int
+
+	mu       sync.Mutex
+	runs     map[string]*run
+	finished []string
+	spoolDir string
+	next     atomic.Int64
+}
+
+// recordBudget bounds the timeline part of a batch; the merge delta and
+// metrics take the rest of the 64 KB.
+const (
+	recordBudget = 40000
+	textBudget   = 16000
+	toolArgsView = 4096
+	bodyViewMax  = 8 << 20
+)
+
+// run is one request in flight or finished.
+type run struct {
+	id, event string
+	svc       *RunService
+	cancel    context.CancelFunc
+	done      chan struct{}
+	started   time.Time
+	// what was asked, as written in the project (for recordings)
+	ref, method, rawURL, env string
+	replay                   bool
+
+	batcher *send.Batcher
+	seq     atomic.Int64 // emitted batches
+
+	mu        sync.Mutex
+	m         *merge.Merger
+	mopts     merge.Options
+	kind      send.StreamKind
+	status    int
+	header    http.Header
+	timing    send.Timing
+	records   int64
+	bytes     int64
+	events    int
+	ended     *merge.Result
+	res       *send.Result
+	doneInfo  *RunDone
+	final     merge.Result
+	finalSet  bool
+	spool     *os.File
+	spoolW    *bufio.Writer
+	spoolErr  error
+	sentText  map[string]string // what the UI has of each text, by key
+	sentTools string
+	sentSmall string
+	lastRate  time.Time
+	lastEvN   int
+	logs      []ScriptLog
+	tests     []ScriptTest
+	newLogs   int
+	newTests  int
+	script    scriptHook
+}
+
+// scriptHook is the endpoint script as seen by a run (nil: no script).
+type scriptHook interface {
+	onResponse(status int, h http.Header, body func() string) error
+	onEvent(ev sse.Event, seq int, at time.Duration, res func() *merge.Result) error
+	onEnd(res *merge.Result) error
+	output() ([]ScriptLog, []ScriptTest, string)
+	close()
+}
+
+// Send resolves the request, starts it and returns at once; the stream
+// comes as "run:<runId>" batches. Unresolved variables are an error naming
+// them, before anything is sent.
+func (s *RunService) Send(req RunRequest) (RunStarted, error) {
+	prep, err := s.prepare(req)
+	if err != nil {
+		return RunStarted{}, err
+	}
+	r := s.newRun(prep.ref, prep.rawMethod, prep.rawURL, req.Environment, false)
+	r.mopts = prep.mopts
+	r.m = prep.merger
+	r.script = prep.script
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go r.sendLoop(ctx, prep.req)
+	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: prep.req.URL}, nil
+}
+
+// Stop cancels a run for real (the connection closes) and waits until its
+// last batch was sent (at most 2 s).
+func (s *RunService) Stop(runID string) error {
+	r, err := s.get(runID)
+	if err != nil {
+		return err
+	}
+	if r.cancel != nil {
+		r.cancel()
+	}
+	select {
+	case <-r.done:
+	case <-time.After(2 * time.Second):
+	}
+	return nil
+}
+
+// Forget drops a finished run's data (its tab was closed).
+func (s *RunService) Forget(runID string) error {
+	r, err := s.get(runID)
+	if err != nil {
+		return err
+	}
+	if r.cancel != nil {
+		r.cancel()
+	}
+	<-r.done
+	s.mu.Lock()
+	delete(s.runs, runID)
+	for i, id := range s.finished {
+		if id == runID {
+			s.finished = append(s.finished[:i], s.finished[i+1:]...)
+			break
+		}
+	}
+	s.mu.Unlock()
+	r.removeSpool()
+	return nil
+}
+
+func (s *RunService) get(runID string) (*run, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.runs[runID]
+	if !ok {
+		return nil, fmt.Errorf("no run %q (finished runs are kept until their tab closes, the last %d at most)", runID, s.keep())
+	}
+	return r, nil
+}
+
+func (s *RunService) keep() int {
+	if s.KeepRuns > 0 {
+		return s.KeepRuns
+	}
+	return 20
+}
+
+func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
+	id := strconv.FormatInt(s.next.Add(1), 10)
+	r := &run{
+		id: id, event: "run:" + id, svc: s, done: make(chan struct{}), started: time.Now(),
+		ref: ref, method: method, rawURL: rawURL, env: env, replay: replay,
+		sentText: map[string]string{}, lastRate: time.Now(),
+	}
+	r.openSpool()
+	o := s.Batch
+	if o.MaxBytes <= 0 || o.MaxBytes > recordBudget {
+		o.MaxBytes = recordBudget
+	}
+	r.batcher = send.NewBatcher(o, r.flush)
+	s.mu.Lock()
+	if s.runs == nil {
+		s.runs = map[string]*run{}
+	}
+	s.runs[id] = r
+	s.mu.Unlock()
+	return r
+}
+
+// finishedRun records that r ended and drops the oldest finished runs.
+func (s *RunService) finishedRun(r *run) {
+	s.mu.Lock()
+	s.finished = append(s.finished, r.id)
+	var drop []*run
+	for len(s.finished) > s.keep() {
+		old := s.runs[s.finished[0]]
+		delete(s.runs, s.finished[0])
+		s.finished = s.finished[1:]
+		if old != nil {
+			drop = append(drop, old)
+		}
+	}
+	s.mu.Unlock()
+	for _, o := range drop {
+		o.removeSpool()
+	}
+}
+
+// shutdown cancels every run and removes the spool files.
+func (s *RunService) shutdown() {
+	s.mu.Lock()
+	runs := make([]*run, 0, len(s.runs))
+	for _, r := range s.runs {
+		runs = append(runs, r)
+	}
+	s.mu.Unlock()
+	for _, r := range runs {
+		if r.cancel != nil {
+			r.cancel()
+		}
+		<-r.done
+		r.removeSpool()
+	}
+	s.mu.Lock()
+	if s.spoolDir != "" {
+		os.RemoveAll(s.spoolDir)
+		s.spoolDir = ""
+	}
+	s.mu.Unlock()
+}
+
+// spoolPath returns a new file for a run's events, under a directory of
+// the service made on first use.
+func (s *RunService) spoolPath(id string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.spoolDir == "" {
+		d, err := os.MkdirTemp("", "streamscope-runs-")
+		if err != nil {
+			return "", err
+		}
+		s.spoolDir = d
+	}
+	return s.spoolDir + string(os.PathSeparator) + id + ".events.jsonl", nil
+}
+
+// spoolEvent is one line of a run's event file (Export "events-jsonl").
+type spoolEvent struct {
+	Seq    int     `json:"seq"`
+	TimeMS float64 `json:"time_ms"`
+	Type   string  `json:"type"`
+	Data   string  `json:"data"`
+	ID     string  `json:"id"`
+}
+
+func (r *run) openSpool() {
+	p, err := r.svc.spoolPath(r.id)
+	if err == nil {
+		r.spool, err = os.Create(p)
+	}
+	if err != nil {
+		r.spoolErr = err
+		return
+	}
+	r.spoolW = bufio.NewWriterSize(r.spool, 64<<10)
+}
+
+// spoolLocked appends one event to the run's event file (old events live
+// on disk, not in memory).
+func (r *run) spoolLocked(seq int, at time.Duration, ev sse.Event) {
+	if r.spoolW == nil {
+		return
+	}
+	b, _ := json.Marshal(spoolEvent{Seq: seq, TimeMS: float64(at.Microseconds()) / 1000, Type: ev.Type, Data: ev.Data, ID: ev.ID})
+	b = append(b, '\n')
+	if _, err := r.spoolW.Write(b); err != nil && r.spoolErr == nil {
+		r.spoolErr = err
+	}
+}
+
+// readSpool calls fn for every event saved so far.
+func (r *run) readSpool(fn func(spoolEvent) error) error {
+	r.mu.Lock()
+	if r.spoolErr != nil {
+		r.mu.Unlock()
+		return fmt.Errorf("the events of run %s were not kept: %v", r.id, r.spoolErr)
+	}
+	if r.spoolW == nil {
+		r.mu.Unlock()
+		return fmt.Errorf("the events of run %s are gone", r.id)
+	}
+	r.spoolW.Flush()
+	name := r.spool.Name()
+	r.mu.Unlock()
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	for sc.Scan() {
+		var ev spoolEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return err
+		}
+		if err := fn(ev); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func (r *run) removeSpool() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.spool != nil {
+		r.spool.Close()
+		os.Remove(r.spool.Name())
+		r.spool, r.spoolW = nil, nil
+	}
+}
+
+// emit sends one batch; its Seq was taken under r.mu together with the
+// merge delta, so that Snapshot is consistent with the batches.
+func (r *run) emit(b RunBatch) {
+	b.RunID = r.id
+	if b.Records == nil {
+		b.Records = []send.Record{}
+	}
+	r.svc.app.emit(r.event, b)
+}
+
+// flush is the Batcher's callback: the records plus what changed.
+func (r *run) flush(b send.Batch) {
+	r.mu.Lock()
+	delta, _ := r.deltaLocked(textBudget)
+	met := r.metricsLocked()
+	logs, tests := r.takeScriptLocked()
+	seq := r.seq.Add(1)
+	r.mu.Unlock()
+	r.emit(RunBatch{Seq: seq, Records: b.Records, Merge: delta, Metrics: &met, Logs: logs, Tests: tests})
+}
+
+// end sends what is left of the merge and the final batch.
+func (r *run) end(done RunDone) {
+	r.batcher.Close()
+	for {
+		r.mu.Lock()
+		delta, more := r.deltaLocked(textBudget)
+		met := r.metricsLocked()
+		logs, tests := r.takeScriptLocked()
+		more = more || r.newLogs < len(r.logs) || r.newTests < len(r.tests)
+		if !more {
+			r.doneInfo = &done
+			if r.spoolW != nil {
+				r.spoolW.Flush()
+			}
+		}
+		seq := r.seq.Add(1)
+		r.mu.Unlock()
+		b := RunBatch{Seq: seq, Merge: delta, Metrics: &met, Logs: logs, Tests: tests}
+		if !more {
+			b.Done = &done
+		}
+		r.emit(b)
+		if !more {
+			break
+		}
+	}
+	close(r.done)
+	r.svc.finishedRun(r)
+}
+
+// currentLocked is the merge result to show now.
+func (r *run) currentLocked() merge.Result {
+	if r.finalSet {
+		return r.final
+	}
+	if r.ended != nil {
+		return *r.ended
+	}
+	return r.m.Result()
+}
+
+// deltaLocked computes the merge change since the last call, with at most
+// budget bytes of text; more is true when text is left for the next call.
+func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
+	res := r.currentLocked()
+	if res.Format == "" && res.Events == 0 && res.Content == "" {
+		return nil, false
+	}
+	d = &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
+		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
+	if d.Warnings == nil {
+		d.Warnings = []string{}
+	}
+	changed := false
+	text := func(key, full string) *TextDelta {
+		td, left, ch := r.textDelta(key, full, &budget)
+		more = more || left
+		changed = changed || ch
+		return td
+	}
+	d.Content = text("content", res.Content)
+	d.Reasoning = text("reasoning", res.Reasoning)
+	d.Refusal = text("refusal", res.Refusal)
+	if sig := toolsSig(res.ToolCalls); sig != r.sentTools {
+		r.sentTools = sig
+		d.ToolCalls = toolViews(res.ToolCalls)
+		changed = true
+	}
+	for _, c := range res.Choices {
+		k := strconv.Itoa(c.Index)
+		cd := ChoiceDelta{Index: c.Index, FinishReason: c.FinishReason}
+		cd.Content = text("c"+k, c.Content)
+		cd.Reasoning = text("r"+k, c.Reasoning)
+		if sig := toolsSig(c.ToolCalls); sig != r.sentText["t"+k] {
+			r.sentText["t"+k] = sig
+			cd.ToolCalls = toolViews(c.ToolCalls)
+			changed = true
+		}
+		fin := ""
+		if c.FinishReason != nil {
+			fin = *c.FinishReason
+		}
+		if fin != r.sentText["f"+k] {
+			r.sentText["f"+k] = fin
+			changed = true
+		}
+		if cd.Content != nil || cd.Reasoning != nil || cd.ToolCalls != nil || fin != "" {
+			d.Choices = append(d.Choices, cd)
+		}
+	}
+	small, _ := json.Marshal([]any{res.Format, res.FinishReason, res.Usage, res.Error, res.Verdict, res.Complete, res.Events, res.Model, res.ID, len(res.Warnings)})
+	if string(small) != r.sentSmall {
+		r.sentSmall = string(small)
+		changed = true
+	}
+	d.Pending = more
+	if !changed {
+		return nil, false
+	}
+	return d, more
+}
+
+// textDelta returns the change of one text since it was last sent, taking
+// at most *budget bytes (estimated as JSON) from it.
+func (r *run) textDelta(key, full string, budget *int) (td *TextDelta, more, changed bool) {
+	have := r.sentText[key]
+	if have == full {
+		return nil, false, false
+	}
+	reset := len(full) < len(have) || full[:len(have)] != have
+	start := len(have)
+	if reset {
+		start = 0
+	}
+	rest := full[start:]
+	n := cutJSON(rest, *budget)
+	*budget -= n
+	if n < len(rest) {
+		more = true
+	}
+	piece := rest[:n]
+	if reset {
+		r.sentText[key] = piece
+	} else {
+		r.sentText[key] = have + piece
+	}
+	if n == 0 && !reset {
+		return nil, more, false
+	}
+	return &TextDelta{Append: piece, Reset: reset, Total: len(r.sentText[key])}, more, true
+}
+
+// cutJSON returns how many bytes of s fit in budget bytes of JSON, not
+// splitting a UTF-8 sequence.
+func cutJSON(s string, budget int) int {
+	n := 0
+	for i, c := range s {
+		w := len(string(c))
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xfffd || c == 0x2028 || c == 0x2029 {
+			w = 6
+		}
+		if n+w > budget {
+			return i
+		}
+		n += w
+	}
+	return len(s)
+}
+
+func toolsSig(tc []merge.ToolCall) string {
+	if len(tc) == 0 {
+		return ""
+	}
+	b := make([]byte, 0, 32*len(tc))
+	for _, t := range tc {
+		b = append(b, t.ID...)
+		b = append(b, 0)
+		b = append(b, t.Name...)
+		b = strconv.AppendInt(append(b, 0), int64(len(t.Arguments)), 10)
+		b = append(b, t.ArgumentsError...)
+		b = append(b, 1)
+	}
+	return string(b)
+}
+
+func toolViews(tc []merge.ToolCall) []ToolCallView {
+	out := make([]ToolCallView, 0, len(tc))
+	for _, t := range tc {
+		v := ToolCallView{Index: t.Index, ID: t.ID, Name: t.Name, Arguments: t.Arguments, ArgumentsError: t.ArgumentsError, ArgumentsSize: len(t.Arguments)}
+		if len(v.Arguments) > toolArgsView {
+			v.Arguments = v.Arguments[:cutJSON(v.Arguments, toolArgsView)]
+			v.ArgumentsTruncated = true
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (r *run) metricsLocked() RunMetrics {
+	mm := r.m.Metrics()
+	now := time.Now()
+	met := RunMetrics{
+		ElapsedMS: float64(now.Sub(r.started).Microseconds()) / 1000,
+		DNSMS:     r.timing.DNSMS, ConnectMS: r.timing.ConnectMS, TLSMS: r.timing.TLSMS,
+		TTFBMS: -1, FirstEventMS: mm.FirstEventMS, FirstTokenMS: mm.FirstContentMS,
+		Events: r.events, Records: r.records, Bytes: r.bytes,
+		Tokens: mm.Tokens, TokensFromUsage: mm.TokensFromUsage, TokensPerSecond: mm.TokensPerSecond,
+		MaxGapMS: mm.MaxGapMS,
+	}
+	if r.status != 0 {
+		met.TTFBMS = r.timing.TTFBMS
+	}
+	if dt := now.Sub(r.lastRate).Seconds(); dt > 0 {
+		met.EventsPerSecond = float64(r.events-r.lastEvN) / dt
+	}
+	r.lastRate, r.lastEvN = now, r.events
+	if r.doneInfo != nil {
+		met.ElapsedMS = r.doneInfo.DurationMS
+	}
+	return met
+}
+
+// takeScriptLocked returns the script output not sent yet (bounded so a
+// batch stays small; the rest follows).
+func (r *run) takeScriptLocked() ([]ScriptLog, []ScriptTest) {
+	if r.script != nil {
+		r.logs, r.tests, _ = r.script.output()
+	}
+	var logs []ScriptLog
+	size := 0
+	for r.newLogs < len(r.logs) && size < 6000 {
+		l := r.logs[r.newLogs]
+		if len(l.Message) > 2000 {
+			l.Message = l.Message[:cutJSON(l.Message, 2000)] + "…"
+		}
+		size += len(l.Message) + 40
+		logs = append(logs, l)
+		r.newLogs++
+	}
+	var tests []ScriptTest
+	for r.newTests < len(r.tests) && size < 8000 {
+		t := r.tests[r.newTests]
+		size += len(t.Name) + len(t.Message) + 40
+		tests = append(tests, t)
+		r.newTests++
+	}
+	return logs, tests
+}
+
+// errRunning is returned by methods that need a finished run.
+var errRunning = errors.New("the run is still streaming")

@@ -1,0 +1,323 @@
+package app
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// Result returns a run's full merged result, metrics, headers and script
+// output (while it streams: the state so far).
+func (s *RunService) Result(runID string) (RunResult, error) {
+	r, err := s.get(runID)
+	if err != nil {
+		return RunResult{}, err
+	}
+	if r.script != nil {
+		// refresh the script output under its own lock first
+		logs, tests, _ := r.script.output()
+		r.mu.Lock()
+		if r.doneInfo == nil {
+			r.logs, r.tests = logs, tests
+		}
+		r.mu.Unlock()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := RunResult{
+		RunID: r.id, Running: r.doneInfo == nil, Merge: r.currentLocked(), Metrics: r.m.Metrics(),
+		Status: r.status, Headers: r.header, Timing: r.timing, Done: r.doneInfo,
+		Logs: append([]ScriptLog{}, r.logs...), Tests: append([]ScriptTest{}, r.tests...),
+	}
+	if out.Headers == nil {
+		out.Headers = map[string][]string{}
+	}
+	if out.Merge.ToolCalls == nil {
+		out.Merge.ToolCalls = []merge.ToolCall{}
+	}
+	return out, nil
+}
+
+// ended returns a run that ended.
+func (s *RunService) ended(runID string) (*run, error) {
+	r, err := s.get(runID)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-r.done:
+		return r, nil
+	default:
+		return nil, fmt.Errorf("run %s: %w", runID, errRunning)
+	}
+}
+
+// Body returns the response body of a finished run, for the Body tab: text
+// when it is text (JSON, HTML, XML, ...), base64 otherwise (an image).
+func (s *RunService) Body(runID string) (BodyView, error) {
+	r, err := s.ended(runID)
+	if err != nil {
+		return BodyView{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.res == nil || r.replay {
+		return BodyView{}, fmt.Errorf("run %s has no response body (a replayed recording keeps only its events)", runID)
+	}
+	body := r.res.Body
+	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: len(body), Truncated: r.res.BodyTruncated}
+	if len(body) > bodyViewMax {
+		body = body[:bodyViewMax]
+		v.Truncated = true
+	}
+	v.Text, v.Base64, v.IsText = textOrBase64(body, v.ContentType)
+	return v, nil
+}
+
+// textOrBase64 shows b as text when it is valid UTF-8 and not declared
+// binary, else as base64.
+func textOrBase64(b []byte, contentType string) (string, string, bool) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	binary := strings.HasPrefix(mt, "image/") || strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") ||
+		mt == "application/octet-stream" || mt == "application/pdf"
+	if !binary && utf8.Valid(b) {
+		return string(b), "", true
+	}
+	return "", base64.StdEncoding.EncodeToString(b), false
+}
+
+// Chunk returns the whole bytes of a chunk or event record whose copy in a
+// batch was shortened (Truncated set in the record).
+func (s *RunService) Chunk(runID string, seq int64) (ChunkView, error) {
+	r, err := s.get(runID)
+	if err != nil {
+		return ChunkView{}, err
+	}
+	data, ok := r.batcher.Full(seq)
+	v := ChunkView{Seq: seq, Available: ok, Size: len(data)}
+	if ok {
+		v.Text, v.Base64, v.IsText = textOrBase64(data, "")
+	}
+	return v, nil
+}
+
+// Export kinds.
+const (
+	ExportEvents = "events-jsonl"
+	ExportRaw    = "raw"
+	ExportMerged = "merged"
+)
+
+// Export writes a finished run's events as JSON Lines ("events-jsonl":
+// {"seq","time_ms","type","data","id"} per line), its raw body ("raw") or
+// its merged text ("merged") to path; an empty path asks with a save
+// dialog (ExportResult.Path "" when cancelled).
+func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
+	r, err := s.ended(runID)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	var data []byte
+	switch kind {
+	case ExportEvents:
+		var b strings.Builder
+		err = r.readSpool(func(ev spoolEvent) error {
+			line, err := json.Marshal(ev)
+			b.Write(line)
+			b.WriteByte('\n')
+			return err
+		})
+		data = []byte(b.String())
+	case ExportRaw:
+		r.mu.Lock()
+		if r.res != nil && !r.replay {
+			data = r.res.Body
+		} else {
+			err = fmt.Errorf("run %s has no raw body (a replayed recording keeps only its events)", runID)
+		}
+		r.mu.Unlock()
+	case ExportMerged:
+		r.mu.Lock()
+		data = []byte(r.final.Content)
+		r.mu.Unlock()
+	default:
+		return ExportResult{}, fmt.Errorf("export kind %q: want %s, %s or %s", kind, ExportEvents, ExportRaw, ExportMerged)
+	}
+	if err != nil {
+		return ExportResult{}, err
+	}
+	if path == "" {
+		rt := s.app.runtime()
+		if rt == nil {
+			return ExportResult{}, errors.New("export: no path and no window to ask in")
+		}
+		name := map[string]string{ExportEvents: "events.jsonl", ExportRaw: "body.txt", ExportMerged: "merged.md"}[kind]
+		home, _ := os.UserHomeDir()
+		path, err = rt.SaveFile("Export "+kind, home, "run-"+runID+"-"+name)
+		if err != nil || path == "" {
+			return ExportResult{}, err
+		}
+	}
+	if err := project.WriteFileAtomic(path, data, 0o644); err != nil {
+		return ExportResult{}, err
+	}
+	return ExportResult{Path: path, Bytes: int64(len(data))}, nil
+}
+
+// SaveRecording saves a finished run's events as recordings/NAME.jsonl in
+// the open project and returns the file's path relative to the project.
+// The URL is kept as written, with {{variables}}, so no secret lands in it.
+func (s *RunService) SaveRecording(runID, name string) (string, error) {
+	r, err := s.ended(runID)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(name) == "" {
+		name = r.ref
+		if name == "" {
+			name = "run-" + runID
+		}
+	}
+	r.mu.Lock()
+	rec := &project.Recording{
+		Endpoint: r.ref, Method: r.method, URL: r.rawURL, Status: r.status, Stream: string(r.kind),
+		StartedAt: r.started.UTC(), TTFBMS: r.timing.TTFBMS,
+	}
+	if r.header != nil {
+		rec.ContentType = strings.Join(r.header["Content-Type"], ", ")
+	}
+	if r.doneInfo != nil {
+		rec.DurationMS, rec.End = r.doneInfo.DurationMS, r.doneInfo.Reason
+	}
+	r.mu.Unlock()
+	err = r.readSpool(func(ev spoolEvent) error {
+		rec.Events = append(rec.Events, project.RecordedEvent{TimeMS: ev.TimeMS, Event: sse.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID}})
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	var rel string
+	err = s.app.Project.withProject(func(p *project.Project) error {
+		rel, err = p.SaveRecording(name, rec)
+		return err
+	})
+	if err == nil {
+		s.app.Project.saved()
+	}
+	return rel, err
+}
+
+// CheckRule counts how many events JSONPath rules match (the merge-rules
+// editor's live count): the events of a run (up to 100,000) or samples.
+// A rule that does not parse comes back in RuleCheck.Error.
+func (s *RunService) CheckRule(req RuleCheckRequest) (RuleCheck, error) {
+	var out RuleCheck
+	if strings.TrimSpace(req.Content) == "" && (req.Reasoning != "" || req.Stop != "") {
+		out.Error = "a content rule is needed"
+		return out, nil
+	}
+	if strings.TrimSpace(req.Content) == "" {
+		return out, nil
+	}
+	m, err := merge.New(merge.Options{Format: merge.FormatJSONPath, ContentPath: req.Content, ReasoningPath: req.Reasoning, StopPath: req.Stop})
+	if err != nil {
+		out.Error = err.Error()
+		return out, nil
+	}
+	const maxEvents = 100000
+	if len(req.Samples) > 0 || req.RunID == "" {
+		for _, d := range req.Samples {
+			m.Add(sse.Event{Type: "message", Data: d})
+			out.Events++
+		}
+	} else {
+		r, err := s.get(req.RunID)
+		if err != nil {
+			return out, err
+		}
+		stop := errors.New("enough")
+		err = r.readSpool(func(ev spoolEvent) error {
+			if out.Events >= maxEvents {
+				return stop
+			}
+			m.Add(sse.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID})
+			out.Events++
+			return nil
+		})
+		if err != nil && err != stop {
+			return out, err
+		}
+	}
+	out.Content, out.Reasoning, out.Stop = m.RuleMatches()
+	res := m.Result()
+	out.Preview = res.Content
+	if len(out.Preview) > 2048 {
+		out.Preview = out.Preview[:cutJSON(out.Preview, 2048)]
+	}
+	return out, nil
+}
+
+// Snapshot returns a run's state so far as one batch (texts whole, with
+// Reset; every script line and test; Done when it ended; no records): a
+// UI that lost its state (a reload) applies it, then the batches whose
+// Seq is greater.
+func (s *RunService) Snapshot(runID string) (RunBatch, error) {
+	r, err := s.get(runID)
+	if err != nil {
+		return RunBatch{}, err
+	}
+	if r.script != nil {
+		logs, tests, _ := r.script.output()
+		r.mu.Lock()
+		if r.doneInfo == nil {
+			r.logs, r.tests = logs, tests
+		}
+		r.mu.Unlock()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res := r.currentLocked()
+	// Texts are what the batches so far carried, so the next batch's
+	// deltas apply on top.
+	whole := func(key string) *TextDelta {
+		t := r.sentText[key]
+		return &TextDelta{Append: t, Reset: true, Total: len(t)}
+	}
+	d := &MergeDelta{Format: res.Format, Content: whole("content"), Reasoning: whole("reasoning"), Refusal: whole("refusal"),
+		ToolCalls: toolViews(res.ToolCalls), FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
+		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
+	if d.Warnings == nil {
+		d.Warnings = []string{}
+	}
+	for _, c := range res.Choices {
+		k := strconv.Itoa(c.Index)
+		d.Choices = append(d.Choices, ChoiceDelta{Index: c.Index, Content: whole("c" + k), Reasoning: whole("r" + k),
+			ToolCalls: toolViews(c.ToolCalls), FinishReason: c.FinishReason})
+	}
+	mm := r.m.Metrics()
+	met := RunMetrics{DNSMS: r.timing.DNSMS, ConnectMS: r.timing.ConnectMS, TLSMS: r.timing.TLSMS, TTFBMS: -1,
+		FirstEventMS: mm.FirstEventMS, FirstTokenMS: mm.FirstContentMS, Events: r.events, Records: r.records, Bytes: r.bytes,
+		Tokens: mm.Tokens, TokensFromUsage: mm.TokensFromUsage, TokensPerSecond: mm.TokensPerSecond, MaxGapMS: mm.MaxGapMS,
+		ElapsedMS: float64(time.Since(r.started).Microseconds()) / 1000}
+	if r.status != 0 {
+		met.TTFBMS = r.timing.TTFBMS
+	}
+	if r.doneInfo != nil {
+		met.ElapsedMS = r.doneInfo.DurationMS
+	}
+	return RunBatch{RunID: r.id, Seq: r.seq.Load(), Records: []send.Record{}, Merge: d, Metrics: &met,
+		Logs: append([]ScriptLog{}, r.logs[:r.newLogs]...), Tests: append([]ScriptTest{}, r.tests[:r.newTests]...), Done: r.doneInfo}, nil
+}

@@ -1,0 +1,390 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/send"
+	"github.com/streamscope/streamscope/backend/sse"
+)
+
+// MockBaseURLVar is the variable every run gets: the built-in mock
+// server's base URL (the demo project's {{mockBaseUrl}}).
+const MockBaseURLVar = "mockBaseUrl"
+
+// prepared is a request ready to send.
+type prepared struct {
+	req                    send.Request
+	ref, rawMethod, rawURL string
+	mopts                  merge.Options
+	merger                 *merge.Merger
+	script                 scriptHook
+}
+
+// prepare resolves a RunRequest: the endpoint, its variables (every
+// unresolved one reported by name), the merge options and the script.
+func (s *RunService) prepare(req RunRequest) (*prepared, error) {
+	var out *prepared
+	build := func(p *project.Project) error {
+		ep := req.Endpoint
+		if ep == nil {
+			if req.Ref == "" {
+				return fmt.Errorf("send: no endpoint given")
+			}
+			e, err := p.Endpoint(req.Ref)
+			if err != nil {
+				return err
+			}
+			ep = e
+		}
+		cp := *ep
+		if err := cp.Validate(); err != nil {
+			return fmt.Errorf("endpoint %q: %w", cp.Name, err)
+		}
+		scope := &project.Scope{Overrides: map[string]string{}, ProjectID: p.Meta.ID, Getenv: s.app.getenv}
+		if mb := s.app.Mock.baseURL(); mb != "" {
+			scope.Overrides[MockBaseURLVar] = mb
+		}
+		for k, v := range req.Vars {
+			scope.Overrides[k] = v
+		}
+		if req.Environment != "" {
+			env, err := p.Environment(req.Environment)
+			if err != nil {
+				return err
+			}
+			scope.Env = env
+			if st := s.app.Project.secretStore(); st != nil {
+				scope.Secrets = st
+			}
+		}
+		pr, err := p.Resolve(&cp, scope)
+		if err != nil {
+			if _, ok := err.(*project.UnresolvedError); ok && s.app.Mock.baseURL() == "" && strings.Contains(err.Error(), MockBaseURLVar) {
+				return fmt.Errorf("%v (the built-in mock server is off: turn it on in the settings)", err)
+			}
+			return err
+		}
+		sr, err := sendRequest(pr)
+		if err != nil {
+			return err
+		}
+		mo := mergeOptions(pr.Merge)
+		m, err := merge.New(mo)
+		if err != nil {
+			return fmt.Errorf("endpoint %q: merge: %w", cp.Name, err)
+		}
+		src := ""
+		if req.Script != nil {
+			src = *req.Script
+		} else if cp.Script != "" && p.Dir != "" {
+			if src, err = p.ReadScript(&cp); err != nil {
+				return err
+			}
+		}
+		out = &prepared{req: sr, ref: cp.Ref(), rawMethod: cp.Method, rawURL: cp.FullURL(), mopts: mo, merger: m}
+		if strings.TrimSpace(src) != "" {
+			name := cp.Script
+			if name == "" {
+				name = project.Slug(cp.Name) + ".js"
+			}
+			vars, err := scope.Values()
+			if err != nil {
+				return err
+			}
+			h, err := newScriptHook(name, src, vars)
+			if err != nil {
+				return err
+			}
+			out.script = h
+		}
+		return nil
+	}
+	err := s.app.Project.withRead(build)
+	if err == errNoProject && req.Endpoint != nil {
+		err = build(&project.Project{})
+	}
+	return out, err
+}
+
+// sendRequest turns a resolved endpoint into the sender's request.
+func sendRequest(r *project.Request) (send.Request, error) {
+	mode, err := send.ParseStreamMode(r.Stream)
+	if err != nil {
+		return send.Request{}, err
+	}
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	return send.Request{
+		Method:        r.Method,
+		URL:           r.URL,
+		Header:        r.Header(),
+		Body:          r.Body,
+		StreamMode:    mode,
+		Compression:   r.Compressed,
+		HeaderTimeout: ms(r.Timeouts.HeaderMS),
+		IdleTimeout:   ms(r.Timeouts.IdleMS),
+		Reconnect:     send.Reconnect{Enabled: r.Reconnect.Enabled, MaxAttempts: r.Reconnect.MaxAttempts, Delay: ms(r.Reconnect.DelayMS)},
+		Retry:         send.Retry{Enabled: r.Retry.Enabled, MaxAttempts: r.Retry.MaxAttempts, MaxWait: ms(r.Retry.MaxWaitMS), Fallback: ms(r.Retry.FallbackMS)},
+	}, nil
+}
+
+// mergeOptions are an endpoint's merge settings as merge options.
+func mergeOptions(ms project.MergeSettings) merge.Options {
+	f := ms.Format
+	if f == "auto" {
+		f = ""
+	}
+	return merge.Options{Format: f, ContentPath: ms.Content, ReasoningPath: ms.Reasoning, StopPath: ms.Stop}
+}
+
+// sendLoop sends the request, feeding the merger, the script and the
+// batcher, then sends the final batch.
+func (r *run) sendLoop(ctx context.Context, req send.Request) {
+	defer r.cancel()
+	req.Finish = func() (send.EndReason, string) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.kind == send.StreamPlain {
+			return "", ""
+		}
+		res := r.m.End()
+		r.ended = &res
+		switch {
+		case res.Error != nil:
+			return send.EndError, "error event in the stream: " + res.Error.Message
+		case !res.Complete && res.Events > 0:
+			return send.EndTruncated, fmt.Sprintf("stream ended before the %s end marker", res.Format)
+		}
+		return "", ""
+	}
+	var body func() string
+	sink := func(rec send.Record) {
+		r.mu.Lock()
+		r.records++
+		var ev *send.EventInfo
+		switch rec.Kind {
+		case send.KindResponseHeaders:
+			r.kind, r.status, r.header, r.timing = rec.Response.StreamKind, rec.Response.Status, rec.Response.Header, rec.Response.Timing
+		case send.KindChunk:
+			r.bytes += int64(rec.Chunk.Size)
+		case send.KindEvent:
+			r.events++
+			r.spoolLocked(rec.Event.Index, rec.At, rec.Event.Event)
+			if r.ended == nil {
+				r.m.AddTimed(rec.Event.Event, rec.At)
+				ev = rec.Event
+			}
+		case send.KindEnd:
+			r.timing = rec.End.Timing
+		}
+		status, header := r.status, r.header
+		r.mu.Unlock()
+		if r.script != nil {
+			switch {
+			case rec.Kind == send.KindResponseHeaders:
+				// failures are part of the script's output
+				_ = r.script.onResponse(status, header, body)
+			case ev != nil:
+				_ = r.script.onEvent(ev.Event, ev.Index, rec.At, r.snapshot)
+			}
+		}
+		r.batcher.Add(rec)
+	}
+	sender := r.svc.Sender
+	if sender == nil {
+		sender = &send.Sender{}
+	}
+	res := sender.Do(ctx, &req, sink)
+	r.finish(res)
+}
+
+// snapshot is the merge result now, for scripts.
+func (r *run) snapshot() *merge.Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res := r.m.Result()
+	return &res
+}
+
+// finish computes the final result (script onEnd included) and sends the
+// last batch.
+func (r *run) finish(res *send.Result) {
+	r.mu.Lock()
+	r.res = res
+	var final merge.Result
+	if r.ended != nil {
+		final = *r.ended
+	} else {
+		final = r.m.End()
+	}
+	if res.Kind == send.StreamPlain && res.Status != 0 {
+		final = plainResult(r.mopts, res)
+	}
+	r.mu.Unlock()
+	scriptError := ""
+	if r.script != nil {
+		if err := r.script.onEnd(&final); err != nil {
+			scriptError = err.Error()
+		}
+	}
+	r.mu.Lock()
+	r.final, r.finalSet = final, true
+	done := RunDone{
+		Status: res.Status, Reason: string(res.Reason), Code: res.Code, Message: res.Message,
+		DurationMS: res.Timing.DurationMS, Events: res.Events, Bytes: res.Bytes, WireBytes: res.WireBytes,
+		Attempts: res.Attempts, Verdict: final.Verdict, Complete: final.Complete,
+		StreamKind: string(res.Kind), ContentType: res.Header.Get("Content-Type"), ScriptError: scriptError,
+		Replay: r.replay,
+	}
+	if r.script != nil {
+		var se string
+		r.logs, r.tests, se = r.script.output()
+		if done.ScriptError == "" {
+			done.ScriptError = se
+		}
+		r.script.close()
+	}
+	for _, t := range r.tests {
+		if t.Passed {
+			done.TestsPassed++
+		} else {
+			done.TestsFailed++
+		}
+	}
+	r.mu.Unlock()
+	r.end(done)
+}
+
+// plainResult merges a body that is not a stream: JSON is merged as one
+// event (a non-streamed API answer); other text becomes the content. It is
+// what `streamscope send` does (backend/cli).
+func plainResult(o merge.Options, res *send.Result) merge.Result {
+	body := res.Body
+	if json.Valid(body) {
+		if m, err := merge.New(o); err == nil {
+			m.Add(sse.Event{Type: "message", Data: string(body)})
+			if r := m.End(); r.Format != merge.FormatUnknown {
+				return r
+			}
+		}
+	}
+	r := merge.Result{Format: "plain", Content: string(body), ToolCalls: []merge.ToolCall{},
+		Complete: res.Reason == send.EndComplete, Verdict: merge.VerdictComplete}
+	if !r.Complete {
+		r.Verdict = merge.VerdictCutOff
+	}
+	return r
+}
+
+// ReplayRecording replays a saved recording of the open project through
+// the merge (and the endpoint's script, when the endpoint still exists)
+// without the network, as a run: the same batches as Send, at once.
+func (s *RunService) ReplayRecording(name string) (RunStarted, error) {
+	var rec *project.Recording
+	var ep *project.Endpoint
+	err := s.app.Project.withRead(func(p *project.Project) error {
+		var err error
+		rec, err = p.LoadRecording(name)
+		if err != nil {
+			return err
+		}
+		if rec.Endpoint != "" {
+			if e, err := p.Endpoint(rec.Endpoint); err == nil {
+				cp := *e
+				ep = &cp
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return RunStarted{}, err
+	}
+	var mo merge.Options
+	if ep != nil && ep.Merge != nil {
+		mo = mergeOptions(*ep.Merge)
+	}
+	m, err := merge.New(mo)
+	if err != nil {
+		return RunStarted{}, err
+	}
+	r := s.newRun(rec.Endpoint, rec.Method, rec.URL, "", true)
+	r.m, r.mopts = m, mo
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go r.replayLoop(ctx, rec)
+	return RunStarted{RunID: r.id, Event: r.event, Method: rec.Method, URL: rec.URL}, nil
+}
+
+func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
+	defer r.cancel()
+	kind := send.StreamKind(rec.Stream)
+	if kind == "" {
+		kind = send.StreamSSE
+	}
+	var seq int64
+	add := func(rc send.Record) {
+		seq++
+		rc.Seq, rc.Attempt = seq, 1
+		rc.TimeMS = float64(rc.At.Microseconds()) / 1000
+		r.batcher.Add(rc)
+	}
+	h := http.Header{}
+	if rec.ContentType != "" {
+		h.Set("Content-Type", rec.ContentType)
+	}
+	tm := send.Timing{TTFBMS: rec.TTFBMS}
+	status := rec.Status
+	if status == 0 {
+		status = 200
+	}
+	r.mu.Lock()
+	r.kind, r.status, r.header, r.timing = kind, status, h, tm
+	r.mu.Unlock()
+	add(send.Record{Kind: send.KindRequestSent, Request: &send.RequestInfo{Method: rec.Method, URL: rec.URL, Header: http.Header{}}})
+	add(send.Record{Kind: send.KindResponseHeaders, At: time.Duration(rec.TTFBMS * float64(time.Millisecond)),
+		Response: &send.ResponseInfo{Status: status, StatusText: http.StatusText(status), Proto: "replay", Header: h, StreamKind: kind, Timing: tm}})
+	reason, code, msg := send.EndComplete, "", ""
+	n := 0
+	for _, ev := range rec.Events {
+		if ctx.Err() != nil {
+			reason, code, msg = send.EndCancelled, send.CodeCancelled, "replay stopped"
+			break
+		}
+		n++
+		at := ev.Elapsed()
+		r.mu.Lock()
+		r.events++
+		r.records++
+		r.spoolLocked(n, at, ev.Event)
+		r.m.AddTimed(ev.Event, at)
+		r.mu.Unlock()
+		add(send.Record{Kind: send.KindEvent, At: at, Event: &send.EventInfo{Index: n, Event: ev.Event}})
+	}
+	r.mu.Lock()
+	final := r.m.End()
+	r.ended = &final
+	if reason == send.EndComplete {
+		switch {
+		case final.Error != nil:
+			reason, code, msg = send.EndError, send.CodeStream, "error event in the stream: "+final.Error.Message
+		case !final.Complete && final.Events > 0:
+			reason, code, msg = send.EndTruncated, send.CodeTruncated, fmt.Sprintf("stream ended before the %s end marker", final.Format)
+		}
+	}
+	r.mu.Unlock()
+	dur := rec.DurationMS
+	if k := len(rec.Events); k > 0 && rec.Events[k-1].TimeMS > dur {
+		dur = rec.Events[k-1].TimeMS
+	}
+	tm.DurationMS = dur
+	end := &send.EndInfo{Reason: reason, Code: code, Message: msg, Events: n, Attempts: 1, Timing: tm}
+	add(send.Record{Kind: send.KindEnd, At: time.Duration(dur * float64(time.Millisecond)), End: end})
+	r.finish(&send.Result{Status: status, StatusText: http.StatusText(status), Header: h, Kind: kind, Events: n,
+		Reason: reason, Code: code, Message: msg, Attempts: 1, Timing: tm})
+}
