@@ -53,6 +53,10 @@ type MergeSetup struct {
 	// took it, with its 1-based sequence number and time offset. An error
 	// stops reading and is returned.
 	OnEvent func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error
+	// End, when set, ends the merge instead of m.End (a post-processor
+	// script's MergeEnd, which may change the result); its result is
+	// returned with its error.
+	End func(m *merge.Merger) (merge.Result, error)
 	// Warn receives non-fatal problems (an oversized event was dropped).
 	Warn func(msg string)
 }
@@ -124,12 +128,18 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			break
 		}
 		if rerr != nil {
-			return m.End(), fmt.Errorf("reading the body: %w", rerr)
+			hookErr = fmt.Errorf("reading the body: %w", rerr)
 		}
 	}
-	if hookErr != nil {
-		return m.End(), hookErr
+	if hookErr == nil {
+		p.End(emit)
 	}
-	p.End(emit)
+	if s.End != nil {
+		res, err := s.End(m)
+		if hookErr != nil {
+			err = hookErr
+		}
+		return res, err
+	}
 	return m.End(), hookErr
 }
