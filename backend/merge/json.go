@@ -539,6 +539,43 @@ func (d *jdoc) value(i int) any {
 	return nil
 }
 
+// generic converts the subtree at i to the values ojg's JSONPath works on:
+// map[string]any, []any, string, int64, float64 (json.Number beyond their
+// range), bool, nil. Strings share the event data: the values must not
+// outlive the event.
+func (d *jdoc) generic(i int) any {
+	switch d.t[i].kind {
+	case jObject:
+		m := make(map[string]any, 8)
+		for k := d.first(i); k >= 0; k = d.nextKey(i, k) {
+			m[d.strAt(k)] = d.generic(k + 1)
+		}
+		return m
+	case jArray:
+		a := make([]any, 0, 4)
+		for e := d.first(i); e >= 0; e = d.nextElem(i, e) {
+			a = append(a, d.generic(e))
+		}
+		return a
+	case jString:
+		return d.strAt(i)
+	case jNumber:
+		raw := d.raw(i)
+		if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			return n
+		}
+		if f, err := strconv.ParseFloat(raw, 64); err == nil {
+			return f
+		}
+		return json.Number(raw)
+	case jTrue:
+		return true
+	case jFalse:
+		return false
+	}
+	return nil
+}
+
 // compact returns the source text of value i without insignificant white
 // space, keeping key order and number text exactly as sent.
 func (d *jdoc) compact(i int) string {

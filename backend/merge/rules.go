@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -93,33 +94,24 @@ func matchText(v any) (string, bool) {
 		return "", false
 	case string:
 		return x, true
+	case json.Number:
+		return string(x), true
 	}
 	return oj.JSON(v), true
-}
-
-// parseData parses an event's data with ojg, whose parser panics on some
-// invalid input (found by FuzzMerge): a panic becomes an error.
-func parseData(s string) (v any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			v, err = nil, fmt.Errorf("invalid JSON: %v", p)
-		}
-	}()
-	return oj.ParseString(s)
 }
 
 func (m *Merger) addJSONPath(ev sse.Event) {
 	if isBlank(ev.Data) {
 		return
 	}
-	v, err := parseData(ev.Data)
-	if err != nil {
+	if !m.d.parse(ev.Data) {
 		m.invalid++
 		if ev.Type == "error" {
 			m.setError(&StreamError{Message: ev.Data, Type: "error"})
 		}
 		return
 	}
+	v := m.d.generic(0)
 	if obj, ok := v.(map[string]any); ok {
 		if e, ok := obj["error"]; ok && e != nil {
 			se := &StreamError{Type: "error"}
@@ -137,6 +129,7 @@ func (m *Merger) addJSONPath(ev sse.Event) {
 			default:
 				se.Message = oj.JSON(x)
 			}
+			se.Message, se.Type = strings.Clone(se.Message), strings.Clone(se.Type)
 			m.setError(se)
 		}
 	}
