@@ -104,7 +104,6 @@ func (s *Server) Start(ctx context.Context, addr string) (baseURL string, stop f
 		ConnState:         s.ConnState,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
-		ErrorLog:          nil,
 	}
 	done := make(chan struct{})
 	go func() {
