@@ -123,7 +123,6 @@ type run struct {
 	parser     *sse.Parser
 	parserKind StreamKind
 	events     int
-	bodyCap    int
 	capWarned  bool
 	firstEvent time.Duration
 
