@@ -6,22 +6,25 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/sse"
 )
 
 func init() {
 	Register(Command{
 		Name:    "merge",
-		Usage:   mergeFlagsUsage,
+		Usage:   mergeFlagsUsage + " " + scriptFlagsUsage,
 		Summary: "merge an LLM stream (SSE or NDJSON) from stdin into one JSON result: content, reasoning, tool calls, usage, errors",
 		Run:     runMerge,
 	})
 }
 
 func runMerge(env *Env, args []string) (int, error) {
-	fs := NewFlagSet(env, "merge", mergeFlagsUsage)
+	fs := NewFlagSet(env, "merge", mergeFlagsUsage+" "+scriptFlagsUsage)
 	mf := AddMergeFlags(fs)
+	sf := AddScriptFlags(fs, mf)
 	fs.Usage = func() {} // a bad flag is reported as the one error line only
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
@@ -30,19 +33,37 @@ func runMerge(env *Env, args []string) (int, error) {
 	if len(pos) > 0 {
 		return ExitUsage, UsageError("unexpected argument %q: merge reads the body from stdin", pos[0])
 	}
-	setup := MergeSetup{
-		Options: mf.Options(),
-		NDJSON:  mf.NDJSON,
-		Warn:    func(msg string) { fmt.Fprintf(env.Stderr, "streamscope merge: warning: %s\n", msg) },
-	}
-	res, _, err := mergeStream(env.Stdin, setup)
+	sess, err := sf.Session(env.Stderr)
 	if err != nil {
 		return ExitUsage, err
 	}
+	setup := MergeSetup{
+		Options: sf.MergeOptions(mf.Options()),
+		NDJSON:  mf.NDJSON,
+		Warn:    func(msg string) { fmt.Fprintf(env.Stderr, "streamscope merge: warning: %s\n", msg) },
+	}
+	if sess != nil {
+		sess.Start(0, nil) // top-level code runs before the first event
+		setup.OnEvent = func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error {
+			_ = sess.Event(m, ev, seq, at) // reported by End; the stream goes on
+			return nil
+		}
+	}
+	res, _, err := mergeStream(sess.Input(env.Stdin), setup)
+	if err != nil {
+		return ExitUsage, err
+	}
+	tests, scriptErr := sess.End(&res)
 	if err := writeResult(env.Stdout, res); err != nil {
 		return ExitUsage, err
 	}
-	return resultExit(res)
+	if scriptErr != nil {
+		return ExitFailed, Errorf(ExitFailed, "%v", scriptErr)
+	}
+	if code, err := resultExit(res); code != ExitOK {
+		return code, err
+	}
+	return ExitOK, failedTests(tests)
 }
 
 // writeResult prints a merge result as the contract's indented JSON object.
