@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/streamscope/streamscope/backend/curl"
@@ -29,8 +31,8 @@ func init() {
 	})
 	Register(Command{
 		Name:    "import postman",
-		Usage:   "COLLECTION_FILE DIR",
-		Summary: "create a project in DIR from a Postman collection (v2.1) file",
+		Usage:   "FILE DIR [--env NAME]",
+		Summary: "create a project in DIR from a Postman collection (v2.1), or add a Postman environment export to the project DIR",
 		Run:     runImportPostman,
 	})
 	Register(Command{
@@ -140,17 +142,39 @@ func runImportCurl(env *Env, args []string) (int, error) {
 }
 
 func runImportPostman(env *Env, args []string) (int, error) {
-	fs := NewFlagSet(env, "import postman", "COLLECTION_FILE DIR")
+	fs := NewFlagSet(env, "import postman", "FILE DIR [--env NAME]")
+	envName := fs.String("env", "", "for an environment export: the environment's `NAME` (default: Postman's name)")
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
 		return ExitUsage, err
 	}
 	if len(pos) != 2 {
-		return ExitUsage, UsageError("expected COLLECTION_FILE DIR, got %d argument(s)", len(pos))
+		return ExitUsage, UsageError("expected FILE DIR, got %d argument(s)", len(pos))
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
 		return ExitUsage, err
+	}
+	if postman.IsEnvironment(data) {
+		res, err := postman.ImportEnvironment(data, pos[0], *envName)
+		if err != nil {
+			return ExitUsage, err
+		}
+		p, err := loadProject(pos[1])
+		if err != nil {
+			return ExitUsage, err
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintf(env.Stderr, "streamscope import postman: warning: %s\n", w)
+		}
+		if _, err := setVariables(env, p, res.Environment.Name, res.Environment.Variables, res.Secrets); err != nil {
+			return ExitUsage, err
+		}
+		fmt.Fprintf(env.Stdout, "imported environment %s: %d variable(s), %d secret(s) kept outside the project\n", res.Environment.Name, len(res.Environment.Variables), len(res.Secrets))
+		return ExitOK, nil
+	}
+	if *envName != "" {
+		return ExitUsage, UsageError("--env applies to a Postman environment export; %s is a collection", pos[0])
 	}
 	res, err := postman.Import(data, pos[0], pos[1])
 	if err != nil {
@@ -249,58 +273,109 @@ func runEnvSet(env *Env, args []string) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
+	v := project.Variable{Name: name, Value: value, Secret: *secret}
+	secretValues := map[string]string{}
+	if *secret {
+		secretValues[name] = value
+	}
+	storeDir, err := setVariables(env, p, envName, []project.Variable{v}, secretValues)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if *secret {
+		fmt.Fprintf(env.Stdout, "set secret %s in environment %s (value stored in %s, not in the project)\n", name, envName, storeDir)
+	} else {
+		fmt.Fprintf(env.Stdout, "set %s in environment %s\n", name, envName)
+	}
+	return ExitOK, nil
+}
+
+// setVariables sets vars in environment envName of p (created when
+// missing). The values of secret variables come from secretValues and go to
+// the secret store, never into the project; a variable that stops being
+// secret has its stored value removed. When saving the environment fails,
+// the store is put back as it was: a failing command writes nothing. It
+// returns the secret store's directory ("" when it was not needed).
+func setVariables(env *Env, p *project.Project, envName string, vars []project.Variable, secretValues map[string]string) (string, error) {
 	e, err := p.Environment(envName)
 	if err != nil {
 		for _, fe := range p.Problems {
 			if strings.HasSuffix(strings.ReplaceAll(fe.Path, "\\", "/"), "/"+project.EnvironmentsDir+"/"+envName+".yaml") {
-				return ExitUsage, fmt.Errorf("%w: %v", project.ErrBrokenFile, fe)
+				return "", fmt.Errorf("%w: %v", project.ErrBrokenFile, fe)
 			}
 		}
 		e = &project.Environment{Name: envName}
 	}
-	old, had := e.Lookup(name)
 	updated := *e
 	updated.Variables = append([]project.Variable(nil), e.Variables...)
-	updated.Set(project.Variable{Name: name, Value: value, Secret: *secret})
-
+	var unsecret []string
+	needStore := len(secretValues) > 0
+	for _, v := range vars {
+		if old, had := e.Lookup(v.Name); had && old.Secret && !v.Secret {
+			unsecret = append(unsecret, v.Name)
+			needStore = true
+		}
+		updated.Set(v)
+	}
+	if err := updated.Validate(); err != nil {
+		return "", fmt.Errorf("environment %q: %v", envName, err)
+	}
 	var store *secrets.FileStore
-	if *secret || (had && old.Secret) {
+	if needStore {
 		if p.Meta.ID == "" {
-			return ExitUsage, fmt.Errorf("%s: the project has no valid id, so its secrets cannot be keyed", project.ProjectFile)
+			return "", fmt.Errorf("%s: the project has no valid id, so its secrets cannot be keyed", filepath.Join(p.Dir, project.ProjectFile))
 		}
 		if store, err = secrets.Default(env.Var); err != nil {
-			return ExitUsage, err
+			return "", err
 		}
 	}
-	if *secret {
-		prev, hadPrev, err := store.Get(p.Meta.ID, envName, name)
-		if err != nil {
-			return ExitUsage, err
-		}
-		if err := store.Set(p.Meta.ID, envName, name, value); err != nil {
-			return ExitUsage, err
-		}
-		if err := p.SaveEnvironment(&updated); err != nil {
-			// Leave the store as it was: a failing command writes nothing.
-			if hadPrev {
-				_ = store.Set(p.Meta.ID, envName, name, prev)
+	type previous struct {
+		value string
+		had   bool
+	}
+	prev := map[string]previous{}
+	rollback := func() {
+		for name, pv := range prev {
+			if pv.had {
+				_ = store.Set(p.Meta.ID, envName, name, pv.value)
 			} else {
 				_ = store.Delete(p.Meta.ID, envName, name)
 			}
-			return ExitUsage, err
 		}
-		fmt.Fprintf(env.Stdout, "set secret %s in environment %s (value stored in %s, not in the project)\n", name, envName, store.Dir)
-		return ExitOK, nil
+	}
+	for _, name := range sortedKeys(secretValues) {
+		old, had, err := store.Get(p.Meta.ID, envName, name)
+		if err != nil {
+			rollback()
+			return "", err
+		}
+		prev[name] = previous{old, had}
+		if err := store.Set(p.Meta.ID, envName, name, secretValues[name]); err != nil {
+			rollback()
+			return "", err
+		}
 	}
 	if err := p.SaveEnvironment(&updated); err != nil {
-		return ExitUsage, err
+		rollback()
+		return "", err
 	}
-	if had && old.Secret {
+	for _, name := range unsecret {
 		// No longer secret: the value now lives in the project file.
 		if err := store.Delete(p.Meta.ID, envName, name); err != nil {
-			fmt.Fprintf(env.Stderr, "streamscope env set: warning: could not remove the old secret value: %v\n", err)
+			fmt.Fprintf(env.Stderr, "streamscope: warning: could not remove the old secret value of %s: %v\n", name, err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "set %s in environment %s\n", name, envName)
-	return ExitOK, nil
+	if store == nil {
+		return "", nil
+	}
+	return store.Dir, nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -213,3 +213,33 @@ func TestImportPostmanCommand(t *testing.T) {
 		t.Fatalf("missing file: %d %q", code, errs)
 	}
 }
+
+func TestImportPostmanEnvironment(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "proj")
+	cfg := t.TempDir()
+	vars := map[string]string{"XDG_CONFIG_HOME": cfg}
+	if code, _, errs := cliRun(t, vars, "", "new", dir); code != ExitOK {
+		t.Fatal(errs)
+	}
+	code, out, errs := cliRun(t, vars, "", "import", "postman", "../postman/testdata/local.postman_environment.json", dir)
+	if code != ExitOK || !strings.Contains(out, "imported environment local-mock: 2 variable(s), 1 secret(s)") || !strings.Contains(errs, `"bad key" skipped`) {
+		t.Fatalf("import environment: %d %q %q", code, out, errs)
+	}
+	if hits := grepTree(t, dir, "sk-postman-secret-77aa"); len(hits) != 0 {
+		t.Fatalf("the secret reached the project: %v", hits)
+	}
+	if hits := grepTree(t, cfg, "sk-postman-secret-77aa"); len(hits) != 1 {
+		t.Fatalf("the secret is not in the store: %v", hits)
+	}
+	if code, _, errs := cliRun(t, vars, "", "import", "postman", "../postman/testdata/local.postman_environment.json", dir, "--env", "dev"); code != ExitOK {
+		t.Fatalf("--env: %d %q", code, errs)
+	}
+	p, _ := project.Load(dir)
+	if e, err := p.Environment("dev"); err != nil || len(e.Variables) != 2 {
+		t.Fatalf("dev: %v %+v", err, e)
+	}
+	if code, _, errs := cliRun(t, vars, "", "import", "postman", "../postman/testdata/llm.postman_collection.json", dir, "--env", "x"); code != ExitUsage || !strings.Contains(errs, "--env applies") {
+		t.Fatalf("--env with a collection: %d %q", code, errs)
+	}
+}

@@ -149,3 +149,37 @@ func TestImportErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestImportEnvironment(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/local.postman_environment.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsEnvironment(data) {
+		t.Fatal("not recognised as an environment")
+	}
+	if coll, _ := os.ReadFile("testdata/llm.postman_collection.json"); IsEnvironment(coll) {
+		t.Fatal("a collection recognised as an environment")
+	}
+	res, err := ImportEnvironment(data, "local.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []project.Variable{{Name: "base_url", Value: "http://127.0.0.1:8080"}, {Name: "openai_key", Secret: true}}
+	if res.Environment.Name != "local-mock" || !reflect.DeepEqual(res.Environment.Variables, want) {
+		t.Fatalf("environment %+v", res.Environment)
+	}
+	if !reflect.DeepEqual(res.Secrets, map[string]string{"openai_key": "sk-postman-secret-77aa"}) {
+		t.Fatalf("secrets %v", res.Secrets)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `"bad key"`) {
+		t.Fatalf("warnings %v", res.Warnings)
+	}
+	if _, err := ImportEnvironment([]byte(`{"_postman_variable_scope": "globals", "values": []}`), "g.json", ""); err == nil {
+		t.Fatal("globals accepted as an environment")
+	}
+	if _, err := ImportEnvironment(data, "local.json", "bad/name"); err == nil {
+		t.Fatal("bad environment name accepted")
+	}
+}
