@@ -134,12 +134,31 @@ type expander struct {
 	err        error
 }
 
-func (x *expander) expand(s string) string {
+// maxVarDepth bounds how deep variables may refer to variables.
+const maxVarDepth = 10
+
+func (x *expander) expand(s string) string { return x.expandDepth(s, nil) }
+
+// expandDepth substitutes references in s; a value that itself holds
+// {{references}} is expanded too (chain holds the names being expanded,
+// to report a cycle).
+func (x *expander) expandDepth(s string, chain []string) string {
 	if !strings.Contains(s, "{{") {
 		return s
 	}
 	return varRE.ReplaceAllStringFunc(s, func(m string) string {
 		name := varRE.FindStringSubmatch(m)[1]
+		for _, c := range chain {
+			if c == name && x.err == nil {
+				x.err = fmt.Errorf("variable %q refers to itself (%s -> %s)", name, strings.Join(chain, " -> "), name)
+			}
+		}
+		if x.err != nil || len(chain) >= maxVarDepth {
+			if x.err == nil {
+				x.err = fmt.Errorf("variables nest deeper than %d levels: %s", maxVarDepth, strings.Join(chain, " -> "))
+			}
+			return m
+		}
 		v, ok, err := x.scope.Lookup(name)
 		if err != nil && x.err == nil {
 			x.err = err
@@ -148,7 +167,7 @@ func (x *expander) expand(s string) string {
 			x.unresolved[name] = true
 			return m
 		}
-		return v
+		return x.expandDepth(v, append(chain[:len(chain):len(chain)], name))
 	})
 }
 

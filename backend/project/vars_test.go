@@ -302,3 +302,28 @@ func TestRecordingRoundTrip(t *testing.T) {
 		t.Fatalf("load saw recordings: %v", q.Problems)
 	}
 }
+
+func TestResolveNestedVariables(t *testing.T) {
+	t.Parallel()
+	p := newProject(t)
+	env := &Environment{Name: "dev", Variables: []Variable{
+		{Name: "host", Value: "127.0.0.1"},
+		{Name: "port", Value: "{{default_port}}"},
+		{Name: "base_url", Value: "http://{{host}}:{{port}}"},
+		{Name: "loop_a", Value: "{{loop_b}}"},
+		{Name: "loop_b", Value: "x{{loop_a}}"},
+		{Name: "deep", Value: "{{missing_inner}}"},
+	}}
+	scope := &Scope{Env: env, Overrides: map[string]string{"default_port": "8080"}}
+	r, err := p.Resolve(&Endpoint{Method: "GET", URL: "{{base_url}}/v1"}, scope)
+	if err != nil || r.URL != "http://127.0.0.1:8080/v1" {
+		t.Fatalf("nested: %v %+v", err, r)
+	}
+	if _, err := p.Resolve(&Endpoint{Method: "GET", URL: "http://h/{{loop_a}}"}, scope); err == nil || !strings.Contains(err.Error(), `"loop_a" refers to itself (loop_a -> loop_b -> loop_a)`) {
+		t.Fatalf("cycle: %v", err)
+	}
+	var ue *UnresolvedError
+	if _, err := p.Resolve(&Endpoint{Method: "GET", URL: "http://h/{{deep}}"}, scope); !errors.As(err, &ue) || ue.Names[0] != "missing_inner" {
+		t.Fatalf("inner unresolved: %v", err)
+	}
+}
