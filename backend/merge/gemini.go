@@ -8,7 +8,9 @@ import (
 // Google Gemini streamGenerateContent?alt=sse: candidates with content
 // parts (text, thought text, functionCall with an args object or Vertex
 // streamed partialArgs), finishReason per candidate, cumulative
-// usageMetadata. No end marker: the end of input ends the stream.
+// usageMetadata. There is no sentinel event: the stream counts as ended
+// once every candidate has a finishReason (Gemini sends it in the last
+// chunk), so that a connection dropped mid-answer is reported cut off.
 
 func (m *Merger) gemini(d *jdoc) {
 	for k := d.first(0); k >= 0; k = d.nextKey(0, k) {
@@ -18,6 +20,7 @@ func (m *Merger) gemini(d *jdoc) {
 			for c := d.first(v); c >= 0; c = d.nextElem(v, c) {
 				m.geminiCandidate(d, c)
 			}
+			m.sawEnd = m.allFinished()
 		case "usageMetadata":
 			m.mergeUsage(d, v)
 		case "modelVersion":
@@ -30,6 +33,7 @@ func (m *Merger) gemini(d *jdoc) {
 				if !ch.hasFinish {
 					ch.setFinish(s)
 				}
+				m.sawEnd = true // a blocked prompt gets no candidates
 			}
 		case "error":
 			if e := errorObject(d, v); e != nil {
@@ -37,6 +41,21 @@ func (m *Merger) gemini(d *jdoc) {
 			}
 		}
 	}
+}
+
+// allFinished reports whether every candidate seen so far has finished.
+func (m *Merger) allFinished() bool {
+	for _, c := range m.choices {
+		if c != nil && !c.hasFinish {
+			return false
+		}
+	}
+	for _, c := range m.sparse {
+		if !c.hasFinish {
+			return false
+		}
+	}
+	return m.nChoice > 0
 }
 
 func (m *Merger) geminiCandidate(d *jdoc, c int) {

@@ -589,7 +589,7 @@ var maxTokenReasons = map[string]bool{
 // (otherwise the end of input is the end of the stream).
 func hasEndMarker(format string) bool {
 	switch format {
-	case FormatGemini, FormatJSONPath, FormatScript:
+	case FormatJSONPath, FormatScript:
 		return false
 	}
 	return true

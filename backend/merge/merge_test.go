@@ -320,6 +320,21 @@ func TestMergeEvents(t *testing.T) {
 				err: &StreamError{Message: "The model is overloaded.", Type: "UNAVAILABLE", Code: "503"}, verdict: VerdictError},
 		},
 		{
+			name: "gemini cut off: a candidate without finishReason when the input ends",
+			events: evs(
+				`{"candidates":[{"content":{"parts":[{"text":"A"}]},"index":0,"finishReason":"STOP"}]}`,
+				`{"candidates":[{"content":{"parts":[{"text":"B"}]},"index":1}]}`),
+			want: want{format: "gemini", content: "A", finish: str("STOP"), verdict: VerdictCutOff,
+				choices: []Choice{{Index: 0, Content: "A", FinishReason: str("STOP"), ToolCalls: []ToolCall{}},
+					{Index: 1, Content: "B", ToolCalls: []ToolCall{}}}},
+		},
+		{
+			name:   "gemini blocked prompt ends the stream",
+			events: evs(`{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":7}}`),
+			want: want{format: "gemini", finish: str("SAFETY"), usage: `{"promptTokenCount":7}`,
+				complete: true, verdict: VerdictComplete},
+		},
+		{
 			name: "ollama native: thinking, object arguments, done line counters",
 			events: evs(
 				`{"model":"qwen3","message":{"role":"assistant","content":"","thinking":"t"},"done":false}`,
