@@ -65,6 +65,7 @@ type Run struct {
 	rt      *goja.Runtime
 	work    chan func()
 	done    chan error
+	exited  chan struct{} // closed when the worker goroutine ends
 	timer   *time.Timer
 	samples []metrics.Sample
 
@@ -124,6 +125,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 		resp:    opts.Response,
 		work:    make(chan func()),
 		done:    make(chan error, 1),
+		exited:  make(chan struct{}),
 		samples: []metrics.Sample{{Name: heapMetric}},
 		locals:  map[string]string{},
 	}
@@ -140,7 +142,16 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 	r.timer.Stop()
 	go r.worker()
 	r.mkEvent = r.dynamicEvent
-	if err := r.call("load", 0, nil, r.load); err != nil {
+	// Setting up the sandbox is not the script's time: it gets its own,
+	// generous limit (it is slow only on a very busy machine).
+	limit := r.timeout
+	r.timeout = max(limit, setupTimeout)
+	err := r.call("setup", 0, nil, r.setup)
+	r.timeout = limit
+	if err == nil {
+		err = r.call("load", 0, nil, r.load)
+	}
+	if err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -148,13 +159,17 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 }
 
 func (r *Run) worker() {
+	defer close(r.exited)
 	for f := range r.work {
 		f()
 	}
 }
 
-// load builds the runtime and runs the top-level code.
-func (r *Run) load() error {
+// setupTimeout is the time limit of setting up a run's sandbox and API.
+const setupTimeout = 10 * time.Second
+
+// setup installs the sandbox and the script API in the runtime.
+func (r *Run) setup() error {
 	rt := r.rt
 	rt.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
 	rt.SetMaxCallStackSize(r.lim.MaxCallStack)
@@ -171,6 +186,12 @@ func (r *Run) load() error {
 	}
 	r.stringify, _ = goja.AssertFunction(obj("JSON").Get("stringify"))
 	r.installAPI()
+	return nil
+}
+
+// load runs the script's top-level code.
+func (r *Run) load() error {
+	rt := r.rt
 	if _, err := rt.RunProgram(r.prog.prg); err != nil {
 		return err
 	}

@@ -280,6 +280,33 @@ func TestCatastrophicRegexpIsAbandoned(t *testing.T) {
 	}
 }
 
+// The goroutine of an abandoned run does not spin forever: the regexp
+// engine's match timeout (RegexpMatchTimeout) ends the stuck match, the
+// pending interrupt stops the script, and Close lets the goroutine exit.
+// (Without the timeout this match would run for hours.)
+func TestAbandonedGoroutineEnds(t *testing.T) {
+	t.Parallel()
+	prog, err := Compile("rx.js", "function onEnd(ctx) { /(a+)+\\1$/.test('a'.repeat(60) + 'b'); for (;;) {} }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := prog.NewRun(RunOptions{Timeout: 20 * time.Millisecond, Limits: Limits{Grace: 20 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if e := scriptErr(t, run.OnEnd(&merge.Result{})); e.Kind != KindAbandoned {
+		t.Fatalf("error = %#v", e)
+	}
+	run.Close()
+	select {
+	case <-run.exited:
+		t.Logf("the abandoned goroutine ended %v after the call started", time.Since(start).Round(time.Millisecond))
+	case <-time.After(RegexpMatchTimeout + 5*time.Second):
+		t.Fatal("the abandoned goroutine is still running")
+	}
+}
+
 func TestRegexpEngineHasMatchTimeout(t *testing.T) {
 	t.Parallel()
 	if regexp2.DefaultMatchTimeout != RegexpMatchTimeout {
