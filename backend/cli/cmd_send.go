@@ -16,7 +16,7 @@ import (
 )
 
 const sendUsage = "URL [-X METHOD] [-H 'Name: value']... [-d BODY|@FILE] [--sse|--ndjson] [--json] " + mergeFlagsUsage +
-	" [--header-timeout D] [--idle-timeout D] [--compressed] [--retry N]"
+	" " + scriptFlagsUsage + " [--header-timeout D] [--idle-timeout D] [--compressed] [--retry N]"
 
 func init() {
 	Register(Command{
@@ -50,6 +50,7 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 	compressed := fs.Bool("compressed", false, "ask for a gzip or br compressed response (decoded as it arrives)")
 	retries := fs.Int("retry", 0, "retry a 429 or 503 answer up to `N` times, honouring Retry-After")
 	mf := AddMergeFlags(fs)
+	sf := AddScriptFlags(fs, mf)
 	fs.Usage = func() {}
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
@@ -106,7 +107,11 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	}
-	_, err = RunStream(ctx, env, StreamOptions{Command: "send", Request: req, Merge: mf.Options(), JSON: *asJSON})
+	sess, err := sf.Session(env.Stderr) // compiled before anything is sent
+	if err != nil {
+		return ExitUsage, err
+	}
+	_, err = RunStream(ctx, env, StreamOptions{Command: "send", Request: req, Merge: sf.MergeOptions(mf.Options()), JSON: *asJSON, Hooks: sess.Hooks()})
 	return ExitOK, err
 }
 

@@ -371,3 +371,42 @@ func TestRunStreamReconnectKeepsMerging(t *testing.T) {
 		t.Fatalf("timeline:\n%s", stderr.String())
 	}
 }
+
+func TestSendScript(t *testing.T) {
+	t.Parallel()
+	base := mockServer(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	appender := write("append.js", `function onEvent(e, ctx) { if (e.json && e.json.choices) { const d = e.json.choices[0].delta; if (d && d.content) ctx.append(d.content); } }
+function onEnd(ctx) { ctx.append("!"); pm.test("status is 200", () => pm.expect(pm.response.code).to.equal(200)); }`)
+	failing := write("fail.js", `pm.test("never", () => pm.expect(1).to.equal(2));`)
+	broken := write("broken.js", `function onEvent( {`)
+	want, _ := mockllm.Predict("/v1/chat/completions", []byte(sendChatBody))
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"script merges", []string{"--script", appender}, 0, want.Choices[0].Content + "!\n", "status is 200"},
+		{"failed test", []string{"--script", failing, "--format", "openai-chat"}, 1, want.Choices[0].Content + "\n", "1 of 1 tests failed"},
+		{"syntax error", []string{"--script", broken}, 2, "", "broken.js"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{base + "/v1/chat/completions", "-d", sendChatBody}, tc.args...)
+			code, stdout, stderr := sendCmd(t, "", args...)
+			if code != tc.code || stdout != tc.stdout || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d stdout %q stderr:\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
