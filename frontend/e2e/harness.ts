@@ -26,7 +26,13 @@ export async function launch(): Promise<Browser> {
 export async function openApp(browser: Browser): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
   const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
+  page.on('pageerror', (e) => {
+    // The Wails dev runtime (/wails/ipc.js) throws once on load in a plain
+    // browser (it looks for the native window's drop target); that is the
+    // framework's, not the app's. Every other page error fails the test.
+    if (e.stack?.includes('/wails/ipc.js')) return
+    errors.push(String(e.stack ?? e))
+  })
   await page.goto(baseURL, { waitUntil: 'domcontentloaded' })
   return { page, errors }
 }
