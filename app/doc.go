@@ -3,4 +3,36 @@
 //
 // Every call into the Wails runtime goes through the Runtime interface
 // (runtime.go); tests use a fake, so nothing here needs a window.
+//
+// # Services (frontend/wailsjs/go/app/*)
+//
+//   - SystemService: Info, Events (the event catalogue, for its types).
+//   - SettingsService: Get, SetTheme, SetMockEnabled, SaveWindowState,
+//     ClearRecent. Settings live in $XDG_CONFIG_HOME/streamscope/settings.json.
+//   - MockService: Status, Start, Stop. The built-in mock LLM server runs
+//     on a free loopback port from launch (unless turned off); every run
+//     gets its base URL as the variable {{mockBaseUrl}}.
+//   - ProjectService: Current, Open, OpenDialog, ChooseDirectory,
+//     NewProject, OpenDemo, Close, Recent, GetEndpoint, SaveEndpoint,
+//     CreateEndpoint, RenameEndpoint, DuplicateEndpoint, DeleteEndpoint,
+//     MoveEndpoint, CreateFolder, ImportCurl, ExportCurl, GetEnvironment,
+//     SaveEnvironment.
+//   - RunService: Send, Stop, Forget, Result, Snapshot, Body, Chunk,
+//     Export, SaveRecording, ReplayRecording, CheckRule.
+//
+// # Events
+//
+//   - "run:<runId>" (RunBatch): a run's stream, batched every ~33 ms, each
+//     payload < 64 KB, Seq 1, 2, ... without gaps; records keep their own
+//     gap-free Seq. Merge carries text deltas (apply Reset/Append) plus the
+//     small fields whole; the last batch has Done. Big bodies come from
+//     Body, Chunk and Result.
+//   - "project:changed" (ProjectChanged): reload with ProjectService.Current.
+//   - "settings:changed" (SettingsView), "mock:changed" (MockStatus).
+//   - "menu:<action>" (MenuEvent): new-project, open-project, open-demo,
+//     open-recent (Path set), save, toggle-theme, reload.
+//   - "app:problem" (string): a problem at launch to show once.
+//
+// First launch (no settings file): the demo project is opened when the
+// build has one (Options.Demo); later launches reopen the last project.
 package app

@@ -297,12 +297,14 @@ func (s *ProjectService) watch(ctx context.Context, dir string) {
 			return
 		case <-t.C:
 		}
-		fp, ferr := project.Fingerprint(dir)
+		// under the lock, so that a write of the app and its new
+		// fingerprint (wroteLocked) are never seen half way
 		s.mu.Lock()
 		if ctx.Err() != nil || s.p == nil || s.p.Dir != dir {
 			s.mu.Unlock()
 			return
 		}
+		fp, ferr := project.Fingerprint(dir)
 		if fp == s.lastFP && ferr == nil {
 			s.mu.Unlock()
 			continue

@@ -1,0 +1,323 @@
+package app
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamscope/streamscope/backend/project"
+)
+
+// projectApp is a started App (mock off) with a new empty project.
+func projectApp(t *testing.T) (*App, *fakeRuntime, string) {
+	t.Helper()
+	a, rt := newTestApp(t, Options{})
+	a.Project.PollInterval = 20 * time.Millisecond
+	a.Startup(rt)
+	dir := filepath.Join(t.TempDir(), "proj")
+	v, err := a.Project.NewProject(dir, "My API")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Open || v.Name != "My API" || v.Dir != dir || len(v.Items) != 0 {
+		t.Fatalf("new project view %+v", v)
+	}
+	return a, rt, dir
+}
+
+func names(v ProjectView) string {
+	var b []string
+	for _, it := range v.Items {
+		b = append(b, strings.Repeat(" ", it.Depth)+it.Kind[:1]+":"+it.Name)
+	}
+	return strings.Join(b, "|")
+}
+
+func TestProjectTreeEditing(t *testing.T) {
+	t.Parallel()
+	a, _, dir := projectApp(t)
+	ps := a.Project
+	must := func(doc EndpointDoc, err error) EndpointDoc {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	one := must(ps.CreateEndpoint("", "One", ""))
+	must(ps.CreateEndpoint("", "Two", "https://example.com/{{path}}"))
+	if _, err := ps.CreateFolder("", "Anthropic"); err != nil {
+		t.Fatal(err)
+	}
+	must(ps.CreateEndpoint("anthropic", "Messages", ""))
+	v, _ := ps.Current()
+	if got := names(v); got != "e:One|e:Two|f:Anthropic| e:Messages" {
+		t.Fatalf("tree %q", got)
+	}
+	if one.Endpoint.File != "one.endpoint.yaml" || len(one.Variables) != 1 || one.Variables[0] != "mockBaseUrl" {
+		t.Fatalf("created %+v", one)
+	}
+	// edit with a script, then rename: the file keeps its name
+	one.Endpoint.Notes = "hello"
+	one.Script = "function onEnd(ctx) {}\n"
+	one = must(ps.SaveEndpoint(one))
+	if one.Endpoint.Script != "one.js" {
+		t.Fatalf("script %q", one.Endpoint.Script)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "one.js")); string(b) != one.Script {
+		t.Fatalf("script file %q", b)
+	}
+	ren := must(ps.RenameEndpoint("One", "First"))
+	if ren.Ref != "First" || ren.Endpoint.File != "one.endpoint.yaml" || ren.Endpoint.Notes != "hello" {
+		t.Fatalf("renamed %+v", ren)
+	}
+	dup := must(ps.DuplicateEndpoint("First"))
+	if dup.Endpoint.Name != "First copy" || dup.Script != one.Script || dup.Endpoint.Script == "one.js" {
+		t.Fatalf("duplicate %+v", dup)
+	}
+	v, _ = ps.Current()
+	if got := names(v); got != "e:First|e:First copy|e:Two|f:Anthropic| e:Messages" {
+		t.Fatalf("tree after duplicate %q", got)
+	}
+	// reorder, then move into the folder
+	if v, err := ps.MoveEndpoint("Two", "", 0); err != nil || names(v) != "e:Two|e:First|e:First copy|f:Anthropic| e:Messages" {
+		t.Fatalf("reorder: %q %v", names(v), err)
+	}
+	v, err := ps.MoveEndpoint("First", "anthropic", 1)
+	if err != nil || names(v) != "e:Two|e:First copy|f:Anthropic| e:Messages| e:First" {
+		t.Fatalf("move: %q %v", names(v), err)
+	}
+	moved := must(ps.GetEndpoint("anthropic/First"))
+	if moved.Script != one.Script || !strings.HasPrefix(moved.Endpoint.File, "anthropic/") {
+		t.Fatalf("moved %+v", moved)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "one.endpoint.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("old file still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "one.js")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("old script still there: %v", err)
+	}
+	// the order survives a reload from disk
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Problems) != 0 || len(p.Endpoints) != 4 {
+		t.Fatalf("reloaded %d endpoints, problems %v", len(p.Endpoints), p.Problems)
+	}
+	if _, err := ps.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := ps.Current(); names(v) != "e:Two|e:First copy|f:Anthropic| e:Messages| e:First" {
+		t.Fatalf("after reopening %q", names(v))
+	}
+	// delete removes the script too
+	dupScript := filepath.Join(dir, dup.Endpoint.Script)
+	if _, err := ps.DeleteEndpoint("First copy"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dupScript); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("script of a deleted endpoint kept: %v", err)
+	}
+	if _, err := ps.GetEndpoint("First copy"); err == nil {
+		t.Fatal("deleted endpoint still found")
+	}
+}
+
+func TestSaveRefusesBrokenFile(t *testing.T) {
+	t.Parallel()
+	for _, poll := range []time.Duration{time.Hour, 5 * time.Millisecond} {
+		testSaveRefusesBrokenFile(t, poll)
+	}
+}
+
+func testSaveRefusesBrokenFile(t *testing.T, poll time.Duration) {
+	a, rt := newTestApp(t, Options{})
+	a.Project.PollInterval = poll
+	a.Startup(rt)
+	dir := filepath.Join(t.TempDir(), "proj")
+	if _, err := a.Project.NewProject(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := a.Project.CreateEndpoint("", "Chat", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, doc.Endpoint.File)
+	broken := "schema: 2\nname: Chat\nurl: [unclosed\n"
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc.Endpoint.Notes = "edited"
+	if poll < time.Second {
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, err = a.Project.SaveEndpoint(doc)
+	if poll > time.Second && !errors.Is(err, project.ErrBrokenFile) {
+		t.Fatalf("want ErrBrokenFile, got %v", err)
+	}
+	// Either the save itself refuses (ErrBrokenFile) or, once the watcher
+	// reloaded the folder, the endpoint is reported as not loading: both
+	// name the file, and it stays as the user wrote it.
+	if err == nil || !strings.Contains(err.Error(), "chat.endpoint.yaml") ||
+		!(errors.Is(err, project.ErrBrokenFile) || strings.Contains(err.Error(), "does not load")) {
+		t.Fatalf("want an error naming the broken file, got %v", err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != broken {
+		t.Fatalf("the broken file was changed: %q", b)
+	}
+	v, _ := a.Project.Open(dir)
+	if len(v.Problems) != 1 || v.Problems[0].Line == 0 || !strings.HasSuffix(v.Problems[0].Path, "chat.endpoint.yaml") {
+		t.Fatalf("problems %+v", v.Problems)
+	}
+}
+
+func TestExternalChangeIsAnnounced(t *testing.T) {
+	t.Parallel()
+	a, rt, dir := projectApp(t)
+	if _, err := a.Project.CreateEndpoint("", "Chat", ""); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(80 * time.Millisecond) // several polls: the app's own save is not "external"
+	for _, e := range rt.named(EventProjectChanged) {
+		if e.(ProjectChanged).Reason == "external" {
+			t.Fatalf("own save reported as external: %+v", e)
+		}
+	}
+	ep := "schema: 2\nname: Outside\nmethod: GET\nurl: https://example.com\n"
+	if err := os.WriteFile(filepath.Join(dir, "outside.endpoint.yaml"), []byte(ep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an external change event", func() bool {
+		for _, e := range rt.named(EventProjectChanged) {
+			if e.(ProjectChanged).Reason == "external" {
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := a.Project.GetEndpoint("Outside"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCurlImportExport(t *testing.T) {
+	t.Parallel()
+	a, _, _ := projectApp(t)
+	cmd := `curl https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" -H 'Content-Type: application/json' -d '{"model":"gpt-4o","stream":true}' --max-time 5`
+	imp, err := a.Project.ImportCurl(cmd, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := imp.Endpoint.Endpoint
+	if ep.Name != "chat completions" || ep.Method != "POST" || imp.Endpoint.Ref != "chat completions" {
+		t.Fatalf("imported %+v", imp)
+	}
+	if !strings.Contains(strings.Join(imp.Endpoint.Variables, ","), "OPENAI_API_KEY") {
+		t.Fatalf("variables %v", imp.Endpoint.Variables)
+	}
+	out, err := a.Project.ExportCurl(imp.Endpoint.Ref)
+	if err != nil || !strings.Contains(out, "{{OPENAI_API_KEY}}") || !strings.HasPrefix(out, "curl") {
+		t.Fatalf("export %q %v", out, err)
+	}
+	if _, err := a.Project.ImportCurl("wget http://x", "", ""); err == nil {
+		t.Fatal("not a curl command: no error")
+	}
+}
+
+func TestEnvironmentSecretsStayOutOfTheProject(t *testing.T) {
+	t.Parallel()
+	a, rt, dir := projectApp(t)
+	_, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{
+		{Name: "baseUrl", Value: "https://api.example.com"},
+		{Name: "apiKey", Value: "sk-very-secret", Secret: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "environments", "real.yaml"))
+	if strings.Contains(string(b), "sk-very-secret") || !strings.Contains(string(b), "apiKey") {
+		t.Fatalf("environment file %q", b)
+	}
+	ev, _ := a.Project.GetEnvironment("real")
+	if len(ev.Variables) != 2 || ev.Variables[1].Value != "" || !ev.Variables[1].HasValue || ev.Variables[0].Value != "https://api.example.com" {
+		t.Fatalf("view %+v", ev)
+	}
+	// the secret resolves in a run (and is kept when saved with KeepSecret)
+	if _, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{
+		{Name: "baseUrl", Value: a.Mock.baseURL() + "/"}, {Name: "apiKey", Secret: true, KeepSecret: true},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Mock.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ep := chatEndpoint("c", "Authorization: Bearer {{apiKey}}", "")
+	ep.URL = "{{mockBaseUrl}}/v1/chat/completions"
+	st, err := a.Run.Send(RunRequest{Endpoint: ep, Environment: "real"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := waitDone(t, rt, st.Event)
+	for _, b := range bs {
+		for _, r := range b.Records {
+			if r.Request != nil && strings.Contains(strings.Join(r.Request.Header["Authorization"], ""), "sk-very-secret") {
+				t.Fatal("the secret reached the timeline")
+			}
+		}
+	}
+	// removing the variable deletes the secret
+	if _, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{{Name: "baseUrl", Value: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := a.Project.Current()
+	if st := a.Project.secretStore(); st != nil {
+		if _, ok, _ := st.Get(v.ID, "real", "apiKey"); ok {
+			t.Fatal("secret kept after the variable was removed")
+		}
+	}
+	if _, err := a.Run.Send(RunRequest{Endpoint: ep, Environment: "nope"}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("unknown environment: %v", err)
+	}
+}
+
+func TestOpenErrorsAndRecent(t *testing.T) {
+	t.Parallel()
+	a, rt, dir := projectApp(t)
+	if _, err := a.Project.Open(t.TempDir()); !errors.Is(err, project.ErrNotProject) {
+		t.Fatalf("open a plain folder: %v", err)
+	}
+	rec, _ := a.Project.Recent()
+	if len(rec) != 1 || rec[0].Path != dir || rec[0].Name != "My API" {
+		t.Fatalf("recent %+v", rec)
+	}
+	rt.dir = ""
+	if v, err := a.Project.OpenDialog(); err != nil || v.Dir != dir {
+		t.Fatalf("cancelled dialog: %+v %v", v, err)
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	if _, err := project.Create(other, "Other"); err != nil {
+		t.Fatal(err)
+	}
+	rt.dir = other
+	if v, err := a.Project.OpenDialog(); err != nil || v.Name != "Other" {
+		t.Fatalf("dialog: %+v %v", v, err)
+	}
+	if v, _ := a.Project.Close(); v.Open {
+		t.Fatal("still open after Close")
+	}
+	if _, err := a.Project.GetEndpoint("x"); !errors.Is(err, errNoProject) {
+		t.Fatalf("no project: %v", err)
+	}
+	os.RemoveAll(dir)
+	if _, err := a.Project.Open(dir); err == nil {
+		t.Fatal("a removed folder opened")
+	}
+	rec, _ = a.Project.Recent()
+	if len(rec) != 1 || rec[0].Path != other {
+		t.Fatalf("a removed folder stays in the recent list: %+v", rec)
+	}
+}

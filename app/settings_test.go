@@ -1,0 +1,179 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/streamscope/streamscope/backend/project"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+)
+
+func TestFirstLaunchOpensDemo(t *testing.T) {
+	t.Parallel()
+	demo := func(dir string) error {
+		p, err := project.Create(dir, "Demo")
+		if err != nil {
+			return err
+		}
+		return p.SaveEndpoint(chatEndpoint("Chat", "", ""))
+	}
+	cfg := t.TempDir()
+	a, rt := newTestApp(t, Options{ConfigDir: cfg, Demo: demo})
+	a.Startup(rt)
+	v, _ := a.Project.Current()
+	if !v.Open || !v.IsDemo || v.Name != "Demo" || v.Dir != filepath.Join(cfg, "demo") || len(v.Items) != 1 {
+		t.Fatalf("first launch: %+v", v)
+	}
+	// Send works at once against the in-process mock
+	st, err := a.Run.Send(RunRequest{Ref: "Chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := waitDone(t, rt, st.Event)
+	if d := bs[len(bs)-1].Done; d.Reason != "complete" || d.Status != 200 {
+		t.Fatalf("demo send: %+v", d)
+	}
+	a.Shutdown()
+
+	// the next launch reopens the last project (here another one)
+	other := filepath.Join(t.TempDir(), "other")
+	a2, rt2 := newTestApp(t, Options{ConfigDir: cfg, Demo: demo})
+	a2.Startup(rt2)
+	if _, err := a2.Project.NewProject(other, ""); err != nil {
+		t.Fatal(err)
+	}
+	a2.Shutdown()
+	a3, rt3 := newTestApp(t, Options{ConfigDir: cfg, Demo: demo})
+	a3.Startup(rt3)
+	if v, _ := a3.Project.Current(); v.Dir != other || v.IsDemo || v.Name != "other" {
+		t.Fatalf("second launch: %+v", v)
+	}
+	if v, err := a3.Project.OpenDemo(); err != nil || !v.IsDemo {
+		t.Fatalf("open demo again: %+v %v", v, err)
+	}
+}
+
+func TestNoDemoShowsEmptyState(t *testing.T) {
+	t.Parallel()
+	a, rt := newTestApp(t, Options{})
+	a.Startup(rt)
+	if v, _ := a.Project.Current(); v.Open {
+		t.Fatalf("a project is open: %+v", v)
+	}
+	if len(rt.named(EventStartupProblem)) != 0 {
+		t.Fatalf("problems %v", rt.named(EventStartupProblem))
+	}
+	if _, err := a.Project.OpenDemo(); err == nil {
+		t.Fatal("OpenDemo without a demo: no error")
+	}
+}
+
+func TestSettingsAndWindow(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	a, rt := newTestApp(t, Options{ConfigDir: cfg})
+	a.Startup(rt)
+	if _, err := a.Settings.SetTheme("purple"); err == nil {
+		t.Fatal("bad theme accepted")
+	}
+	if v, err := a.Settings.SetTheme("dark"); err != nil || v.Theme != "dark" {
+		t.Fatalf("%+v %v", v, err)
+	}
+	if len(rt.named(EventSettingsChanged)) != 1 {
+		t.Fatal("no settings:changed")
+	}
+	v, err := a.Settings.SetMockEnabled(false)
+	if err != nil || v.MockEnabled {
+		t.Fatal(v, err)
+	}
+	if st, _ := a.Mock.Status(); st.Running || st.BaseURL != "" {
+		t.Fatalf("mock still running: %+v", st)
+	}
+	// a run needing the mock says it is off
+	_, err = a.Run.Send(RunRequest{Endpoint: chatEndpoint("c", "", "")})
+	if err == nil || !strings.Contains(err.Error(), "mockBaseUrl") || !strings.Contains(err.Error(), "mock server is off") {
+		t.Fatalf("send with the mock off: %v", err)
+	}
+	rt.geo = [4]int{30, 40, 1280, 800}
+	a.Shutdown()
+	b, _ := os.ReadFile(filepath.Join(cfg, "settings.json"))
+	for _, want := range []string{`"theme": "dark"`, `"mockEnabled": false`, `"width": 1280`, `"x": 30`} {
+		if !strings.Contains(string(b), want) {
+			t.Fatalf("settings.json lacks %s: %s", want, b)
+		}
+	}
+	a2, rt2 := newTestApp(t, Options{ConfigDir: cfg})
+	st, first := a2.LoadSettings()
+	if first || st.Window.Width != 1280 || st.Theme != "dark" {
+		t.Fatalf("reloaded %+v", st)
+	}
+	a2.Startup(rt2)
+	if rt2.movedTo != [2]int{30, 40} {
+		t.Fatalf("window not moved back: %v", rt2.movedTo)
+	}
+	if s, _ := a2.Mock.Status(); s.Running {
+		t.Fatal("mock started although turned off")
+	}
+	if s, err := a2.Mock.Start(); err != nil || !s.Running || !strings.HasPrefix(s.BaseURL, "http://127.0.0.1:") {
+		t.Fatalf("start: %+v %v", s, err)
+	}
+	if len(rt2.named(EventMockChanged)) != 1 {
+		t.Fatal("no mock:changed")
+	}
+}
+
+func TestMenuEmitsActions(t *testing.T) {
+	t.Parallel()
+	a, rt := newTestApp(t, Options{})
+	a.EnableMenu()
+	a.Startup(rt)
+	dir := filepath.Join(t.TempDir(), "p")
+	if _, err := a.Project.NewProject(dir, "P"); err != nil {
+		t.Fatal(err)
+	}
+	if rt.menus < 2 {
+		t.Fatalf("menu rebuilt %d times", rt.menus)
+	}
+	m := a.Menu()
+	var file *menu.Menu
+	for _, it := range m.Items {
+		if it.Label == "File" {
+			file = it.SubMenu
+		}
+	}
+	if file == nil {
+		t.Fatal("no File menu")
+	}
+	clicked := map[string]bool{}
+	for _, it := range file.Items {
+		switch {
+		case it.Label == "Open project…" || it.Label == "Open demo project":
+			it.Click(&menu.CallbackData{MenuItem: it})
+			clicked[it.Label] = true
+		case it.Label == "Open recent":
+			r := it.SubMenu.Items[0]
+			if !strings.Contains(r.Label, dir) {
+				t.Fatalf("recent item %q", r.Label)
+			}
+			r.Click(&menu.CallbackData{MenuItem: r})
+			clicked["recent"] = true
+		case it.Label == "Quit":
+			it.Click(&menu.CallbackData{MenuItem: it})
+		}
+	}
+	if len(clicked) != 3 || !rt.quit {
+		t.Fatalf("clicked %v quit %v", clicked, rt.quit)
+	}
+	if ev := rt.named("menu:open-recent"); len(ev) != 1 || ev[0].(MenuEvent).Path != dir {
+		t.Fatalf("open-recent %v", ev)
+	}
+	if len(rt.named("menu:open-project")) != 1 || len(rt.named("menu:open-demo")) != 1 {
+		t.Fatal("menu events missing")
+	}
+	cat, _ := a.System.Events()
+	if cat.Names["run:<runId>"] != "RunBatch" || cat.Names["menu:save"] != "MenuEvent" {
+		t.Fatalf("catalogue %v", cat.Names)
+	}
+}
