@@ -63,6 +63,7 @@ type Batcher struct {
 
 	mu      sync.Mutex
 	pending []Record
+	sizes   []int // estimate of each pending record
 	size    int
 	full    map[int64][]byte
 	kept    int64
@@ -116,6 +117,7 @@ func (b *Batcher) Add(r Record) {
 		b.kept += int64(len(keep))
 	}
 	b.pending = append(b.pending, r)
+	b.sizes = append(b.sizes, n)
 	b.size += n
 	hurry := len(b.pending) >= b.o.MaxRecords || b.size >= b.o.MaxBytes
 	b.mu.Unlock()
@@ -162,13 +164,13 @@ func (b *Batcher) loop() {
 // drain sends every waiting record, split into batches.
 func (b *Batcher) drain() {
 	b.mu.Lock()
-	recs := b.pending
-	b.pending, b.size = nil, 0
+	recs, sizes := b.pending, b.sizes
+	b.pending, b.sizes, b.size = nil, nil, 0
 	b.mu.Unlock()
 	for len(recs) > 0 {
 		n, size := 0, 0
 		for n < len(recs) && n < b.o.MaxRecords {
-			s := estimate(&recs[n])
+			s := sizes[n]
 			if n > 0 && size+s > b.o.MaxBytes {
 				break
 			}
@@ -177,7 +179,7 @@ func (b *Batcher) drain() {
 		}
 		b.seq++
 		b.flush(Batch{Seq: b.seq, Records: recs[:n:n]})
-		recs = recs[n:]
+		recs, sizes = recs[n:], sizes[n:]
 	}
 }
 
