@@ -1,26 +1,251 @@
+// The window: top bar, project sidebar, editor tabs with the request
+// editor, and the response pane, in resizable panes. Global shortcuts and
+// native menu actions are wired here.
+import { Activity, FolderOpen, Monitor, Moon, Plus, Sparkles, Sun, X } from 'lucide-react'
 import { useEffect, useState } from 'react'
-import { appInfo, type AppInfo } from './api'
+import { Group, Panel, Separator } from 'react-resizable-panels'
+import { errorText, hasBackend, onMenu, onMockChanged, onProblem, settings as settingsApi, system, type AppInfo } from './api/backend'
+import RequestEditor, { sendActive, stopActive } from './components/RequestEditor'
+import ResponsePane from './components/ResponsePane'
+import Sidebar from './components/Sidebar'
+import { isDirty, useProject, watchProject } from './store/project'
+import { useRuns } from './store/runs'
+import { useSettings, watchSettings, type ThemeChoice } from './store/settings'
+
+function ThemeSwitch() {
+  const theme = useSettings((s) => s.theme)
+  const set = useSettings((s) => s.setTheme)
+  const opts: [ThemeChoice, typeof Sun, string][] = [
+    ['light', Sun, 'Light'],
+    ['system', Monitor, 'Follow the system'],
+    ['dark', Moon, 'Dark'],
+  ]
+  return (
+    <div className="row" style={{ gap: 2 }} data-testid="theme-switch">
+      {opts.map(([t, Icon, title]) => (
+        <button key={t} className={`icon-btn${theme === t ? ' on' : ''}`} title={title} onClick={() => void set(t)} data-testid={`theme-${t}`}>
+          <Icon size={14} />
+        </button>
+      ))}
+    </div>
+  )
+}
+
+function AppInfoLabel() {
+  const [info, setInfo] = useState<AppInfo | null>(null)
+  const [err, setErr] = useState<string | null>(null)
+  useEffect(() => {
+    system.info().then(setInfo, (e) => setErr(errorText(e)))
+  }, [])
+  return (
+    <span className="faint" style={{ fontSize: 'var(--fs-xs)' }} data-testid="app-info" title={info ? `${info.goVersion} · ${info.platform}` : (err ?? '')}>
+      {info ? `${info.version} · ${info.goVersion} · ${info.platform}` : err ? 'backend not connected' : 'connecting…'}
+    </span>
+  )
+}
+
+function DocTabs() {
+  const tabs = useProject((s) => s.tabs)
+  const active = useProject((s) => s.active)
+  const drafts = useProject((s) => s.drafts)
+  const runs = useRuns((s) => s.byTab)
+  const p = useProject.getState()
+  if (tabs.length === 0) return null
+  return (
+    <div className="doc-tabs" data-testid="doc-tabs">
+      {tabs.map((ref) => {
+        const d = drafts[ref]
+        const run = runs[ref]
+        const live = run?.status === 'running' || run?.status === 'starting'
+        return (
+          <div key={ref} className={`doc-tab${ref === active ? ' active' : ''}`} onClick={() => void p.select(ref)} title={ref} data-testid="doc-tab">
+            {d && <span className={`method m-${d.doc.endpoint.method}`} style={{ width: 'auto' }}>{d.doc.endpoint.method}</span>}
+            <span className="ellipsis">{d?.doc.endpoint.name ?? ref}</span>
+            {live ? <span className="live" title="Streaming" /> : isDirty(d) ? <span className="dirty" title="Unsaved changes" /> : null}
+            <button
+              className="icon-btn"
+              title="Close tab"
+              onClick={(e) => {
+                e.stopPropagation()
+                if (isDirty(d) && !window.confirm('Close this tab and drop its unsaved changes?')) return
+                useRuns.getState().forget(ref)
+                p.closeTab(ref)
+              }}
+            >
+              <X size={12} />
+            </button>
+          </div>
+        )
+      })}
+    </div>
+  )
+}
+
+function Welcome() {
+  const p = useProject.getState()
+  const recent = useProject((s) => s.recent)
+  const error = useProject((s) => s.error)
+  return (
+    <div className="empty" data-testid="welcome">
+      <Activity size={36} className="faint" />
+      <h1>Debug LLM streams, event by event</h1>
+      <p>Open a project, or start with the demo: it talks to the built-in mock server, no API key needed.</p>
+      <div className="row">
+        <button className="btn primary" onClick={() => void p.openDemo()} data-testid="open-demo">
+          <Sparkles size={14} /> Open the demo project
+        </button>
+        <button className="btn" onClick={() => void p.openDialog()}>
+          <FolderOpen size={14} /> Open project…
+        </button>
+        <button className="btn" onClick={() => void p.newProject()}>
+          <Plus size={14} /> New project…
+        </button>
+      </div>
+      {recent.length > 0 && <p className="hint">Recent projects are listed on the left.</p>}
+      {error && <div className="pill err">{error}</div>}
+    </div>
+  )
+}
+
+function Toast() {
+  const notice = useProject((s) => s.notice)
+  const error = useProject((s) => s.error)
+  const setNotice = useProject((s) => s.setNotice)
+  useEffect(() => {
+    if (!notice) return
+    const t = setTimeout(() => setNotice(null), 5000)
+    return () => clearTimeout(t)
+  }, [notice, setNotice])
+  const view = useProject((s) => s.view)
+  const msg = notice ?? (view?.open ? error : null)
+  if (!msg) return null
+  return (
+    <div className="toast" data-testid="toast">
+      <span>{msg}</span>
+      <button onClick={() => (setNotice(null), useProject.setState({ error: null }))} aria-label="Dismiss">
+        <X size={14} />
+      </button>
+    </div>
+  )
+}
 
 export default function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const resolved = useSettings((s) => s.resolved)
+  const view = useProject((s) => s.view)
+  const problems = view?.problems ?? []
 
   useEffect(() => {
-    appInfo().then(setInfo, (e: unknown) => setError(String(e)))
+    document.documentElement.dataset.theme = resolved
+  }, [resolved])
+
+  useEffect(() => {
+    void useSettings.getState().load()
+    void useProject.getState().load()
+    const offs = [
+      watchSettings(),
+      watchProject(),
+      onProblem((m) => useProject.setState({ notice: m })),
+      onMockChanged((s) => useSettings.setState({ mock: s })),
+      onMenu('new-project', () => void useProject.getState().newProject()),
+      onMenu('open-project', () => void useProject.getState().openDialog()),
+      onMenu('open-demo', () => void useProject.getState().openDemo()),
+      onMenu('open-recent', (e) => e.path && void useProject.getState().openDir(e.path)),
+      onMenu('save', () => {
+        const a = useProject.getState().active
+        if (a) void useProject.getState().save(a)
+      }),
+      onMenu('toggle-theme', () => void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')),
+      onMenu('reload', () => window.location.reload()),
+    ]
+    return () => offs.forEach((f) => f())
+  }, [])
+
+  // Remember the window's size and position (debounced).
+  useEffect(() => {
+    if (!hasBackend()) return
+    let t: ReturnType<typeof setTimeout> | undefined
+    const fn = () => {
+      clearTimeout(t)
+      t = setTimeout(() => void settingsApi.saveWindowState().catch(() => {}), 800)
+    }
+    window.addEventListener('resize', fn)
+    return () => (window.removeEventListener('resize', fn), clearTimeout(t))
+  }, [])
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const mod = e.ctrlKey || e.metaKey
+      if (mod && e.key === 'Enter') {
+        e.preventDefault()
+        sendActive()
+      } else if (e.key === 'Escape') {
+        const a = useProject.getState().active
+        if (a && useRuns.getState().byTab[a]?.status === 'running') {
+          e.preventDefault()
+          stopActive()
+        }
+      } else if (mod && (e.key === 's' || e.key === 'S') && !e.shiftKey) {
+        e.preventDefault()
+        const a = useProject.getState().active
+        if (a) void useProject.getState().save(a)
+      } else if (mod && e.shiftKey && (e.key === 't' || e.key === 'T')) {
+        e.preventDefault()
+        void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
   }, [])
 
   return (
     <div className="shell">
-      <header className="titlebar">
-        <span className="brand">Streamscope</span>
-        <span className="muted" data-testid="app-info">
-          {info ? `${info.version} · ${info.goVersion} · ${info.platform}` : error ?? 'connecting…'}
+      <header className="topbar">
+        <span className="brand">
+          <Activity size={16} /> Streamscope
         </span>
+        {view?.open && (
+          <span className="muted ellipsis" data-testid="topbar-project">
+            {view.name}
+          </span>
+        )}
+        <span className="grow" />
+        <AppInfoLabel />
+        <ThemeSwitch />
       </header>
-      <main className="empty">
-        <h1>Debug LLM streams, event by event</h1>
-        <p className="muted">Open a project, pick an endpoint and press Send.</p>
-      </main>
+      {problems.length > 0 && (
+        <div className="banner err" data-testid="problems">
+          <span className="grow">
+            {problems.length} file{problems.length > 1 ? 's' : ''} did not load: {problems.map((p) => `${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`).join('; ')}
+          </span>
+        </div>
+      )}
+      <Group orientation="horizontal" className="panes" id="main-panes">
+        <Panel defaultSize="19" minSize="160px" maxSize="40">
+          <Sidebar />
+        </Panel>
+        <Separator className="sep" />
+        <Panel minSize="30">
+          {view?.open ? (
+            <div className="pane">
+              <DocTabs />
+              <Group orientation="horizontal" className="grow" id="work-panes">
+                <Panel defaultSize="45" minSize="25">
+                  <RequestEditor />
+                </Panel>
+                <Separator className="sep" />
+                <Panel defaultSize="55" minSize="25">
+                  <ResponsePane />
+                </Panel>
+              </Group>
+            </div>
+          ) : (
+            <div className="pane">
+              <Welcome />
+            </div>
+          )}
+        </Panel>
+      </Group>
+      <Toast />
     </div>
   )
 }

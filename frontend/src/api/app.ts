@@ -1,0 +1,264 @@
+// TypeScript mirrors of the app/ binding types (app/run_types.go,
+// app/project.go, app/settings.go, app/mock.go): camelCase JSON.
+import type { Endpoint, MergeResult, Metrics, StreamError, TimelineRecord, Timing } from './types'
+
+export interface RunRequest {
+  ref: string
+  endpoint: Endpoint | null
+  script: string | null
+  environment: string
+  vars: Record<string, string> | null
+}
+
+export interface RunStarted {
+  runId: string
+  event: string
+  method: string
+  url: string
+}
+
+export interface TextDelta {
+  append: string
+  reset: boolean
+  total: number
+}
+
+export interface ToolCallView {
+  index: number
+  id: string
+  name: string
+  arguments: string
+  argumentsError: string
+  argumentsTruncated: boolean
+  argumentsSize: number
+}
+
+export interface ChoiceDelta {
+  index: number
+  content?: TextDelta
+  reasoning?: TextDelta
+  toolCalls?: ToolCallView[]
+  finishReason: string | null
+}
+
+export interface MergeDelta {
+  format: string
+  content?: TextDelta
+  reasoning?: TextDelta
+  refusal?: TextDelta
+  toolCalls?: ToolCallView[]
+  choices?: ChoiceDelta[]
+  finishReason: string | null
+  usage: Record<string, unknown> | null
+  error: StreamError | null
+  verdict: string
+  complete: boolean
+  events: number
+  model: string
+  id: string
+  warnings: string[] | null
+  pending: boolean
+}
+
+export interface RunMetrics {
+  elapsedMs: number
+  dnsMs: number
+  connectMs: number
+  tlsMs: number
+  ttfbMs: number
+  firstEventMs: number
+  firstTokenMs: number
+  events: number
+  records: number
+  bytes: number
+  tokens: number
+  tokensFromUsage: boolean
+  tokensPerSecond: number
+  eventsPerSecond: number
+  maxGapMs: number
+}
+
+export interface RunDone {
+  status: number
+  reason: string
+  code: string
+  message: string
+  durationMs: number
+  events: number
+  bytes: number
+  wireBytes: number
+  attempts: number
+  verdict: string
+  complete: boolean
+  streamKind: string
+  contentType: string
+  testsPassed: number
+  testsFailed: number
+  scriptError: string
+  replay: boolean
+}
+
+export interface ScriptLog {
+  level: string
+  message: string
+  eventSeq: number
+}
+
+export interface ScriptTest {
+  name: string
+  passed: boolean
+  message: string
+  eventSeq: number
+}
+
+export interface RunBatch {
+  runId: string
+  seq: number
+  records: TimelineRecord[] | null
+  merge?: MergeDelta
+  metrics?: RunMetrics
+  logs?: ScriptLog[]
+  tests?: ScriptTest[]
+  done?: RunDone
+}
+
+export interface RunResult {
+  runId: string
+  running: boolean
+  merge: MergeResult
+  metrics: Metrics
+  status: number
+  headers: Record<string, string[]> | null
+  timing: Timing
+  done: RunDone | null
+  logs: ScriptLog[] | null
+  tests: ScriptTest[] | null
+}
+
+export interface BodyView {
+  contentType: string
+  text: string
+  base64: string
+  isText: boolean
+  size: number
+  truncated: boolean
+}
+
+export interface ChunkView {
+  seq: number
+  available: boolean
+  text: string
+  base64: string
+  isText: boolean
+  size: number
+}
+
+export interface ExportResult {
+  path: string
+  bytes: number
+}
+
+export interface RuleCheckRequest {
+  runId: string
+  samples: string[] | null
+  content: string
+  reasoning: string
+  stop: string
+}
+
+export interface RuleCheck {
+  events: number
+  content: number
+  reasoning: number
+  stop: number
+  error: string
+  preview: string
+}
+
+// ---- project ----
+
+export interface TreeItem {
+  kind: 'folder' | 'endpoint'
+  ref: string
+  name: string
+  parent: string
+  depth: number
+  seq: number
+  method: string
+  url: string
+  file: string
+  hasScript: boolean
+}
+
+export interface VariableView {
+  name: string
+  value: string
+  secret: boolean
+  hasValue: boolean
+}
+
+export interface EnvironmentView {
+  name: string
+  file: string
+  variables: VariableView[] | null
+}
+
+export interface Problem {
+  path: string
+  line: number
+  reason: string
+}
+
+export interface ProjectView {
+  open: boolean
+  dir: string
+  name: string
+  id: string
+  isDemo: boolean
+  items: TreeItem[] | null
+  environments: EnvironmentView[] | null
+  problems: Problem[] | null
+  recordings: string[] | null
+}
+
+export interface EndpointDoc {
+  ref: string
+  endpoint: Endpoint
+  script: string
+  variables: string[] | null
+}
+
+export interface CurlImport {
+  endpoint: EndpointDoc
+  warnings: string[] | null
+}
+
+export interface ProjectChanged {
+  dir: string
+  reason: string
+  error: string
+}
+
+export interface RecentProject {
+  path: string
+  name: string
+  openedAt?: string
+  [k: string]: unknown
+}
+
+export interface SettingsView {
+  theme: 'system' | 'light' | 'dark' | string
+  mockEnabled: boolean
+  window: unknown
+  recent: RecentProject[] | null
+  lastProject: string
+  path: string
+  loadError: string
+}
+
+export interface MockStatus {
+  running: boolean
+  baseUrl: string
+  error: string
+  activeRequests: number
+}

@@ -1,0 +1,150 @@
+// The one place the UI reaches the Go side. Components and stores call the
+// typed functions here, never window.go or wailsjs directly.
+//
+// Calls go through the same window.go.app.<Service>.<Method> entry points
+// the generated wailsjs bindings use, typed by the mirrors in ./app and
+// ./types, so a service that is not bound (an older build, a plain browser)
+// fails with a clear error instead of a crash at import time.
+import { EventsOn } from '../../wailsjs/runtime/runtime'
+import type {
+  BodyView,
+  ChunkView,
+  CurlImport,
+  EndpointDoc,
+  EnvironmentView,
+  ExportResult,
+  MockStatus,
+  ProjectChanged,
+  ProjectView,
+  RecentProject,
+  RuleCheck,
+  RuleCheckRequest,
+  RunBatch,
+  RunRequest,
+  RunResult,
+  RunStarted,
+  SettingsView,
+} from './app'
+
+type Service = 'SystemService' | 'RunService' | 'ProjectService' | 'MockService' | 'SettingsService'
+
+interface GoWindow {
+  go?: { app?: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> }
+}
+
+/** Whether the Go side is there (false in a plain browser without Wails). */
+export function hasBackend(): boolean {
+  return typeof window !== 'undefined' && !!(window as unknown as GoWindow).go?.app
+}
+
+function call<T>(service: Service, method: string, ...args: unknown[]): Promise<T> {
+  const fn = (window as unknown as GoWindow).go?.app?.[service]?.[method]
+  if (!fn) return Promise.reject(new Error(`${service}.${method} is not available in this build`))
+  return fn(...args) as Promise<T>
+}
+
+/** Subscribes to a Go event; returns the unsubscribe function. */
+export function on<T>(event: string, fn: (data: T) => void): () => void {
+  if (!(window as unknown as { runtime?: unknown }).runtime) return () => {}
+  return EventsOn(event, (data: T) => fn(data))
+}
+
+/** Turns anything thrown by a binding into a message for people. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message
+  if (typeof e === 'string') return e
+  try {
+    return JSON.stringify(e)
+  } catch {
+    return String(e)
+  }
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  goVersion: string
+  platform: string
+}
+
+export const system = {
+  info: () => call<AppInfo>('SystemService', 'Info'),
+}
+
+export type ExportKind = 'events-jsonl' | 'raw' | 'merged'
+
+export const runs = {
+  send: (req: RunRequest) => call<RunStarted>('RunService', 'Send', req),
+  stop: (runId: string) => call<void>('RunService', 'Stop', runId),
+  forget: (runId: string) => call<void>('RunService', 'Forget', runId),
+  result: (runId: string) => call<RunResult>('RunService', 'Result', runId),
+  body: (runId: string) => call<BodyView>('RunService', 'Body', runId),
+  chunk: (runId: string, seq: number) => call<ChunkView>('RunService', 'Chunk', runId, seq),
+  /** Exports a finished run; an empty path asks with a save dialog (Path "" when cancelled). */
+  export: (runId: string, kind: ExportKind, path = '') => call<ExportResult>('RunService', 'Export', runId, kind, path),
+  /** Saves a finished run as recordings/NAME.jsonl; returns the path in the project. */
+  saveRecording: (runId: string, name: string) => call<string>('RunService', 'SaveRecording', runId, name),
+  replayRecording: (name: string) => call<RunStarted>('RunService', 'ReplayRecording', name),
+  checkRule: (req: RuleCheckRequest) => call<RuleCheck>('RunService', 'CheckRule', req),
+  onBatch: (event: string, fn: (b: RunBatch) => void) => on<RunBatch>(event, fn),
+}
+
+export const projects = {
+  current: () => call<ProjectView>('ProjectService', 'Current'),
+  open: (dir: string) => call<ProjectView>('ProjectService', 'Open', dir),
+  openDialog: () => call<ProjectView>('ProjectService', 'OpenDialog'),
+  chooseDirectory: (title: string) => call<string>('ProjectService', 'ChooseDirectory', title),
+  newProject: (dir: string, name: string) => call<ProjectView>('ProjectService', 'NewProject', dir, name),
+  openDemo: () => call<ProjectView>('ProjectService', 'OpenDemo'),
+  close: () => call<ProjectView>('ProjectService', 'Close'),
+  recent: () => call<RecentProject[]>('ProjectService', 'Recent'),
+  getEndpoint: (ref: string) => call<EndpointDoc>('ProjectService', 'GetEndpoint', ref),
+  saveEndpoint: (doc: EndpointDoc) => call<EndpointDoc>('ProjectService', 'SaveEndpoint', doc),
+  createEndpoint: (folder: string, name: string, url: string) =>
+    call<EndpointDoc>('ProjectService', 'CreateEndpoint', folder, name, url),
+  renameEndpoint: (ref: string, name: string) => call<EndpointDoc>('ProjectService', 'RenameEndpoint', ref, name),
+  duplicateEndpoint: (ref: string) => call<EndpointDoc>('ProjectService', 'DuplicateEndpoint', ref),
+  deleteEndpoint: (ref: string) => call<ProjectView>('ProjectService', 'DeleteEndpoint', ref),
+  moveEndpoint: (ref: string, folder: string, index: number) =>
+    call<ProjectView>('ProjectService', 'MoveEndpoint', ref, folder, index),
+  createFolder: (parent: string, name: string) => call<ProjectView>('ProjectService', 'CreateFolder', parent, name),
+  importCurl: (text: string, name: string, folder: string) =>
+    call<CurlImport>('ProjectService', 'ImportCurl', text, name, folder),
+  exportCurl: (ref: string) => call<string>('ProjectService', 'ExportCurl', ref),
+  getEnvironment: (name: string) => call<EnvironmentView>('ProjectService', 'GetEnvironment', name),
+  onChanged: (fn: (c: ProjectChanged) => void) => on<ProjectChanged>('project:changed', fn),
+}
+
+export const settings = {
+  get: () => call<SettingsView>('SettingsService', 'Get'),
+  setTheme: (theme: string) => call<SettingsView>('SettingsService', 'SetTheme', theme),
+  setMockEnabled: (on: boolean) => call<SettingsView>('SettingsService', 'SetMockEnabled', on),
+  saveWindowState: () => call<SettingsView>('SettingsService', 'SaveWindowState'),
+  clearRecent: () => call<SettingsView>('SettingsService', 'ClearRecent'),
+  onChanged: (fn: (s: SettingsView) => void) => on<SettingsView>('settings:changed', fn),
+}
+
+export const mock = {
+  status: () => call<MockStatus>('MockService', 'Status'),
+  start: () => call<MockStatus>('MockService', 'Start'),
+  stop: () => call<MockStatus>('MockService', 'Stop'),
+}
+
+export interface MenuEvent {
+  action: string
+  path: string
+}
+
+/** Menu actions arrive as events "menu:<action>" (app/menu.go). */
+export function onMenu(action: string, fn: (e: MenuEvent) => void): () => void {
+  return on<MenuEvent>(`menu:${action}`, (e) => fn(e ?? { action, path: '' }))
+}
+
+/** A problem at startup the user should see (mock server, demo, last project). */
+export function onProblem(fn: (msg: string) => void): () => void {
+  return on<string>('app:problem', fn)
+}
+
+export function onMockChanged(fn: (s: MockStatus) => void): () => void {
+  return on<MockStatus>('mock:changed', fn)
+}

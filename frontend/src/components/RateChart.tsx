@@ -1,0 +1,82 @@
+// A small uPlot chart of events per second and the longest gap per time
+// bucket. Data updates at most a few times a second.
+import { useEffect, useRef } from 'react'
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
+import type { RateSeries } from '../lib/runModel'
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'
+}
+
+export default function RateChart({ rate, theme }: { rate: RateSeries; theme: string }) {
+  const box = useRef<HTMLDivElement>(null)
+  const plot = useRef<uPlot | null>(null)
+  const latest = useRef(rate)
+  latest.current = rate
+
+  useEffect(() => {
+    const el = box.current
+    if (!el) return
+    const perSec = 1000 / rate.bucketMs
+    const opts: uPlot.Options = {
+      width: el.clientWidth || 400,
+      height: 60,
+      legend: { show: false },
+      cursor: { show: true, drag: { x: false, y: false } },
+      padding: [6, 4, 0, 0],
+      scales: { x: { time: false }, gap: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+      axes: [
+        { show: false },
+        { show: false },
+        { scale: 'gap', show: false },
+      ],
+      series: [
+        {},
+        { label: 'events/s', stroke: cssVar('--accent'), fill: `${cssVar('--accent')}22`, width: 1.5, paths: uPlot.paths.stepped?.({ align: 1 }), value: (_u, v) => (v == null ? '' : `${v}/s`) },
+        { label: 'gap', scale: 'gap', stroke: cssVar('--warn'), width: 1, dash: [3, 3] },
+      ],
+    }
+    const data = toData(latest.current, perSec)
+    const u = new uPlot(opts, data, el)
+    plot.current = u
+    const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 60 }))
+    ro.observe(el)
+    return () => {
+      ro.disconnect()
+      u.destroy()
+      plot.current = null
+    }
+  }, [theme, rate.bucketMs])
+
+  // Throttle data updates to ~4/s.
+  const last = useRef(0)
+  useEffect(() => {
+    const now = performance.now()
+    const apply = () => {
+      last.current = performance.now()
+      plot.current?.setData(toData(latest.current, 1000 / latest.current.bucketMs))
+    }
+    if (now - last.current > 250) {
+      apply()
+      return
+    }
+    const t = setTimeout(apply, 250)
+    return () => clearTimeout(t)
+  }, [rate])
+
+  return <div ref={box} data-testid="rate-chart" />
+}
+
+function toData(rate: RateSeries, perSec: number): uPlot.AlignedData {
+  const n = Math.max(rate.events.length, 2)
+  const xs = new Array<number>(n)
+  const ev = new Array<number>(n)
+  const gap = new Array<number>(n)
+  for (let i = 0; i < n; i++) {
+    xs[i] = (i * rate.bucketMs) / 1000
+    ev[i] = (rate.events[i] ?? 0) * perSec
+    gap[i] = rate.maxGap[i] ?? 0
+  }
+  return [xs, ev, gap]
+}

@@ -1,0 +1,341 @@
+// Right/bottom pane: the response of the active tab's run: status,
+// headers, timings, and the Timeline, Auto-Merge, Body, Raw, Script and
+// Headers tabs; export and save as recording.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { CheckCircle2, Download, Radio, Save, XCircle } from 'lucide-react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { BodyView } from '../api/app'
+import { errorText, runs as runsApi, type ExportKind } from '../api/backend'
+import { formatBytes, formatCount, formatMs, prettyJSON, visibleBytes } from '../format'
+import type { RunData } from '../lib/runModel'
+import { useProject } from '../store/project'
+import { useRuns, type RunEntry } from '../store/runs'
+import AutoMerge, { VerdictBadge } from './AutoMerge'
+import CodeEditor, { langFor } from './CodeEditor'
+import Timeline from './Timeline'
+
+type Tab = 'timeline' | 'merge' | 'body' | 'raw' | 'script' | 'headers'
+
+function Timings({ run }: { run: RunEntry }) {
+  const m = run.data.metrics
+  const t = run.data.response?.timing
+  const done = run.data.done
+  const v = (x: number | undefined) => (x === undefined || x < 0 ? '–' : formatMs(x))
+  const items: [string, string][] = [
+    ['DNS', v(m?.dnsMs ?? t?.dns_ms)],
+    ['Connect', v(m?.connectMs ?? t?.connect_ms)],
+    ['TLS', v(m?.tlsMs ?? t?.tls_ms)],
+    ['First byte', v(m?.ttfbMs ?? t?.ttfb_ms)],
+    ['First event', v(m?.firstEventMs)],
+    ['First token', v(m?.firstTokenMs)],
+    ['Tokens/s', m && m.tokensPerSecond > 0 ? m.tokensPerSecond.toFixed(1) : '–'],
+    ['Tokens', m ? `${formatCount(m.tokens)}${m.tokensFromUsage ? '' : '*'}` : '–'],
+    ['Total', done ? formatMs(done.durationMs) : m ? formatMs(m.elapsedMs) : '–'],
+  ]
+  return (
+    <div className="timings" data-testid="timings">
+      {items.map(([k, val]) => (
+        <div className="timing" key={k} title={k === 'Tokens' && m && !m.tokensFromUsage ? '* counted as text-carrying events: the provider sent no usage' : undefined}>
+          <span className="k">{k}</span>
+          <span className="v">{val}</span>
+        </div>
+      ))}
+    </div>
+  )
+}
+
+function StatusPill({ run }: { run: RunEntry }) {
+  const r = run.data.response
+  if (!r) {
+    if (run.status === 'failed') return <span className="pill err">failed</span>
+    return <span className="pill neutral">{run.status === 'done' ? 'no response' : 'connecting…'}</span>
+  }
+  const cls = r.status < 300 ? 'ok' : r.status < 400 ? 'info' : r.status < 500 ? 'warn' : 'err'
+  return (
+    <span className={`pill ${cls}`} data-testid="status">
+      {r.status} {r.status_text}
+    </span>
+  )
+}
+
+function BodyTab({ run }: { run: RunEntry }) {
+  const [body, setBody] = useState<BodyView | null>(null)
+  const [err, setErr] = useState<string | null>(null)
+  const runId = run.runId
+  const done = !!run.data.done
+  useEffect(() => {
+    setBody(null)
+    setErr(null)
+    if (!runId || !done) return
+    runsApi.body(runId).then(setBody, (e) => setErr(errorText(e)))
+  }, [runId, done])
+  if (!done) return <div className="empty">The body shows once the response is complete. Streams are in the Timeline and Raw tabs.</div>
+  if (err) return <div className="empty">{err}</div>
+  if (!body) return <div className="empty">Loading…</div>
+  if (!body.isText) {
+    if (body.contentType.startsWith('image/')) {
+      return (
+        <div className="empty">
+          <img src={`data:${body.contentType};base64,${body.base64}`} alt="Response body" style={{ maxWidth: '100%', maxHeight: '100%' }} data-testid="body-image" />
+        </div>
+      )
+    }
+    return <div className="empty">Binary body, {formatBytes(body.size)} ({body.contentType || 'unknown type'}). Export it with Export → Raw body.</div>
+  }
+  const lang = langFor(body.contentType)
+  const text = lang === 'json' ? (prettyJSON(body.text) ?? body.text) : body.text
+  return (
+    <div className="col grow" style={{ minHeight: 0 }}>
+      <div className="toolbar">
+        <span className="pill neutral">{body.contentType || 'no Content-Type'}</span>
+        <span className="stat">{formatBytes(body.size)}</span>
+        {body.truncated && <span className="pill warn">shortened</span>}
+      </div>
+      <div className="cm-wrap fill" style={{ border: 0, borderRadius: 0 }} data-testid="body-view">
+        <CodeEditor value={text} lang={lang} readOnly />
+      </div>
+    </div>
+  )
+}
+
+function RawTab({ data }: { data: RunData }) {
+  const chunks = useMemo(() => {
+    void data.version
+    const out: number[] = []
+    data.records.forEach((r, i) => r.kind === 'chunk' && out.push(i))
+    return out
+  }, [data.records, data.version])
+  const scroller = useRef<HTMLDivElement>(null)
+  const virt = useVirtualizer({ count: chunks.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 6 })
+  if (chunks.length === 0) return <div className="empty">No bytes received yet.</div>
+  return (
+    <div className="raw" ref={scroller} data-testid="raw">
+      <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {virt.getVirtualItems().map((v) => {
+          const r = data.records[chunks[v.index]]
+          const c = r.chunk!
+          return (
+            <div key={r.seq} className="chunk" data-index={v.index} ref={virt.measureElement} style={{ transform: `translateY(${v.start}px)` }}>
+              <div className="chunk-meta">
+                chunk {v.index + 1} · offset {c.offset} · {c.size} B · {(r.time_ms / 1000).toFixed(3)}s{r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
+                {c.truncated ? ' · shortened' : ''}
+              </div>
+              <pre>{visibleBytes(c.preview)}</pre>
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}
+
+function ScriptTab({ data }: { data: RunData }) {
+  const failed = data.tests.filter((t) => !t.passed).length
+  if (data.tests.length === 0 && data.logs.length === 0 && !data.done?.scriptError) {
+    return <div className="empty">No script output. Add a script in the request's Script tab: console.log(), test() and expect() show here.</div>
+  }
+  return (
+    <div className="am" data-testid="script-output">
+      {data.done?.scriptError && <div className="banner err">Script error: {data.done.scriptError}</div>}
+      {data.tests.length > 0 && (
+        <>
+          <div className="section-label">
+            Tests · {data.tests.length - failed} passed{failed ? `, ${failed} failed` : ''}
+          </div>
+          <div className="tests">
+            {data.tests.map((t, i) => (
+              <div key={i} className={`test ${t.passed ? 'pass' : 'fail'}`} data-testid={t.passed ? 'test-pass' : 'test-fail'}>
+                {t.passed ? <CheckCircle2 size={14} /> : <XCircle size={14} />}
+                <span>{t.name}</span>
+                {t.message && <span className="muted mono">{t.message}</span>}
+                {t.eventSeq > 0 && <span className="faint">event {t.eventSeq}</span>}
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+      {data.logs.length > 0 && (
+        <>
+          <div className="section-label">Console</div>
+          <div>
+            {data.logs.map((l, i) => (
+              <div key={i} className={`log ${l.level}`}>
+                {l.eventSeq > 0 && <span className="faint">[{l.eventSeq}] </span>}
+                {l.message}
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  )
+}
+
+function HeadersTab({ data }: { data: RunData }) {
+  const sections: [string, Record<string, string[]> | null | undefined][] = [
+    ['Response headers', data.response?.headers],
+    ['Request headers', data.request?.headers],
+  ]
+  return (
+    <div className="am">
+      {data.request && (
+        <div className="mono">
+          {data.request.method} {data.request.url}
+        </div>
+      )}
+      {sections.map(([title, h]) =>
+        h ? (
+          <div key={title} className="col" style={{ gap: 'var(--s1)' }}>
+            <div className="section-label">{title}</div>
+            <table className="kv">
+              <tbody>
+                {Object.entries(h).flatMap(([k, vs]) =>
+                  vs.map((v, i) => (
+                    <tr key={`${k}${i}`}>
+                      <td className="mono muted" style={{ width: '30%' }}>
+                        {k}
+                      </td>
+                      <td className="mono">{v}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          </div>
+        ) : null,
+      )}
+    </div>
+  )
+}
+
+function ExportMenu({ run }: { run: RunEntry }) {
+  const [open, setOpen] = useState(false)
+  const setNotice = useProject((s) => s.setNotice)
+  const done = run.status === 'done' && !!run.runId
+  async function exp(kind: ExportKind) {
+    setOpen(false)
+    try {
+      const r = await runsApi.export(run.runId!, kind)
+      if (r.path) setNotice(`Exported ${formatBytes(r.bytes)} to ${r.path}`)
+    } catch (e) {
+      setNotice(errorText(e))
+    }
+  }
+  async function save() {
+    const name = window.prompt('Save this run as a recording named:', run.tab.replace(/\.endpoint\.yaml$/, '').split('/').pop() ?? 'run')
+    if (name === null) return
+    try {
+      const path = await runsApi.saveRecording(run.runId!, name)
+      setNotice(`Saved recording ${path}`)
+    } catch (e) {
+      setNotice(errorText(e))
+    }
+  }
+  return (
+    <div className="row">
+      <button className="btn small" disabled={!done} onClick={() => void save()} title="Save the run's events as a recording in the project" data-testid="save-recording">
+        <Save size={12} /> Save run
+      </button>
+      <div className="menu">
+        <button className="btn small" disabled={!done} onClick={() => setOpen(!open)} data-testid="export">
+          <Download size={12} /> Export
+        </button>
+        {open && (
+          <div className="menu-list" onMouseLeave={() => setOpen(false)}>
+            <button className="menu-item" onClick={() => void exp('events-jsonl')}>
+              Events as JSON Lines
+            </button>
+            <button className="menu-item" onClick={() => void exp('raw')}>
+              Raw body
+            </button>
+            <button className="menu-item" onClick={() => void exp('merged')}>
+              Merged text
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
+
+export default function ResponsePane() {
+  const active = useProject((s) => s.active)
+  const run = useRuns((s) => (active ? s.byTab[active] : undefined))
+  const [tab, setTab] = useState<Tab>('timeline')
+  const plain = run?.data.done?.streamKind === 'plain' || run?.data.response?.stream_kind === 'plain'
+  // A plain (non-stream) response opens on its body.
+  useEffect(() => {
+    if (plain) setTab((t) => (t === 'timeline' || t === 'merge' ? 'body' : t))
+  }, [plain])
+
+  if (!run) {
+    return (
+      <div className="pane" data-testid="response-empty">
+        <div className="empty">
+          <Radio size={28} className="faint" />
+          <h2>Send a request to see its stream</h2>
+          <div className="keys">
+            <kbd>Ctrl+Enter</kbd> <span>Send</span>
+            <kbd>Esc</kbd> <span>Stop</span>
+            <kbd>Ctrl+S</kbd> <span>Save the endpoint</span>
+            <kbd>Ctrl+Shift+T</kbd> <span>Toggle theme</span>
+          </div>
+        </div>
+      </div>
+    )
+  }
+  const d = run.data
+  const m = d.metrics
+  const streaming = run.status === 'running' || run.status === 'starting'
+  const failedTests = d.tests.filter((t) => !t.passed).length
+  const tabs: [Tab, string, string | number | null][] = [
+    ['timeline', 'Timeline', d.counts.events ? formatCount(d.counts.events) : null],
+    ['merge', 'Auto-Merge', null],
+    ['body', 'Body', null],
+    ['raw', 'Raw', d.counts.chunks ? formatCount(d.counts.chunks) : null],
+    ['script', 'Script', d.tests.length ? `${d.tests.length - failedTests}/${d.tests.length}` : null],
+    ['headers', 'Headers', null],
+  ]
+  return (
+    <div className="pane" data-testid="response">
+      <div className="resp-head">
+        <StatusPill run={run} />
+        {streaming && <span className="pill info" data-testid="streaming">streaming</span>}
+        {d.done && (
+          <span className={`pill ${d.done.reason === 'complete' ? 'ok' : d.done.reason === 'cancelled' ? 'neutral' : 'err'}`} data-testid="end-pill" data-reason={d.done.reason}>
+            {d.done.reason}
+          </span>
+        )}
+        <VerdictBadge verdict={d.done?.verdict || d.merge.verdict} testId="resp-verdict" />
+        <span className="stat">
+          {formatCount(m?.events ?? d.counts.events)} events · {formatBytes(m?.bytes ?? d.done?.bytes ?? 0)}
+          {m && streaming && m.eventsPerSecond > 0 ? ` · ${formatCount(m.eventsPerSecond)}/s` : ''}
+          {d.counts.comments ? ` · ${d.counts.comments} comments` : ''}
+          {d.counts.retries ? ` · ${d.counts.retries} retries` : ''}
+        </span>
+        {run.missingBatches > 0 && <span className="pill err">{run.missingBatches} batches missing</span>}
+        <span className="grow" />
+        <ExportMenu run={run} />
+      </div>
+      <Timings run={run} />
+      <div className="tabs" role="tablist">
+        {tabs.map(([k, label, count]) => (
+          <button key={k} className={`tab${tab === k ? ' active' : ''}`} onClick={() => setTab(k)} role="tab" aria-selected={tab === k} data-testid={`resp-tab-${k}`}>
+            {label}
+            {count !== null && <span className="count">{count}</span>}
+            {k === 'script' && failedTests > 0 && <span className="dot err" />}
+            {k === 'timeline' && d.counts.errors > 0 && <span className="dot err" />}
+          </button>
+        ))}
+      </div>
+      <div className="resp-body">
+        {tab === 'timeline' && <Timeline data={d} runId={run.runId} streaming={streaming} />}
+        {tab === 'merge' && <AutoMerge data={d} runId={run.runId} />}
+        {tab === 'body' && <BodyTab run={run} />}
+        {tab === 'raw' && <RawTab data={d} />}
+        {tab === 'script' && <ScriptTab data={d} />}
+        {tab === 'headers' && <HeadersTab data={d} />}
+      </div>
+    </div>
+  )
+}

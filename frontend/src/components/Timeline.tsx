@@ -1,0 +1,229 @@
+// The Timeline tab: a virtualised list of every record as it arrives
+// (seq, offset, gap, type, id, preview), search, a type filter, jump to
+// errors, auto-scroll that stops when the user scrolls up, a chart of
+// events/s and gaps, and the selected record as pretty JSON and raw bytes.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { ArrowDownToLine, ChevronsDown, CircleAlert, Search } from 'lucide-react'
+import { Group, Panel, Separator } from 'react-resizable-panels'
+import { memo, useEffect, useMemo, useRef, useState } from 'react'
+import type { TimelineRecord } from '../api/types'
+import { errorText, runs as runsApi } from '../api/backend'
+import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
+import { IncrementalFilter, defaultFilter, gapBefore, isProblem, preview, typeLabel, type Filter } from '../lib/timeline'
+import type { RunData } from '../lib/runModel'
+import { useSettings } from '../store/settings'
+import CodeEditor from './CodeEditor'
+import RateChart from './RateChart'
+
+const rowHeight = 24
+
+function typeClass(r: TimelineRecord, types: string[]): string {
+  if (r.kind !== 'event') return ''
+  const i = types.indexOf(r.event?.type || 'message')
+  return `ty-${i % 6}`
+}
+
+const Row = memo(function Row({ r, gap, types, selected, top, onSelect }: { r: TimelineRecord; gap: number; types: string[]; selected: boolean; top: number; onSelect: (seq: number) => void }) {
+  return (
+    <div className={`tl-row k-${r.kind}${selected ? ' sel' : ''}`} style={{ transform: `translateY(${top}px)` }} onClick={() => onSelect(r.seq)} data-testid="tl-row" data-kind={r.kind} data-seq={r.seq}>
+      <span className="num">{r.seq}</span>
+      <span className="num">{formatOffset(r.time_ms)}</span>
+      <span className={`num${gap >= 1000 ? ' gap-slow' : ''}`}>{gap >= 0 ? `+${formatMs(gap)}` : ''}</span>
+      <span className={`ty ${typeClass(r, types)}`}>{typeLabel(r)}</span>
+      <span className="faint">{r.event?.id ?? ''}</span>
+      <span className={r.kind === 'comment' ? 'k-comment' : ''}>{preview(r)}</span>
+    </div>
+  )
+})
+
+function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
+  const [full, setFull] = useState<{ seq: number; text: string } | null>(null)
+  const [err, setErr] = useState<string | null>(null)
+  const truncated = (r.kind === 'event' && r.event?.truncated) || (r.kind === 'chunk' && r.chunk?.truncated)
+  useEffect(() => {
+    setFull(null)
+    setErr(null)
+    if (!truncated || !runId) return
+    runsApi.chunk(runId, r.seq).then(
+      (c) => (c.available ? setFull({ seq: r.seq, text: c.isText ? c.text : atob(c.base64) }) : setErr('The full bytes are no longer kept.')),
+      (e) => setErr(errorText(e)),
+    )
+  }, [runId, r.seq, truncated])
+  const data = full?.seq === r.seq ? full.text : r.kind === 'event' ? (r.event?.data ?? '') : r.kind === 'chunk' ? (r.chunk?.preview ?? '') : ''
+  const pretty = r.kind === 'event' ? prettyJSON(data) : null
+  const meta = r.kind === 'event' || r.kind === 'chunk' ? null : JSON.stringify({ ...r }, null, 2)
+  return (
+    <div className="tl-detail" data-testid="tl-detail">
+      <div className="toolbar">
+        <span className="mono">
+          #{r.seq} · {typeLabel(r)} · {formatOffset(r.time_ms)} · attempt {r.attempt}
+          {r.event?.id ? ` · id ${r.event.id}` : ''}
+        </span>
+        {truncated && <span className="pill warn">{full ? 'full data loaded' : 'shortened for display'}</span>}
+        {err && <span className="pill err">{err}</span>}
+      </div>
+      <Group orientation="horizontal" className="grow">
+        <Panel defaultSize="55" minSize="20">
+          <div className="col" style={{ height: '100%' }}>
+            <div className="section-label" style={{ padding: '4px 8px' }}>{pretty ? 'Pretty JSON' : meta ? 'Record' : 'Data'}</div>
+            <div className="cm-wrap fill">
+              <CodeEditor value={pretty ?? meta ?? data} lang={pretty || meta ? 'json' : 'text'} readOnly testId="tl-pretty" />
+            </div>
+          </div>
+        </Panel>
+        <Separator className="sep" />
+        <Panel defaultSize="45" minSize="15">
+          <div className="col" style={{ height: '100%' }}>
+            <div className="section-label" style={{ padding: '4px 8px' }}>Raw</div>
+            <pre className="mono" style={{ margin: 0, padding: '4px 8px', overflow: 'auto', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', flex: 1 }} data-testid="tl-raw">
+              {r.kind === 'event' ? visibleBytes(`${r.event?.type && r.event.type !== 'message' ? `event: ${r.event.type}\n` : ''}${r.event?.id ? `id: ${r.event.id}\n` : ''}${data.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`) : visibleBytes(data || preview(r))}
+            </pre>
+          </div>
+        </Panel>
+      </Group>
+    </div>
+  )
+}
+
+export default function Timeline({ data, runId, streaming }: { data: RunData; runId: string | null; streaming: boolean }) {
+  const [filter, setFilter] = useState<Filter>(defaultFilter)
+  const [selected, setSelected] = useState<number | null>(null)
+  const [follow, setFollow] = useState(true)
+  const theme = useSettings((s) => s.resolved)
+  const scroller = useRef<HTMLDivElement>(null)
+  const inc = useRef(new IncrementalFilter())
+  const programmatic = useRef(false)
+
+  // Recomputed once per applied batch (data.version), scanning only new records.
+  const version = data.version
+  const indexes = useMemo(() => inc.current.update(data.records, filter, data.reordered).slice(), [data.records, data.reordered, filter, version]) // eslint-disable-line react-hooks/exhaustive-deps
+  const count = indexes.length
+
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 })
+
+  useEffect(() => {
+    if (follow && count > 0) {
+      programmatic.current = true
+      virt.scrollToIndex(count - 1, { align: 'end' })
+      requestAnimationFrame(() => (programmatic.current = false))
+    }
+  }, [count, follow, virt])
+
+  function onScroll() {
+    const el = scroller.current
+    if (!el || programmatic.current) return
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 2
+    if (atBottom !== follow) setFollow(atBottom)
+  }
+
+  function jumpToError() {
+    const from = selected === null ? -1 : indexes.findIndex((i) => data.records[i].seq === selected)
+    for (let k = 1; k <= indexes.length; k++) {
+      const j = (from + k) % indexes.length
+      const r = data.records[indexes[j]]
+      if (isProblem(r) || r.kind === 'warning') {
+        setFollow(false)
+        setSelected(r.seq)
+        virt.scrollToIndex(j, { align: 'center' })
+        return
+      }
+    }
+  }
+
+  const selRecord = useMemo(() => {
+    if (selected === null) return null
+    // Records are sorted by seq: binary search.
+    const rs = data.records
+    let lo = 0
+    let hi = rs.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (rs[mid].seq === selected) return rs[mid]
+      if (rs[mid].seq < selected) lo = mid + 1
+      else hi = mid - 1
+    }
+    return null
+  }, [selected, data.records])
+
+  const problems = data.counts.errors + data.counts.warnings
+  const list = (
+    <div className="col" style={{ height: '100%', position: 'relative' }}>
+      <div className="tl-head">
+        <span style={{ textAlign: 'right' }}>seq</span>
+        <span style={{ textAlign: 'right' }}>time</span>
+        <span style={{ textAlign: 'right' }}>gap</span>
+        <span>type</span>
+        <span>id</span>
+        <span>preview</span>
+      </div>
+      <div className="tl-list" ref={scroller} onScroll={onScroll} data-testid="timeline-list" tabIndex={0}>
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {virt.getVirtualItems().map((v) => {
+            const i = indexes[v.index]
+            const r = data.records[i]
+            return <Row key={r.seq} r={r} gap={gapBefore(data.records, i)} types={data.types} selected={r.seq === selected} top={v.start} onSelect={setSelected} />
+          })}
+        </div>
+        {count === 0 && <div className="empty">{data.records.length === 0 ? (streaming ? 'Waiting for the first bytes…' : 'No records.') : 'Nothing matches the filter.'}</div>}
+      </div>
+      {!follow && streaming && (
+        <button className="btn small follow-pill" onClick={() => setFollow(true)} data-testid="follow">
+          <ChevronsDown size={13} /> Follow new events
+        </button>
+      )}
+    </div>
+  )
+
+  return (
+    <div className="tl" data-testid="timeline">
+      <div className="toolbar">
+        <Search size={14} className="faint" />
+        <input className="input grow" style={{ maxWidth: 260 }} placeholder="Search events" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} data-testid="tl-search" />
+        <select className="select small" value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })} data-testid="tl-type">
+          <option value="">All types</option>
+          <option value="!problems">Errors and warnings</option>
+          {data.types.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <label className="row hint" title="List the raw chunks as read from the socket">
+          <input type="checkbox" checked={filter.chunks} onChange={(e) => setFilter({ ...filter, chunks: e.target.checked })} /> chunks
+        </label>
+        <button className="btn small" onClick={jumpToError} disabled={problems === 0 && !data.done?.reason?.match(/truncated|error|timeout/)} title="Jump to the next error or warning" data-testid="jump-error">
+          <CircleAlert size={13} /> {problems > 0 ? problems : ''}
+        </button>
+        <button className={`icon-btn${follow ? ' on' : ''}`} onClick={() => setFollow(!follow)} title="Auto-scroll to new events" data-testid="autoscroll">
+          <ArrowDownToLine size={14} />
+        </button>
+        <span className="grow" />
+        <span className="stat" data-testid="tl-count">
+          {formatCount(count)} / {formatCount(data.records.length)} records · {formatCount(data.counts.events)} events
+        </span>
+      </div>
+      <div className="chart">
+        <div className="legend">
+          <span style={{ color: 'var(--accent)' }}>events/s</span>
+          <span style={{ color: 'var(--warn)' }}>gap (ms)</span>
+        </div>
+        <RateChart rate={data.rate} theme={theme} />
+      </div>
+      {selRecord ? (
+        <Group orientation="vertical" className="grow" style={{ minHeight: 0 }}>
+          <Panel defaultSize="60" minSize="20">
+            {list}
+          </Panel>
+          <Separator className="sep" />
+          <Panel defaultSize="40" minSize="15">
+            <Detail runId={runId} r={selRecord} />
+          </Panel>
+        </Group>
+      ) : (
+        <div className="grow col" style={{ minHeight: 0 }}>
+          {list}
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,242 @@
+// Project store: the open project (tree, environments), the selected
+// environment, and the endpoints open in editor tabs with their unsaved
+// drafts. The Go side owns the files; every change goes through
+// ProjectService and the tree is re-read on "project:changed".
+import { create } from 'zustand'
+import type { EndpointDoc, ProjectView, RecentProject } from '../api/app'
+import type { Endpoint } from '../api/types'
+import { errorText, hasBackend, projects } from '../api/backend'
+
+export interface Draft {
+  doc: EndpointDoc
+  /** JSON of the doc as last loaded or saved, to tell whether it changed. */
+  saved: string
+  saving: boolean
+  error: string | null
+}
+
+interface ProjectState {
+  view: ProjectView | null
+  loading: boolean
+  error: string | null
+  notice: string | null
+  env: string
+  recent: RecentProject[]
+  /** Endpoint refs open in tabs, in tab order. */
+  tabs: string[]
+  active: string | null
+  drafts: Record<string, Draft>
+
+  load: () => Promise<void>
+  refresh: () => Promise<void>
+  openDemo: () => Promise<void>
+  openDialog: () => Promise<void>
+  openDir: (dir: string) => Promise<void>
+  newProject: () => Promise<void>
+  setEnv: (name: string) => void
+  select: (ref: string) => Promise<void>
+  closeTab: (ref: string) => void
+  edit: (ref: string, fn: (doc: EndpointDoc) => EndpointDoc) => void
+  editEndpoint: (ref: string, patch: Partial<Endpoint>) => void
+  save: (ref: string) => Promise<void>
+  create: (folder: string, name?: string) => Promise<void>
+  createFolder: (parent: string, name: string) => Promise<void>
+  rename: (ref: string, name: string) => Promise<void>
+  duplicate: (ref: string) => Promise<void>
+  remove: (ref: string) => Promise<void>
+  move: (ref: string, folder: string, index: number) => Promise<void>
+  importCurl: (text: string, folder?: string) => Promise<string[]>
+  setNotice: (n: string | null) => void
+}
+
+const serial = (d: EndpointDoc) => JSON.stringify({ e: d.endpoint, s: d.script })
+
+export function isDirty(d: Draft | undefined): boolean {
+  return !!d && serial(d.doc) !== d.saved
+}
+
+function pickEnv(view: ProjectView, cur: string): string {
+  const envs = view.environments ?? []
+  if (envs.some((e) => e.name === cur)) return cur
+  return envs.find((e) => e.name === 'demo')?.name ?? envs[0]?.name ?? ''
+}
+
+export const useProject = create<ProjectState>((set, get) => {
+  async function adopt(p: Promise<ProjectView>) {
+    set({ loading: true })
+    try {
+      const view = await p
+      const known = new Set((view.items ?? []).filter((i) => i.kind === 'endpoint').map((i) => i.ref))
+      const sameProject = get().view?.dir === view.dir
+      const tabs = sameProject ? get().tabs.filter((r) => known.has(r)) : []
+      const drafts = sameProject ? get().drafts : {}
+      set({ view, loading: false, error: null, env: pickEnv(view, get().env), tabs, drafts, active: tabs.includes(get().active ?? '') ? get().active : (tabs[0] ?? null) })
+      if (view.open && !sameProject) {
+        const first = (view.items ?? []).find((i) => i.kind === 'endpoint')
+        if (first) await get().select(first.ref)
+      }
+      void projects.recent().then((r) => set({ recent: r ?? [] }), () => {})
+    } catch (e) {
+      set({ loading: false, error: errorText(e) })
+    }
+  }
+
+  async function act<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+      const r = await p
+      set({ error: null })
+      return r
+    } catch (e) {
+      set({ error: errorText(e) })
+      return undefined
+    }
+  }
+
+  return {
+    view: null,
+    loading: false,
+    error: null,
+    notice: null,
+    env: '',
+    recent: [],
+    tabs: [],
+    active: null,
+    drafts: {},
+
+    load: async () => {
+      if (!hasBackend()) {
+        set({ error: 'The Go backend is not connected: run the app (or `wails dev`).' })
+        return
+      }
+      await adopt(projects.current())
+    },
+    refresh: async () => {
+      if (!hasBackend()) return
+      const view = await act(projects.current())
+      if (!view) return
+      const known = new Set((view.items ?? []).filter((i) => i.kind === 'endpoint').map((i) => i.ref))
+      const tabs = get().tabs.filter((r) => known.has(r))
+      set({ view, env: pickEnv(view, get().env), tabs, active: tabs.includes(get().active ?? '') ? get().active : (tabs[0] ?? null) })
+      // Reload clean drafts so outside edits show; keep unsaved work.
+      for (const ref of tabs) {
+        const d = get().drafts[ref]
+        if (d && !isDirty(d)) {
+          const doc = await act(projects.getEndpoint(ref))
+          if (doc) set((s) => ({ drafts: { ...s.drafts, [ref]: { doc, saved: serial(doc), saving: false, error: null } } }))
+        }
+      }
+    },
+    openDemo: () => adopt(projects.openDemo()),
+    openDialog: async () => {
+      const v = await act(projects.openDialog())
+      if (v && v.open) await adopt(Promise.resolve(v))
+    },
+    openDir: (dir) => adopt(projects.open(dir)),
+    newProject: async () => {
+      const dir = await act(projects.chooseDirectory('Choose a folder for the new project'))
+      if (!dir) return
+      const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'Project'
+      await adopt(projects.newProject(dir, name))
+    },
+    setEnv: (name) => set({ env: name }),
+    select: async (ref) => {
+      const s = get()
+      if (!s.tabs.includes(ref)) set({ tabs: [...s.tabs, ref] })
+      set({ active: ref })
+      if (!get().drafts[ref]) {
+        const doc = await act(projects.getEndpoint(ref))
+        if (doc) set((st) => ({ drafts: { ...st.drafts, [ref]: { doc, saved: serial(doc), saving: false, error: null } } }))
+      }
+    },
+    closeTab: (ref) => {
+      const s = get()
+      const i = s.tabs.indexOf(ref)
+      const tabs = s.tabs.filter((r) => r !== ref)
+      const drafts = { ...s.drafts }
+      delete drafts[ref]
+      set({ tabs, drafts, active: s.active === ref ? (tabs[Math.min(i, tabs.length - 1)] ?? null) : s.active })
+    },
+    edit: (ref, fn) => {
+      const d = get().drafts[ref]
+      if (!d) return
+      set((s) => ({ drafts: { ...s.drafts, [ref]: { ...d, doc: fn(d.doc) } } }))
+    },
+    editEndpoint: (ref, patch) => get().edit(ref, (doc) => ({ ...doc, endpoint: { ...doc.endpoint, ...patch } })),
+    save: async (ref) => {
+      const d = get().drafts[ref]
+      if (!d) return
+      set((s) => ({ drafts: { ...s.drafts, [ref]: { ...d, saving: true } } }))
+      try {
+        const doc = await projects.saveEndpoint(d.doc)
+        set((s) => ({ drafts: { ...s.drafts, [ref]: { doc, saved: serial(doc), saving: false, error: null } } }))
+      } catch (e) {
+        set((s) => ({ drafts: { ...s.drafts, [ref]: { ...d, saving: false, error: errorText(e) } } }))
+      }
+    },
+    create: async (folder, name) => {
+      const existing = new Set((get().view?.items ?? []).map((i) => i.name))
+      let n = name ?? 'New request'
+      for (let i = 2; !name && existing.has(n); i++) n = `New request ${i}`
+      const doc = await act(projects.createEndpoint(folder, n, ''))
+      if (doc) {
+        await get().refresh()
+        await get().select(doc.ref)
+      }
+    },
+    createFolder: async (parent, name) => {
+      const v = await act(projects.createFolder(parent, name))
+      if (v) set({ view: v })
+    },
+    rename: async (ref, name) => {
+      const doc = await act(projects.renameEndpoint(ref, name))
+      if (!doc) return
+      // The ref may change with the name: carry the tab and draft over.
+      set((s) => {
+        const drafts = { ...s.drafts }
+        const old = drafts[ref]
+        delete drafts[ref]
+        drafts[doc.ref] = old ? { ...old, doc: { ...old.doc, ref: doc.ref, endpoint: { ...old.doc.endpoint, name: doc.endpoint.name } }, saved: isDirty(old) ? old.saved : serial(doc) } : { doc, saved: serial(doc), saving: false, error: null }
+        return { drafts, tabs: s.tabs.map((r) => (r === ref ? doc.ref : r)), active: s.active === ref ? doc.ref : s.active }
+      })
+      await get().refresh()
+    },
+    duplicate: async (ref) => {
+      const doc = await act(projects.duplicateEndpoint(ref))
+      if (doc) {
+        await get().refresh()
+        await get().select(doc.ref)
+      }
+    },
+    remove: async (ref) => {
+      const v = await act(projects.deleteEndpoint(ref))
+      if (v) {
+        get().closeTab(ref)
+        set({ view: v })
+      }
+    },
+    move: async (ref, folder, index) => {
+      const v = await act(projects.moveEndpoint(ref, folder, index))
+      if (v) set({ view: v })
+    },
+    importCurl: async (text, folder = '') => {
+      const r = await act(projects.importCurl(text, '', folder))
+      if (!r) return []
+      await get().refresh()
+      await get().select(r.endpoint.ref)
+      set({ notice: r.warnings?.length ? `Imported with warnings: ${r.warnings.join('; ')}` : `Imported “${r.endpoint.endpoint.name}” from curl` })
+      return r.warnings ?? []
+    },
+    setNotice: (n) => set({ notice: n }),
+  }
+})
+
+/** Subscribes the store to "project:changed". */
+export function watchProject(): () => void {
+  return projects.onChanged((c) => {
+    const s = useProject.getState()
+    if (c.reason === 'opened' && c.dir !== s.view?.dir) void s.load()
+    else if (c.reason === 'closed') useProject.setState({ view: null, tabs: [], drafts: {}, active: null })
+    else void s.refresh()
+    if (c.error) useProject.setState({ error: c.error })
+  })
+}

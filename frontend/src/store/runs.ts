@@ -1,0 +1,183 @@
+// Runs store: one live or finished run per editor tab, fed by the
+// "run:<id>" batches. Batches are put back in seq order (BatchAssembler)
+// and applied at most once per animation frame, in one state update, so a
+// 20,000 events/s stream costs a handful of renders per second per view.
+import { create } from 'zustand'
+import type { RunBatch, RunRequest } from '../api/app'
+import { errorText, runs as api } from '../api/backend'
+import { BatchAssembler } from '../lib/batches'
+import { applyBatches, newRunData, type RunData } from '../lib/runModel'
+
+export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
+
+export interface RunEntry {
+  /** The editor tab (endpoint ref) the run belongs to. */
+  tab: string
+  runId: string | null
+  status: RunStatus
+  error: string | null
+  method: string
+  url: string
+  startedAt: number
+  data: RunData
+  stopping: boolean
+  /** Batches given up on after waiting too long for them. */
+  missingBatches: number
+}
+
+interface RunsState {
+  byTab: Record<string, RunEntry>
+  send: (tab: string, req: RunRequest) => Promise<void>
+  stop: (tab: string) => Promise<void>
+  forget: (tab: string) => void
+}
+
+interface Live {
+  asm: BatchAssembler<RunBatch>
+  ready: RunBatch[]
+  off: () => void
+  frame: number | null
+  timer: ReturnType<typeof setTimeout> | null
+  gapTimer: ReturnType<typeof setTimeout> | null
+}
+
+const live = new Map<string, Live>()
+
+/** How long a missing batch is waited for before the later ones are shown. */
+const gapWaitMs = 1500
+
+export const useRuns = create<RunsState>((set, get) => {
+  function flush(tab: string) {
+    const l = live.get(tab)
+    if (!l) return
+    if (l.frame !== null) cancelAnimationFrame(l.frame)
+    if (l.timer !== null) clearTimeout(l.timer)
+    l.frame = l.timer = null
+    const batches = l.ready
+    if (batches.length === 0) return
+    l.ready = []
+    const cur = get().byTab[tab]
+    if (!cur) return
+    const data = applyBatches(cur.data, batches)
+    const finished = !!data.done
+    set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, data, status: finished ? 'done' : 'running', stopping: finished ? false : cur.stopping } } }))
+    if (finished) {
+      l.off()
+      if (l.gapTimer) clearTimeout(l.gapTimer)
+      live.delete(tab)
+    }
+  }
+
+  function schedule(tab: string) {
+    const l = live.get(tab)
+    if (!l || l.frame !== null) return
+    // A frame when the window is visible; a timer so hidden windows (and
+    // headless tests) still advance.
+    l.frame = requestAnimationFrame(() => flush(tab))
+    l.timer = setTimeout(() => flush(tab), 50)
+  }
+
+  function receive(tab: string, b: RunBatch) {
+    const l = live.get(tab)
+    if (!l) return
+    const ready = l.asm.push(b)
+    if (ready.length) {
+      l.ready.push(...ready)
+      schedule(tab)
+    }
+    if (l.asm.waiting > 0 && !l.gapTimer) {
+      l.gapTimer = setTimeout(() => {
+        l.gapTimer = null
+        const before = l.asm.expected
+        const more = l.asm.skipGap()
+        if (more.length) {
+          const skipped = more[0].seq - before
+          set((s) => {
+            const cur = s.byTab[tab]
+            return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + skipped } } } : s
+          })
+          l.ready.push(...more)
+          schedule(tab)
+        }
+      }, gapWaitMs)
+    } else if (l.asm.waiting === 0 && l.gapTimer) {
+      clearTimeout(l.gapTimer)
+      l.gapTimer = null
+    }
+  }
+
+  function drop(tab: string) {
+    const l = live.get(tab)
+    if (!l) return
+    l.off()
+    if (l.frame !== null) cancelAnimationFrame(l.frame)
+    if (l.timer !== null) clearTimeout(l.timer)
+    if (l.gapTimer !== null) clearTimeout(l.gapTimer)
+    live.delete(tab)
+  }
+
+  return {
+    byTab: {},
+    send: async (tab, req) => {
+      const prev = get().byTab[tab]
+      drop(tab)
+      if (prev?.runId) {
+        if (prev.status === 'running') void api.stop(prev.runId).catch(() => {})
+        void api_forget(prev.runId)
+      }
+      const entry: RunEntry = {
+        tab,
+        runId: null,
+        status: 'starting',
+        error: null,
+        method: req.endpoint?.method ?? '',
+        url: req.endpoint?.url ?? '',
+        startedAt: Date.now(),
+        data: newRunData(),
+        stopping: false,
+        missingBatches: 0,
+      }
+      set((s) => ({ byTab: { ...s.byTab, [tab]: entry } }))
+      try {
+        const started = await api.send(req)
+        if (get().byTab[tab] !== entry) {
+          void api.stop(started.runId).catch(() => {})
+          return
+        }
+        const l: Live = { asm: new BatchAssembler(), ready: [], off: () => {}, frame: null, timer: null, gapTimer: null }
+        live.set(tab, l)
+        l.off = api.onBatch(started.event, (b) => receive(tab, b))
+        set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
+      } catch (e) {
+        set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, status: 'failed', error: errorText(e) } } }))
+      }
+    },
+    stop: async (tab) => {
+      const cur = get().byTab[tab]
+      if (!cur?.runId || cur.status !== 'running') return
+      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, stopping: true } } }))
+      try {
+        await api.stop(cur.runId)
+      } catch (e) {
+        set((s) => ({ byTab: { ...s.byTab, [tab]: { ...s.byTab[tab], error: errorText(e), stopping: false } } }))
+      }
+    },
+    forget: (tab) => {
+      const cur = get().byTab[tab]
+      drop(tab)
+      if (cur?.runId) {
+        if (cur.status === 'running') void api.stop(cur.runId).catch(() => {})
+        void api_forget(cur.runId)
+      }
+      set((s) => {
+        const byTab = { ...s.byTab }
+        delete byTab[tab]
+        return { byTab }
+      })
+    },
+  }
+})
+
+function api_forget(runId: string): Promise<void> {
+  return api.forget(runId).catch(() => {})
+}
