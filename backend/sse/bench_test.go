@@ -17,6 +17,7 @@ func benchParse(b *testing.B, data []byte, o Options) {
 	events, sum := 0, 0
 	emit := func(e Event) { events++; sum += len(e.Data) }
 	p := NewParser(o)
+	cpu0, ok0 := processCPU()
 	for b.Loop() {
 		events = 0
 		p.Reset()
@@ -31,6 +32,15 @@ func benchParse(b *testing.B, data []byte, o Options) {
 		b.Fatal("no data parsed")
 	}
 	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	reportCPU(b, len(data), cpu0, ok0)
+}
+
+// reportCPU adds throughput per CPU second of the whole process: unlike
+// wall-clock MB/s it does not count time other programs took the CPU.
+func reportCPU(b *testing.B, size int, cpu0 float64, ok0 bool) {
+	if cpu1, ok := processCPU(); ok && ok0 && cpu1 > cpu0 {
+		b.ReportMetric(float64(size)*float64(b.N)/(cpu1-cpu0)/1e6, "MB/cpu-s")
+	}
 }
 
 func BenchmarkParseOpenAIChat(b *testing.B) {
@@ -72,6 +82,7 @@ func BenchmarkIndexByteCeiling(b *testing.B) {
 	chunks := ssebench.Chunks(data, benchChunk)
 	b.SetBytes(int64(len(data)))
 	n := 0
+	cpu0, ok0 := processCPU()
 	for b.Loop() {
 		n = 0
 		for _, c := range chunks {
@@ -88,4 +99,5 @@ func BenchmarkIndexByteCeiling(b *testing.B) {
 	if n == 0 {
 		b.Fatal("no lines")
 	}
+	reportCPU(b, len(data), cpu0, ok0)
 }

@@ -197,7 +197,7 @@ func num(v float64) string {
 		return fmt.Sprintf("%.3g G", v/1e9)
 	case v >= 1e6:
 		return fmt.Sprintf("%.3g M", v/1e6)
-	case v >= 1e4:
+	case v >= 100:
 		return fmt.Sprintf("%.0f", v)
 	case v == float64(int64(v)):
 		return fmt.Sprintf("%.0f", v)
