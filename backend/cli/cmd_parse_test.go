@@ -44,7 +44,7 @@ func TestParseCommand(t *testing.T) {
 				`{"type":"message","data":"{\"b\":\"\\u00e9\"}","id":""}` + "\n" +
 				`{"summary":{"events":2,"last_event_id":"","retry":null}}` + "\n"},
 		{"escapes", "data: \x01\t\"\\\u2028\xff\n\n", nil,
-			`{"type":"message","data":"\u0001\t\"\\\u2028` + "\ufffd" + `","id":""}` + "\n" +
+			`{"type":"message","data":"\u0001\t\"\\` + "\u2028\ufffd" + `","id":""}` + "\n" +
 				`{"summary":{"events":1,"last_event_id":"","retry":null}}` + "\n"},
 	}
 	for _, tc := range tests {

@@ -194,6 +194,11 @@ func FuzzChunking(f *testing.F) {
 		if whole.Err != nil {
 			t.Fatalf("whole: %v", whole.Err)
 		}
+		for _, e := range whole.Events {
+			if !utf8.ValidString(e.Type) || !utf8.ValidString(e.Data) || !utf8.ValidString(e.ID) {
+				t.Fatalf("event %q is not valid UTF-8", e)
+			}
+		}
 		ref := refParse(in, ndjson)
 		if !sameOutcome(whole, ref, ndjson) {
 			t.Fatalf("whole feed differs from the reference parser for %q:\n got %+v\nwant %+v", in, whole, ref)
