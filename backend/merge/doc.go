@@ -2,4 +2,31 @@
 // content, reasoning, tool calls, stop reason, usage, errors and a verdict,
 // for every major provider format (recognised from the events' content) and
 // for user JSONPath rules.
+//
+// Formats (Formats, Options.Format): OpenAI Chat Completions and the
+// compatible servers (DeepSeek reasoning_content, Ollama /v1 and OpenRouter
+// reasoning, Mistral typed content parts, Groq, xAI, vLLM), the OpenAI
+// Responses API, Anthropic Messages, Google Gemini, Ollama's native NDJSON,
+// Cohere v2, the Vercel AI SDK UI message stream, JSONPath rules ("jsonpath",
+// evaluated with ojg) and "script" (no built-in merge: a post-processor
+// script fills the result). With Options.Format empty the first decisive
+// event picks the format from its event type and JSON shape, never from a
+// URL.
+//
+// Use: New, then Add (or AddTimed, for Metrics) for each event as it
+// arrives, Result for a snapshot at any time, End when the input ended.
+// Add costs the same whatever the number of events before it: event data is
+// read with a small validating JSON reader that records one tape of nodes
+// per event (json.go), reused between events, so an OpenAI chunk is merged
+// without allocating.
+//
+// A stream is complete when its format's end marker arrived ([DONE],
+// message_stop, response.completed, message-end, "done":true, a
+// finishReason on every Gemini candidate; for JSONPath rules the end of
+// input) and no error event came. The verdict then says whether a token
+// limit stopped it. Events that are not JSON where JSON was expected are
+// counted in Result.InvalidEvents and skipped; the merge goes on.
+//
+// LooksLikeNDJSON tells NDJSON from Server-Sent Events by a body's first
+// bytes.
 package merge

@@ -158,6 +158,7 @@ func (m *Merger) Add(ev sse.Event) {
 		return
 	}
 	if d.kind(0) != jObject {
+		m.invalid++ // JSON, but not the object every format sends
 		return
 	}
 	if m.format == "" {

@@ -405,8 +405,8 @@ func TestMergeEvents(t *testing.T) {
 		},
 		{
 			name:   "unknown format: plain text events are invalid, stream complete at end of input",
-			events: evs(`hello`, `world`),
-			want:   want{format: FormatUnknown, invalid: 2, complete: true, verdict: VerdictComplete},
+			events: evs(`hello`, `world`, `[1,2]`, `"text"`, `{"unrelated":true}`),
+			want:   want{format: FormatUnknown, invalid: 4, complete: true, verdict: VerdictComplete},
 		},
 		{
 			name: "empty stream is cut off",
