@@ -95,7 +95,8 @@ type run struct {
 type scriptHook interface {
 	onResponse(status int, h http.Header, body func() string) error
 	onEvent(ev sse.Event, seq int, at time.Duration, res func() *merge.Result) error
-	onEnd(res *merge.Result) error
+	overlay(res *merge.Result)
+	onEnd(res *merge.Result, body []byte) error
 	output() ([]ScriptLog, []ScriptTest, string)
 	close()
 }
@@ -387,10 +388,16 @@ func (r *run) currentLocked() merge.Result {
 	if r.finalSet {
 		return r.final
 	}
+	var res merge.Result
 	if r.ended != nil {
-		return *r.ended
+		res = *r.ended
+	} else {
+		res = r.m.Result()
 	}
-	return r.m.Result()
+	if r.script != nil {
+		r.script.overlay(&res)
+	}
+	return res
 }
 
 // deltaLocked computes the merge change since the last call, with at most

@@ -229,7 +229,11 @@ func (r *run) finish(res *send.Result) {
 	r.mu.Unlock()
 	scriptError := ""
 	if r.script != nil {
-		if err := r.script.onEnd(&final); err != nil {
+		var body []byte
+		if !r.replay {
+			body = res.Body
+		}
+		if err := r.script.onEnd(&final, body); err != nil {
 			scriptError = err.Error()
 		}
 	}
@@ -288,6 +292,7 @@ func plainResult(o merge.Options, res *send.Result) merge.Result {
 func (s *RunService) ReplayRecording(name string) (RunStarted, error) {
 	var rec *project.Recording
 	var ep *project.Endpoint
+	var hook scriptHook
 	err := s.app.Project.withRead(func(p *project.Project) error {
 		var err error
 		rec, err = p.LoadRecording(name)
@@ -298,6 +303,15 @@ func (s *RunService) ReplayRecording(name string) (RunStarted, error) {
 			if e, err := p.Endpoint(rec.Endpoint); err == nil {
 				cp := *e
 				ep = &cp
+			}
+		}
+		if ep != nil && ep.Script != "" {
+			src, err := p.ReadScript(ep)
+			if err != nil {
+				return err
+			}
+			if hook, err = newScriptHook(ep.Script, src, nil); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -314,7 +328,7 @@ func (s *RunService) ReplayRecording(name string) (RunStarted, error) {
 		return RunStarted{}, err
 	}
 	r := s.newRun(rec.Endpoint, rec.Method, rec.URL, "", true)
-	r.m, r.mopts = m, mo
+	r.m, r.mopts, r.script = m, mo, hook
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.replayLoop(ctx, rec)
@@ -349,6 +363,9 @@ func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
 	add(send.Record{Kind: send.KindRequestSent, Request: &send.RequestInfo{Method: rec.Method, URL: rec.URL, Header: http.Header{}}})
 	add(send.Record{Kind: send.KindResponseHeaders, At: time.Duration(rec.TTFBMS * float64(time.Millisecond)),
 		Response: &send.ResponseInfo{Status: status, StatusText: http.StatusText(status), Proto: "replay", Header: h, StreamKind: kind, Timing: tm}})
+	if r.script != nil {
+		_ = r.script.onResponse(status, h, nil)
+	}
 	reason, code, msg := send.EndComplete, "", ""
 	n := 0
 	for _, ev := range rec.Events {
@@ -364,6 +381,9 @@ func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
 		r.spoolLocked(n, at, ev.Event)
 		r.m.AddTimed(ev.Event, at)
 		r.mu.Unlock()
+		if r.script != nil {
+			_ = r.script.onEvent(ev.Event, n, at, r.snapshot)
+		}
 		add(send.Record{Kind: send.KindEvent, At: at, Event: &send.EventInfo{Index: n, Event: ev.Event}})
 	}
 	r.mu.Lock()
