@@ -42,7 +42,10 @@ const pollInterval = 2 * time.Millisecond
 // (Function.prototype.apply, Reflect.apply, Reflect.construct).
 const maxApplyArgs = 1 << 20
 
-const heapMetric = "/memory/classes/heap/objects:bytes"
+const (
+	heapMetric     = "/memory/classes/heap/objects:bytes" // live and not yet collected
+	liveHeapMetric = "/gc/heap/live:bytes"                // live, as of the last collection
+)
 
 // limitErr is the value a call is interrupted with.
 type limitErr struct {
@@ -126,7 +129,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 		work:    make(chan func()),
 		done:    make(chan error, 1),
 		exited:  make(chan struct{}),
-		samples: []metrics.Sample{{Name: heapMetric}},
+		samples: []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}},
 		locals:  map[string]string{},
 	}
 	if r.timeout <= 0 {
@@ -319,6 +322,7 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	r.timer.Reset(min(pollInterval, r.timeout))
 	var (
 		base          = int64(-1)
+		gcStarted     bool
 		interruptedAt time.Time
 	)
 	for {
@@ -343,7 +347,7 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 				r.rt.Interrupt(&limitErr{KindTimeout, fmt.Sprintf("interrupted: the call ran longer than its limit of %v", r.timeout)})
 				interruptedAt = now
 			default:
-				if grown, over := r.heapGrowth(&base); over {
+				if grown, over := r.heapGrowth(&base, &gcStarted); over {
 					r.rt.Interrupt(&limitErr{KindMemory, fmt.Sprintf("interrupted: the call grew the heap by %d MiB, past the limit of %d MiB", grown>>20, r.lim.MaxMemory>>20)})
 					interruptedAt = now
 				}
@@ -357,26 +361,34 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	}
 }
 
-// heapGrowth samples the heap; the first sample of a call is its base. On
-// crossing the limit it collects garbage and samples again, so that only
-// live growth counts.
-func (r *Run) heapGrowth(base *int64) (int64, bool) {
-	h := r.heap()
+// heapGrowth samples the heap; the first sample of a call is its base.
+// Heap objects include garbage not collected yet, so growth past the limit
+// counts only once the live heap measured by a collection also passed it
+// (a collection is started then, in the background); growth past twice the
+// limit counts at once. The watchdog never waits for a collection: a
+// script that doubles a string in a loop doubles its memory meanwhile.
+func (r *Run) heapGrowth(base *int64, gcStarted *bool) (int64, bool) {
+	metrics.Read(r.samples)
+	h := int64(r.samples[0].Value.Uint64())
+	live := int64(r.samples[1].Value.Uint64())
 	if *base < 0 {
 		*base = h
 		return 0, false
 	}
-	if h-*base <= r.lim.MaxMemory {
-		return h - *base, false
+	grown := h - *base
+	switch {
+	case grown <= r.lim.MaxMemory:
+		return grown, false
+	case grown > 2*r.lim.MaxMemory:
+		return grown, true
+	case live-*base > r.lim.MaxMemory:
+		return live - *base, true
 	}
-	runtime.GC()
-	h = r.heap()
-	return h - *base, h-*base > r.lim.MaxMemory
-}
-
-func (r *Run) heap() int64 {
-	metrics.Read(r.samples)
-	return int64(r.samples[0].Value.Uint64())
+	if !*gcStarted {
+		*gcStarted = true
+		go runtime.GC()
+	}
+	return grown, false
 }
 
 // abandon gives up on a call that did not stop after being interrupted: its

@@ -34,7 +34,7 @@ type Limits struct {
 	// MaxLog caps the bytes of console output kept for one run (default 4 MiB).
 	MaxLog int
 	// MaxMemory caps how far the heap may grow during one call before the
-	// call is interrupted (default 256 MiB).
+	// call is interrupted (default 128 MiB).
 	MaxMemory int64
 	// MaxStringLength caps the length, in UTF-16 code units, of a string
 	// built in one step by a guarded built-in (default 8 Mi).
@@ -58,7 +58,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxLog = 4 << 20
 	}
 	if l.MaxMemory <= 0 {
-		l.MaxMemory = 256 << 20
+		l.MaxMemory = 128 << 20
 	}
 	if l.MaxStringLength <= 0 {
 		l.MaxStringLength = 8 << 20
