@@ -150,14 +150,14 @@ func (r *Run) varSet(c goja.FunctionCall, local bool) goja.Value {
 		r.throwf("TypeError", "variable name must not be empty")
 	}
 	r.lock()
-	defer r.mu.Unlock()
+	var err error
 	if local {
 		r.locals[name] = value
-		return goja.Undefined()
+	} else {
+		err = r.vars.Set(name, value)
 	}
-	if err := r.vars.Set(name, value); err != nil {
-		r.mu.Unlock()
-		defer r.mu.Lock()
+	r.mu.Unlock()
+	if err != nil {
 		r.throwf("Error", "vars.set(%q): %v", name, err)
 	}
 	return goja.Undefined()
@@ -173,16 +173,15 @@ func (r *Run) appendText(c goja.FunctionCall, reasoning bool) {
 	}
 	text := v.String()
 	r.lock()
-	defer r.mu.Unlock()
 	if r.outBytes+len(text) > r.lim.MaxOutput {
+		r.mu.Unlock()
 		what := "ctx.append"
 		if reasoning {
 			what = "ctx.appendReasoning"
 		}
-		r.mu.Unlock()
-		defer r.mu.Lock()
 		r.throwf("RangeError", "%s: output limit of %d bytes reached", what, r.lim.MaxOutput)
 	}
+	defer r.mu.Unlock()
 	r.outBytes += len(text)
 	r.snap = nil
 	field, b, last, ov := &r.res.Content, &r.contentB, &r.lastC, &r.ov.content
@@ -356,12 +355,11 @@ func (r *Run) log(level string, args []goja.Value) {
 	}
 	msg := strings.Join(parts, " ")
 	r.lock()
-	defer r.mu.Unlock()
 	if r.logBytes+len(msg) > r.lim.MaxLog {
 		r.mu.Unlock()
-		defer r.mu.Lock()
 		r.throwf("RangeError", "console.%s: log limit of %d bytes reached", level, r.lim.MaxLog)
 	}
+	defer r.mu.Unlock()
 	r.logBytes += len(msg)
 	r.logs = append(r.logs, LogEntry{Level: level, Message: msg, EventSeq: r.seq})
 }

@@ -204,3 +204,25 @@ func eqPtr(a, b *string) bool {
 	}
 	return *a == *b
 }
+
+func TestExamplesEmbedded(t *testing.T) {
+	t.Parallel()
+	entries, err := Examples.ReadDir("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+		src, err := Examples.ReadFile("examples/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Compile(e.Name(), string(src)); err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+		}
+	}
+	if got := strings.Join(names, ","); got != "custom-delimiter.js,plain-text.js,stream-tests.js,think-tags.js" {
+		t.Errorf("examples = %s", got)
+	}
+}
