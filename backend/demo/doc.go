@@ -1,0 +1,48 @@
+// Package demo is Streamscope's demo project, shipped inside the binary so
+// that a first launch (or `streamscope demo`) has something that streams,
+// offline and with no API key.
+//
+// The project lives in project/ (embedded with embed.FS, readable as FS)
+// and is an ordinary project folder (see package project):
+//
+//   - providers/: one streaming endpoint per wire format: OpenAI Chat
+//     Completions, OpenAI Responses, Anthropic Messages, Gemini
+//     streamGenerateContent (SSE), Ollama /api/chat (NDJSON).
+//   - reasoning/: deepseek-reasoner (reasoning_content), Anthropic extended
+//     thinking, a Responses reasoning summary, Gemini thoughts, Ollama
+//     thinking.
+//   - tools/: a get_weather tool call in the OpenAI, Anthropic, Gemini and
+//     Ollama formats.
+//   - faults/: the mock server's X-Mock-Fault showcase: split packets,
+//     heartbeat comments, a mid-stream error, a cut-off stream, a slow
+//     first token, a gzip-compressed stream and a 429 with one retry.
+//   - rules/: JSONPath merge rules, on a custom JSON format (a recording)
+//     and on a live Ollama stream.
+//   - scripts/: the post-processor examples of package script (plain-text
+//     tokens and a custom delimiter, both recorded; <think> tags; TTFT and
+//     stop-reason tests, passing and failing).
+//   - environments/demo.yaml sends every provider to {{mockBaseUrl}}, the
+//     built-in mock server (the app fills the variable in; on the command
+//     line pass --var mockBaseUrl=URL); environments/real.yaml points the
+//     same endpoints at api.openai.com, api.anthropic.com,
+//     generativelanguage.googleapis.com, api.deepseek.com and
+//     localhost:11434, with the API keys as secret variables (names only).
+//   - recordings/: hand-written example streams the mock cannot produce
+//     (plain text, a custom delimiter, a custom JSON format), replayed with
+//     `streamscope run DIR ENDPOINT --replay NAME`.
+//
+// Each endpoint's notes give the exit code `streamscope run` has for it
+// with --env demo: 0, except the mid-stream error and the cut-off stream
+// (3, incomplete), the 429 (2, HTTP error) and the TTFT test on a slow
+// first token (1, a test failed).
+//
+// # Installing
+//
+// Install (and Write, which also counts the files) materialises the
+// project into a folder once: a folder that already holds the demo project
+// is left exactly as it is, so a user's edits, additions and deletions are
+// never overwritten. Files are written atomically with streamscope.yaml
+// last, so an interrupted install is not yet a project and the next
+// Install completes it. Dir installs it under the user's configuration
+// directory, where the app keeps it (<config>/demo).
+package demo
