@@ -262,6 +262,7 @@ type choice struct {
 	tools     []*tool
 	byKey     map[int]*tool
 	byStr     map[string]*tool
+	byID      map[string]*tool // calls without index, by id
 	last      *tool
 }
 
@@ -397,12 +398,20 @@ func (c *choice) toolByStr(id string, create bool) *tool {
 // last call.
 func (c *choice) unkeyedTool(id, name string) *tool {
 	if id != "" {
-		for i := len(c.tools) - 1; i >= 0; i-- {
-			if c.tools[i].id == id {
-				return c.tools[i]
-			}
+		if c.last != nil && c.last.id == id {
+			return c.last
 		}
-		return c.newTool()
+		if t, ok := c.byID[id]; ok {
+			c.last = t
+			return t
+		}
+		t := c.newTool()
+		if c.byID == nil {
+			c.byID = map[string]*tool{}
+		}
+		t.setID(id)
+		c.byID[t.id] = t
+		return t
 	}
 	if name != "" || c.last == nil {
 		return c.newTool()
@@ -554,7 +563,13 @@ func (m *Merger) genericError(d *jdoc, root int, evType string) bool {
 	return false
 }
 
+// maxWarnings bounds Result.Warnings (and the cost of warnOnce).
+const maxWarnings = 50
+
 func (m *Merger) warnOnce(w string) {
+	if len(m.warnings) >= maxWarnings {
+		return
+	}
 	for _, x := range m.warnings {
 		if x == w {
 			return
@@ -737,6 +752,10 @@ func (m *Merger) Result() Result {
 		if c.ArgumentsError != "" {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("tool call %d (%s): %s", c.Index, c.Name, c.ArgumentsError))
 		}
+	}
+	if len(r.Warnings) > maxWarnings {
+		more := len(r.Warnings) - maxWarnings + 1
+		r.Warnings = append(r.Warnings[:maxWarnings-1], fmt.Sprintf("… and %d more warnings", more))
 	}
 	return r
 }

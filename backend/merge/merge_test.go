@@ -2,6 +2,7 @@ package merge
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -688,5 +689,29 @@ func TestEndThenMore(t *testing.T) {
 	r = m.End()
 	if !r.Complete || r.Verdict != VerdictComplete || r.ToolCalls[0].ArgumentsError != "" || r.ToolCalls[0].Arguments != `{"a":1}` {
 		t.Errorf("second End = %+v", r)
+	}
+}
+
+// TestManyUnindexedToolCalls: calls without index are found by id in
+// constant time, and warnings stay bounded.
+func TestManyUnindexedToolCalls(t *testing.T) {
+	t.Parallel()
+	m, _ := New(Options{})
+	const n = 3000
+	for i := 0; i < n; i++ {
+		id := strings.Repeat("x", 3) + strconv.Itoa(i)
+		m.Add(sse.Event{Type: "message", Data: `{"choices":[{"delta":{"tool_calls":[{"id":"` + id + `","function":{"name":"f","arguments":"{"}}]}}]}`})
+		m.Add(sse.Event{Type: "message", Data: `{"choices":[{"delta":{"tool_calls":[{"id":"` + id + `","function":{"arguments":"}"}}]}}]}`})
+	}
+	m2, _ := New(Options{Format: FormatVercelUI})
+	for i := 0; i < n; i++ {
+		m2.Add(sse.Event{Type: "message", Data: `{"type":"tool-input-error","toolCallId":"c` + strconv.Itoa(i) + `","errorText":"bad"}`})
+	}
+	r := m.End()
+	if len(r.ToolCalls) != n || r.ToolCalls[n-1].Arguments != "{}" || r.ToolCalls[n-1].Index != n-1 {
+		t.Errorf("%d calls, last %+v", len(r.ToolCalls), r.ToolCalls[len(r.ToolCalls)-1])
+	}
+	if w := m2.End().Warnings; len(w) != maxWarnings {
+		t.Errorf("%d warnings, want %d", len(w), maxWarnings)
 	}
 }
