@@ -1,16 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
 import { launch, openApp } from './harness'
+import { makeProject } from './fixture'
 
 let browser: Browser
+const shots = '../test-results'
 
 beforeAll(async () => {
   browser = await launch()
+  mkdirSync(shots, { recursive: true })
 })
 
 afterAll(async () => {
   await browser?.close()
 })
+
+/** Opens the fixture project through the bound ProjectService (the native dialog cannot be driven). */
+async function openProject(page: Page, dir: string) {
+  await page.waitForFunction(() => !!(window as unknown as { go?: unknown }).go, undefined, { timeout: 30_000 })
+  await page.evaluate((d) => (window as unknown as { go: { app: { ProjectService: { Open: (d: string) => Promise<unknown> } } } }).go.app.ProjectService.Open(d), dir)
+  await page.getByTestId('project-name').filter({ hasText: 'E2E project' }).waitFor({ timeout: 15_000 })
+}
+
+async function selectEndpoint(page: Page, name: string) {
+  await page.getByTestId('tree-endpoint').filter({ hasText: name }).first().click()
+  await page.getByTestId('url-input').waitFor()
+  await expect.poll(() => page.getByTestId('doc-tab').filter({ hasText: name }).count()).toBeGreaterThan(0)
+}
+
+async function endReason(page: Page, timeout = 30_000): Promise<string | null> {
+  await page.getByTestId('end-pill').waitFor({ timeout })
+  return page.getByTestId('end-pill').getAttribute('data-reason')
+}
 
 describe('app shell', () => {
   it('loads and a bound Go method answers', async () => {
@@ -20,5 +42,138 @@ describe('app shell', () => {
     await expect.poll(async () => info.textContent(), { timeout: 30_000 }).toMatch(/go1\.\d+/)
     expect(await info.textContent()).toMatch(/linux\/(amd64|arm64)/)
     expect(errors).toEqual([])
+    await page.close()
+  })
+})
+
+describe('demo project', () => {
+  it('opens from the menu action and lists its endpoints', async () => {
+    const { page, errors } = await openApp(browser)
+    await page.waitForFunction(() => !!(window as unknown as { go?: unknown }).go, undefined, { timeout: 30_000 })
+    await page.evaluate(() => (window as unknown as { runtime: { EventsEmit: (n: string, d: unknown) => void } }).runtime.EventsEmit('menu:open-demo', { action: 'open-demo', path: '' }))
+    await expect.poll(() => page.getByTestId('tree-endpoint').count(), { timeout: 20_000 }).toBeGreaterThan(3)
+    expect(await page.getByTestId('project-name').textContent()).not.toBe('No project')
+    await page.screenshot({ path: `${shots}/ui-demo.png` })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
+
+describe('streaming against the in-process mock', () => {
+  const fx = makeProject()
+
+  it('Send shows events in the Timeline and the merged text and reasoning in Auto-Merge', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Chat')
+    await page.keyboard.press('Control+Enter')
+    expect(await endReason(page)).toBe('complete')
+    await expect.poll(() => page.getByTestId('tl-row').count()).toBeGreaterThan(5)
+    expect(await page.locator('[data-testid=tl-row][data-kind=event]').count()).toBeGreaterThan(3)
+    // Select an event: its pretty JSON shows.
+    await page.locator('[data-testid=tl-row][data-kind=event]').first().click()
+    await page.getByTestId('tl-detail').waitFor()
+    expect(await page.getByTestId('tl-raw').textContent()).toContain('data: ')
+    await page.screenshot({ path: `${shots}/ui-timeline-light.png` })
+    await page.getByTestId('resp-tab-merge').click()
+    const merged = page.getByTestId('merged-content')
+    await expect.poll(async () => ((await merged.textContent()) ?? '').length).toBeGreaterThan(20)
+    expect(await page.getByTestId('reasoning').textContent()).toMatch(/Reasoning/)
+    expect(await page.getByTestId('verdict').getAttribute('data-verdict')).toBe('complete')
+    await page.screenshot({ path: `${shots}/ui-automerge-light.png` })
+    await page.getByTestId('theme-dark').click()
+    await page.screenshot({ path: `${shots}/ui-automerge-dark.png` })
+    await page.getByTestId('resp-tab-timeline').click()
+    await page.screenshot({ path: `${shots}/ui-timeline-dark.png` })
+    await page.getByTestId('theme-system').click()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('Stop (Esc) ends a slow stream mid-way as cancelled', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Slow')
+    await page.getByTestId('send').click()
+    await expect.poll(() => page.locator('[data-testid=tl-row][data-kind=event]').count(), { timeout: 20_000 }).toBeGreaterThan(1)
+    await page.getByTestId('stop').waitFor()
+    await page.keyboard.press('Escape')
+    expect(await endReason(page, 10_000)).toBe('cancelled')
+    await page.getByTestId('send').waitFor()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('a dropped connection shows the cut-off badge, an error event the error badge', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Cut off')
+    await page.getByTestId('send').click()
+    await endReason(page)
+    await page.getByTestId('resp-tab-merge').click()
+    expect(await page.getByTestId('verdict').getAttribute('data-verdict')).toBe('cut_off')
+    await page.screenshot({ path: `${shots}/ui-cutoff.png` })
+
+    await selectEndpoint(page, 'Mid-stream error')
+    await page.getByTestId('send').click()
+    await endReason(page)
+    await page.getByTestId('resp-tab-merge').click()
+    expect(await page.getByTestId('verdict').getAttribute('data-verdict')).toBe('error')
+    await page.getByTestId('stream-error').waitFor()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('a JSONPath rule gets a live count of matching events', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Rules')
+    await page.getByTestId('send').click()
+    expect(await endReason(page)).toBe('complete')
+    await page.getByTestId('req-tab-merge').click()
+    const count = page.getByTestId('rule-content-count')
+    await count.waitFor({ timeout: 10_000 })
+    const m = /(\d+) \/ (\d+) events/.exec((await count.textContent()) ?? '')
+    expect(m).not.toBeNull()
+    expect(Number(m![1])).toBeGreaterThan(0)
+    // A broken rule comes back as an error, not a crash.
+    await page.getByTestId('rule-content').fill('$.choices[')
+    await page.getByTestId('rule-error').waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: `${shots}/ui-rules.png` })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('a script with a failing test shows it in the Script tab', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Tested')
+    await page.getByTestId('send').click()
+    await endReason(page)
+    await page.getByTestId('resp-tab-script').click()
+    await page.getByTestId('test-fail').first().waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('test-pass').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: `${shots}/ui-script.png` })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('pasting a curl command into the URL field offers to import it', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Chat')
+    const before = await page.getByTestId('tree-endpoint').count()
+    await page.getByTestId('url-input').focus()
+    await page.evaluate(() => {
+      const dt = new DataTransfer()
+      dt.setData('text/plain', `curl -N https://api.example.com/v1/chat/completions -H 'Content-Type: application/json' -d '{"model":"x","stream":true}'`)
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+    })
+    await page.getByTestId('curl-offer').waitFor()
+    await page.getByTestId('curl-import').click()
+    await expect.poll(() => page.getByTestId('tree-endpoint').count(), { timeout: 10_000 }).toBe(before + 1)
+    await expect.poll(() => page.getByTestId('url-input').inputValue()).toBe('https://api.example.com/v1/chat/completions')
+    expect(errors).toEqual([])
+    await page.close()
   })
 })

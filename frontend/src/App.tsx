@@ -48,15 +48,14 @@ function DocTabs() {
   const tabs = useProject((s) => s.tabs)
   const active = useProject((s) => s.active)
   const drafts = useProject((s) => s.drafts)
-  const runs = useRuns((s) => s.byTab)
+  const liveRefs = useRuns((s) => Object.values(s.byTab).filter((r) => r.status === 'running' || r.status === 'starting').map((r) => r.tab).join('\n'))
   const p = useProject.getState()
   if (tabs.length === 0) return null
   return (
     <div className="doc-tabs" data-testid="doc-tabs">
       {tabs.map((ref) => {
         const d = drafts[ref]
-        const run = runs[ref]
-        const live = run?.status === 'running' || run?.status === 'starting'
+        const live = liveRefs.split('\n').includes(ref)
         return (
           <div key={ref} className={`doc-tab${ref === active ? ' active' : ''}`} onClick={() => void p.select(ref)} title={ref} data-testid="doc-tab">
             {d && <span className={`method m-${d.doc.endpoint.method}`} style={{ width: 'auto' }}>{d.doc.endpoint.method}</span>}

@@ -34,7 +34,8 @@ export default function Sidebar() {
   const env = useProject((s) => s.env)
   const recent = useProject((s) => s.recent)
   const p = useProject.getState()
-  const runsByTab = useRuns((s) => s.byTab)
+  // A primitive, so the tree re-renders when a run starts or ends, not per batch.
+  const liveRefs = useRuns((s) => Object.values(s.byTab).filter((r) => r.status === 'running' || r.status === 'starting').map((r) => r.tab).join('\n'))
   const mockStatus = useSettings((s) => s.mock)
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({})
   const [renaming, setRenaming] = useState<string | null>(null)
@@ -148,7 +149,6 @@ export default function Sidebar() {
                   </div>
                 )
               }
-              const run = runsByTab[it.ref]
               return (
                 <div
                   key={`e:${it.ref}`}
@@ -181,7 +181,7 @@ export default function Sidebar() {
                   ) : (
                     <span className="ellipsis grow">{it.name}</span>
                   )}
-                  {run?.status === 'running' && <span className="status-dot ok" title="Streaming" />}
+                  {liveRefs.split('\n').includes(it.ref) && <span className="status-dot ok" title="Streaming" />}
                   <span className="actions">
                     <button className="icon-btn" title="Rename" onClick={(e) => (e.stopPropagation(), setRenaming(it.ref))}>
                       <Pencil size={12} />

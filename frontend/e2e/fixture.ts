@@ -1,0 +1,47 @@
+// A small project written to a temporary folder for the end-to-end tests:
+// endpoints against the app's in-process mock server ({{mockBaseUrl}}).
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+function endpoint(name: string, seq: number, opts: { headers?: [string, string][]; model?: string; merge?: string; script?: string } = {}): string {
+  const headers = [['Content-Type', 'application/json'], ...(opts.headers ?? [])]
+  const body = JSON.stringify({ model: opts.model ?? 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Tell me about ${name}` }] })
+  return [
+    'schema: 2',
+    `name: ${name}`,
+    `seq: ${seq}`,
+    'method: POST',
+    "url: '{{mockBaseUrl}}/v1/chat/completions'",
+    'headers:',
+    ...headers.flatMap(([k, v]) => [`  - name: ${k}`, `    value: '${v}'`]),
+    'body:',
+    '  type: json',
+    `  text: '${body}'`,
+    ...(opts.merge ? [opts.merge] : []),
+    ...(opts.script ? [`script: ${opts.script}`] : []),
+    '',
+  ].join('\n')
+}
+
+export interface Fixture {
+  dir: string
+}
+
+export function makeProject(): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), 'streamscope-e2e-'))
+  writeFileSync(join(dir, 'streamscope.yaml'), `schema: 2\nname: E2E project\nid: e2e-${Date.now()}\n`)
+  mkdirSync(join(dir, 'environments'))
+  writeFileSync(join(dir, 'environments', 'local.yaml'), 'schema: 2\nvariables:\n  - name: model\n    value: gpt-4o-mini\n')
+  writeFileSync(join(dir, 'chat.endpoint.yaml'), endpoint('Chat', 1, { model: 'deepseek-reasoner', headers: [['X-Mock-TPS', '400']] }))
+  writeFileSync(join(dir, 'slow.endpoint.yaml'), endpoint('Slow', 2, { headers: [['X-Mock-TPS', '4']] }))
+  writeFileSync(join(dir, 'cutoff.endpoint.yaml'), endpoint('Cut off', 3, { headers: [['X-Mock-TPS', '400'], ['X-Mock-Fault', 'drop']] }))
+  writeFileSync(join(dir, 'midstream-error.endpoint.yaml'), endpoint('Mid-stream error', 4, { headers: [['X-Mock-TPS', '400'], ['X-Mock-Fault', 'error']] }))
+  writeFileSync(
+    join(dir, 'rules.endpoint.yaml'),
+    endpoint('Rules', 5, { headers: [['X-Mock-TPS', '400']], merge: 'merge:\n  format: jsonpath\n  content: $.choices[0].delta.content\n  stop: $.choices[0].finish_reason' }),
+  )
+  writeFileSync(join(dir, 'tested.endpoint.yaml'), endpoint('Tested', 6, { headers: [['X-Mock-TPS', '400']], script: 'tested.js' }))
+  writeFileSync(join(dir, 'tested.js'), "function onEnd(ctx) {\n  pm.test('the reply is long', function () { pm.expect(ctx.result.content.length).to.be.above(1000000) })\n  pm.test('the reply is not empty', function () { pm.expect(ctx.result.content).to.not.equal('') })\n}\n")
+  return { dir }
+}
