@@ -313,15 +313,14 @@ func (m *Merger) choice(idx int) *choice {
 
 func (m *Merger) main() *choice { return m.choice(0) }
 
-// put appends the string at node i of d to dst (nothing when i is not a
-// string) and reports whether it was a string.
-func (m *Merger) put(dst *strings.Builder, d *jdoc, i int) bool {
+// put appends the string at node i of d to dst and returns its length in
+// bytes, or -1 (appending nothing) when i is not a string.
+func (m *Merger) put(dst *strings.Builder, d *jdoc, i int) int {
 	n := d.writeStr(dst, i)
-	if n < 0 {
-		return false
+	if n > 0 {
+		m.grown += int64(n)
 	}
-	m.grown += int64(n)
-	return true
+	return n
 }
 
 func (m *Merger) addContent(c *choice, s string) {

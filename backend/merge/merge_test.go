@@ -201,10 +201,11 @@ func TestMergeEvents(t *testing.T) {
 		{
 			name: "openai-compatible reasoning field and Mistral typed parts",
 			events: evs(
-				`{"choices":[{"index":0,"delta":{"reasoning":"think "}}]}`,
+				`{"choices":[{"index":0,"delta":{"reasoning":"think ","reasoning_content":""}}]}`,
+				`{"choices":[{"index":0,"delta":{"reasoning":"dup","reasoning_content":"dup"}}]}`,
 				`{"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"more"}]},{"type":"text","text":"answer"}]}}]}`,
 				`[DONE]`),
-			want: want{format: "openai-chat", content: "answer", reasoning: "think more", complete: true, verdict: VerdictComplete},
+			want: want{format: "openai-chat", content: "answer", reasoning: "think dupmore", complete: true, verdict: VerdictComplete},
 		},
 		{
 			name:   "non-streamed chat.completion body is complete on its own",

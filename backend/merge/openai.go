@@ -63,7 +63,7 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 					m.contentParts(d, ch, v)
 				}
 			case "reasoning_content":
-				if m.put(&ch.reasoning, d, v) {
+				if m.put(&ch.reasoning, d, v) > 0 {
 					reasoningContent = true
 				}
 			case "refusal":
@@ -83,7 +83,7 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 			}
 		}
 		// Servers that send both fields carry the same text in each; only
-		// one lane is taken.
+		// one is taken (reasoning_content when it has text).
 		if !reasoningContent {
 			m.put(&ch.reasoning, d, d.get(delta, "reasoning"))
 		}
