@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dlclark/regexp2/v2"
 	"github.com/dop251/goja"
 
 	"github.com/streamscope/streamscope/backend/merge"
@@ -184,7 +185,8 @@ func (r *Run) setup() error {
 		return fmt.Errorf("sandbox prelude: %w", err)
 	}
 	install, _ := goja.AssertFunction(guard)
-	if _, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs)); err != nil {
+	giveUp := rt.ToValue(regexp2.DefaultMatchTimeout.Milliseconds() * 9 / 10)
+	if _, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp); err != nil {
 		return fmt.Errorf("sandbox prelude: %w", err)
 	}
 	r.stringify, _ = goja.AssertFunction(obj("JSON").Get("stringify"))

@@ -132,7 +132,7 @@ func TestOutputAndLogCaps(t *testing.T) {
 func TestAllocationGuards(t *testing.T) {
 	t.Parallel()
 	// Small limits keep the test fast; the bombs are the real ones.
-	small := Limits{MaxStringLength: 1 << 16, MaxArrayLength: 1 << 16, MaxMemory: 1 << 30}
+	small := Limits{MaxStringLength: 1 << 12, MaxArrayLength: 1 << 12, MaxMemory: 1 << 30}
 	cases := []struct {
 		src, want string
 		lim       Limits
@@ -141,7 +141,7 @@ func TestAllocationGuards(t *testing.T) {
 		{"'ab'.repeat(1 << 29)", "String.prototype.repeat result length", small},
 		{"'x'.padStart(2 ** 30)", "String.prototype.padStart result length", small},
 		{"'x'.padEnd(2 ** 30, 'yz')", "String.prototype.padEnd result length", small},
-		{"var s = 'x'.repeat(1 << 15); s.concat(s, s)", "String.prototype.concat result length", small},
+		{"var s = 'x'.repeat(3000); s.concat(s, s)", "String.prototype.concat result length", small},
 		{"new Array(1e9).fill(0)", "Array.prototype.fill: array length: 1000000000", small},
 		{"var a = []; a.length = 1e9; a.join('x')", "Array.prototype.join: array length", small},
 		{"var a = []; a[4294967294] = 1; a.map(function (x) { return x })", "Array.prototype.map: array length", small},
@@ -150,21 +150,21 @@ func TestAllocationGuards(t *testing.T) {
 		{"Array.from({ length: 1e8 })", "Array.from: source length", small},
 		{"[].concat(new Array(5e4), new Array(5e4))", "Array.prototype.concat result length", small},
 		{"var b = new Array(5e4); new Array(10).fill(b).flat()", "Array.prototype.flat result length", small},
-		{"var b = new Array(5e4).fill(1); [1, 2, 3].flatMap(function () { return b })", "Array.prototype.flatMap result length", small},
+		{"var b = new Array(3000).fill(1); [1, 2, 3].flatMap(function () { return b })", "Array.prototype.flatMap result length", small},
 		{"(function () {}).apply(null, { length: 1e9 })", "Function.prototype.apply: argument count", small},
 		{"Reflect.apply(Math.max, null, { length: 1e9 })", "Reflect.apply: argument count", small},
 		{"Reflect.construct(Array, { length: 1e9 })", "Reflect.construct: argument count", small},
 		{"[...new Array(1e9)]", "Array.prototype.values: array length", small},
-		{"var s = 'x'.repeat(1 << 16); s += 'y'; s.split('')", "String.prototype.split: string length", small},
-		{"var s = 'x'.repeat(1 << 16); s += 'y'; [...s]", "String iterator: string length", small},
+		{"var s = 'x'.repeat(4000); s += s; s.split('')", "String.prototype.split: string length", small},
+		{"var s = 'x'.repeat(4000); s += s; [...s]", "String iterator: string length", small},
 		{"JSON.stringify(new Array(100).fill('x'.repeat(1000)))", "JSON.stringify result length", small},
 		{"JSON.stringify(new Array(100).fill({a: 'x'.repeat(1000)}), null, 2)", "JSON.stringify result length", small},
-		{"'x'.repeat(1e4).replace(/x/g, '$&$&$&$&$&$&$&$&$&$&')", "RegExp replace result length", small},
-		{"'x'.repeat(1e4).replace(/x/g, \"$'\")", "RegExp replace result length", small},
-		{"'x'.repeat(1e4).replaceAll('x', 'yyyyyyyyyyyy')", "String.prototype.replaceAll result length", small},
-		{"var big = 'y'.repeat(1e4); 'x'.repeat(100).replace(/x/g, function () { return big })", "RegExp replace result length", small},
-		{"var big = 'y'.repeat(1e4); 'x'.repeat(100).replace('x', function () { return big + big + big + big + big + big + big })", "String.prototype.replace result length", small},
-		{"var big = 'y'.repeat(1e4); /x/g[Symbol.replace]('x'.repeat(100), function () { return big })", "RegExp replace result length", small},
+		{"'x'.repeat(4000).replace(/x/g, '$&$&$&$&$&$&$&$&$&$&')", "RegExp replace result length", small},
+		{"'x'.repeat(4000).replace(/x/g, \"$'\")", "RegExp replace result length", small},
+		{"'x'.repeat(4000).replaceAll('x', 'yyyyyyyyyyyy')", "String.prototype.replaceAll result length", small},
+		{"var big = 'y'.repeat(4000); 'x'.repeat(100).replace(/x/g, function () { return big })", "RegExp replace result length", small},
+		{"var big = 'y'.repeat(4000); 'x'.repeat(100).replace('x', function () { return big + big + big + big + big + big + big })", "String.prototype.replace result length", small},
+		{"var big = 'y'.repeat(4000); /x/g[Symbol.replace]('x'.repeat(100), function () { return big })", "RegExp replace result length", small},
 	}
 	for _, c := range cases {
 		t.Run(c.src, func(t *testing.T) {
@@ -219,10 +219,10 @@ func TestMemoryWatchdog(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			run, _, err := runScript(t, "function onEvent(e, ctx) {\n"+src+"\n}", RunOptions{Timeout: 60 * time.Second, Limits: Limits{MaxMemory: 16 << 20, Grace: 5 * time.Second}}, msg("a"))
+			run, _, err := runScript(t, "function onEvent(e, ctx) {\n"+src+"\n}", RunOptions{Timeout: 60 * time.Second, Limits: Limits{MaxMemory: 8 << 20, Grace: 5 * time.Second}}, msg("a"))
 			took := time.Since(start)
 			e := scriptErr(t, err)
-			if e.Kind != KindMemory || e.Line != 2 || !strings.Contains(e.Message, "past the limit of 16 MiB") {
+			if e.Kind != KindMemory || e.Line != 2 || !strings.Contains(e.Message, "past the limit of 8 MiB") {
 				t.Errorf("error = %#v", e)
 			}
 			var after runtime.MemStats
@@ -304,6 +304,31 @@ func TestAbandonedGoroutineEnds(t *testing.T) {
 		t.Logf("the abandoned goroutine ended %v after the call started", time.Since(start).Round(time.Millisecond))
 	case <-time.After(RegexpMatchTimeout + 5*time.Second):
 		t.Fatal("the abandoned goroutine is still running")
+	}
+}
+
+// With a call limit longer than the regexp engine's match timeout, a
+// catastrophic match is given up by the engine: the script gets an error
+// for it, not a silent "no match".
+func TestRegexpGiveUpIsAnError(t *testing.T) {
+	t.Parallel()
+	for _, expr := range []string{
+		"/(a+)+\\1$/.test(s)",
+		"s.replace(/(a+)+\\1$/, 'x')",
+		"s.split(/(a+)+\\1$/)",
+	} {
+		t.Run(expr, func(t *testing.T) {
+			t.Parallel()
+			src := "function onEnd(ctx) {\n  var s = 'a'.repeat(60) + 'b';\n  ctx.append(String(" + expr + "));\n}"
+			_, res, err := runScript(t, src, RunOptions{Timeout: RegexpMatchTimeout + 20*time.Second})
+			e := scriptErr(t, err)
+			if e.Kind != KindThrown || e.Line != 3 || !strings.Contains(e.Message, "RangeError: regular expression /(a+)+\\1$/") || !strings.Contains(e.Message, "gave up after") {
+				t.Errorf("error = %#v", e)
+			}
+			if res.Content != "" {
+				t.Errorf("content = %q", res.Content)
+			}
+		})
 	}
 }
 

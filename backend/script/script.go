@@ -46,7 +46,7 @@ type Limits struct {
 	// MaxCallStack caps the call depth (default 1000).
 	MaxCallStack int
 	// Grace is how long a call may keep running after it was interrupted
-	// before the run is abandoned (default 250 ms).
+	// before the run is abandoned (default 1 s).
 	Grace time.Duration
 }
 
@@ -70,7 +70,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxCallStack = 1000
 	}
 	if l.Grace <= 0 {
-		l.Grace = 250 * time.Millisecond
+		l.Grace = time.Second
 	}
 	return l
 }

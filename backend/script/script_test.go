@@ -338,7 +338,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer run.Close()
-	if run.timeout != time.Second || run.lim.MaxCallStack != 1000 || run.lim.MaxMemory != 128<<20 || run.lim.Grace != 250*time.Millisecond {
+	if run.timeout != time.Second || run.lim.MaxCallStack != 1000 || run.lim.MaxMemory != 128<<20 || run.lim.Grace != time.Second {
 		t.Errorf("timeout %v, limits %+v", run.timeout, run.lim)
 	}
 }

@@ -4,7 +4,7 @@
 // size first and throws a RangeError naming the limit. Every original is
 // kept in this closure only, and called through a captured Reflect.apply so
 // that a script cannot reach or redirect it.
-(function (maxStr, maxArr, maxArgs) {
+(function (maxStr, maxArr, maxArgs, rxGiveUpMs) {
 	"use strict";
 	var apply = Reflect.apply, defineProperty = Object.defineProperty,
 		getOwnPropertyNames = Object.getOwnPropertyNames, isArray = Array.isArray,
@@ -277,6 +277,27 @@
 		return apply(origRxReplace, this, [str, repl]);
 	};
 	replace(RP, SymReplace, guardedRxReplace);
+
+	// The regexp engine gives up a match that backtracks for too long and
+	// reports it as no match; every match goes through exec (replacing it
+	// makes goja's other RegExp methods call it), which turns that into an
+	// error instead of a silently wrong answer.
+	// goja's test does not go through exec, so it gets the same wrapper.
+	var now = Date.now;
+	[["exec", null], ["test", false]].forEach(function (m) {
+		var name = m[0], noMatch = m[1], orig = RP[name];
+		replace(RP, name, {
+			[name]: function (s) {
+				var t0 = now();
+				var r = apply(orig, this, [s]);
+				if (r === noMatch && now() - t0 >= rxGiveUpMs) {
+					throw new RangeErrorCtor("regular expression " + StringCtor(this) +
+						" gave up after " + (now() - t0) + " ms (catastrophic backtracking)");
+				}
+				return r;
+			}
+		}[name]);
+	});
 
 	// JSON.stringify: a replacer counts the size of what is written.
 	var origStringify = JSON.stringify;
