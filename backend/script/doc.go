@@ -7,25 +7,43 @@
 // (top-level code, onEvent for every event, onEnd once). Every call runs on
 // the run's own goroutine under a time limit, so that a script stuck in
 // native code (a catastrophic regular expression) cannot freeze the caller:
-// the call is interrupted at its deadline and, if it still does not return,
-// the run is abandoned and reported, and the stream goes on.
+// the call is interrupted at its deadline and, if it still has not returned
+// Limits.Grace later, the run is abandoned and reported (later calls return
+// the same error at once), and the stream goes on. An abandoned goroutine
+// can no longer touch the result, the tests or the logs.
 //
-// The sandbox: the runtime has no require, file system, network, process or
-// timers (goja provides none and none are added); ArrayBuffer, DataView and
-// the typed arrays are removed; the call stack depth is capped; what a
-// script may append and log is capped; built-ins that allocate a result far
-// larger than their input in one native step (String.prototype.repeat,
-// padStart, padEnd, concat, replace, split, Array.prototype.join, fill, flat,
-// concat, Array.from, Function.prototype.apply, JSON.stringify, ...) check
-// the size first; and a watchdog interrupts a call whose heap growth passes
-// Limits.MaxMemory. goja has no memory accounting of its own, so the
-// watchdog measures the process heap (runtime/metrics) while a call runs.
+// Beside a built-in merger, MergeEvent and MergeEnd give the script the
+// merger's result so far with the script's own changes re-applied (Apply);
+// with format "script" the merger only counts events and the script alone
+// builds the result.
 //
-// The package also sets regexp2.DefaultMatchTimeout (the regular expression
-// engine goja uses for patterns Go's regexp cannot run) to
-// RegexpMatchTimeout when it is still unlimited, so that the goroutine of an
-// abandoned run stops burning CPU after that long.
+// The sandbox:
+//   - no require, file system, network, process or timers: goja provides
+//     none and none are added; ArrayBuffer, DataView and the typed arrays
+//     are removed;
+//   - each call has a time limit (default 1 s), enforced with
+//     Runtime.Interrupt; ClearInterrupt runs before every call;
+//   - the call stack depth is capped (SetMaxCallStackSize);
+//   - what ctx.append/appendReasoning add and what console keeps are capped,
+//     with a RangeError naming the limit;
+//   - built-ins that would allocate a result far larger than their input in
+//     one native step, which Interrupt cannot stop (String.prototype.repeat,
+//     padStart, padEnd, concat, replace, replaceAll, split, Array.prototype
+//     methods on huge or sparse arrays, join, concat, flat, flatMap,
+//     Array.from, Function.prototype.apply, Reflect.apply/construct,
+//     JSON.stringify, the string and array iterators), check the size first
+//     (assets/guard.js, run in every runtime before the script);
+//   - a watchdog samples the process heap (runtime/metrics) while a call
+//     runs and interrupts it when the heap grew past Limits.MaxMemory
+//     (default 128 MiB; goja has no memory accounting of its own).
 //
-// Postman's pm.expect is chai's expect: chai 4.5.0 (MIT, assets/chai.LICENSE)
-// is embedded and loaded into a run's runtime on first use.
+// The package sets regexp2.DefaultMatchTimeout (the regular-expression
+// engine goja uses for patterns Go's regexp cannot run, such as
+// backreferences) to RegexpMatchTimeout when it is still unlimited, so that
+// the goroutine of an abandoned run stops burning CPU after that long; a
+// match the engine gives up is a RangeError in the script, not a silent "no
+// match".
+//
+// pm.expect is chai's expect: chai 4.5.0 (MIT, assets/chai.LICENSE) is
+// embedded and loaded into a run's runtime on first use.
 package script
