@@ -103,8 +103,8 @@ func TestExampleCustomDelimiter(t *testing.T) {
 	// The records and the delimiter are split across events on purpose.
 	body := sseBody(`{"token":"Hel"}<`, `|>{"tok`, `en":"lo"}<|>{"token":", wor`, `ld"}<|><|>{"done":true,"reason":"length"}`)
 	res, run := runExample(t, "custom-delimiter.js", "script", body, nil)
-	if res.Content != "Hello, world" || !eqPtr(res.FinishReason, ptr("length")) || res.Events != 4 {
-		t.Errorf("result = %+v", res)
+	if res.Content != "Hello, world" || !eqPtr(res.FinishReason, ptr("length")) || res.Events != 4 || len(run.Logs()) != 0 {
+		t.Errorf("result = %+v, logs %+v", res, run.Logs())
 	}
 	res, run = runExample(t, "custom-delimiter.js", "script", sseBody(`{"token":"a"}<|>oops<|>{"error":"quota"}<|>`), nil)
 	if res.Content != "a" || res.Error == nil || res.Error.Message != "quota" || res.Complete {
