@@ -11,6 +11,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/streamscope/streamscope/app"
+	"github.com/streamscope/streamscope/backend/demo"
 )
 
 // runDesktop opens the window. It returns the process exit code.
@@ -53,6 +54,6 @@ func runDesktop() int {
 	return 0
 }
 
-// demoProject writes the demo project shipped in the binary into dir; nil
-// while the demo project (backend/demo) is not part of the build.
-var demoProject func(dir string) error
+// demoProject writes the demo project shipped in the binary into dir
+// (backend/demo; it never overwrites a demo the user has edited).
+var demoProject = demo.Install
