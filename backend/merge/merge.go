@@ -541,6 +541,10 @@ func (m *Merger) genericError(d *jdoc, root int, evType string) bool {
 			return true
 		}
 	}
+	if d.text(d.get(root, "object")) == "error" { // vLLM ErrorResponse
+		m.setError(errorObject(d, root))
+		return true
+	}
 	typ := d.text(d.get(root, "type"))
 	if typ == "error" || (typ == "" && evType == "error") {
 		e := &StreamError{Type: "error"}

@@ -199,6 +199,22 @@ func TestMergeEvents(t *testing.T) {
 					{Index: 1, Content: "B1B2", ToolCalls: []ToolCall{}, FinishReason: str("length")}}},
 		},
 		{
+			name: "Groq usage in x_groq; vLLM error object",
+			events: evs(
+				`{"id":"g","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}],"x_groq":{"id":"req_1","usage":{"completion_tokens":1,"completion_time":0.001}}}`,
+				`{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}`,
+				`[DONE]`),
+			want: want{format: "openai-chat", content: "x", finish: str("stop"), usage: `{"completion_time":0.001,"completion_tokens":1}`,
+				err:     &StreamError{Message: "This model's maximum context length is 4096 tokens.", Type: "BadRequestError", Code: "400"},
+				verdict: VerdictError},
+		},
+		{
+			name:   "vLLM error object before any chunk",
+			events: evs(`{"object":"error","message":"boom","type":"InternalServerError","param":null,"code":500}`),
+			want: want{format: FormatUnknown, err: &StreamError{Message: "boom", Type: "InternalServerError", Code: "500"},
+				verdict: VerdictError},
+		},
+		{
 			name: "openai-compatible reasoning field and Mistral typed parts",
 			events: evs(
 				`{"choices":[{"index":0,"delta":{"reasoning":"think ","reasoning_content":""}}]}`,

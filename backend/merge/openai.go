@@ -28,9 +28,14 @@ func (m *Merger) openAIChat(d *jdoc) {
 		case "model":
 			m.setModel(d, v)
 		case "object":
-			if d.text(v) == "chat.completion" {
+			switch d.text(v) {
+			case "chat.completion":
 				m.sawEnd = true
+			case "error": // vLLM's ErrorResponse sent as a chunk
+				m.setError(errorObject(d, 0))
 			}
+		case "x_groq": // Groq's usage on the last chunk
+			m.mergeUsage(d, d.get(v, "usage"))
 		}
 	}
 }
