@@ -23,7 +23,7 @@ import (
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
-const runUsage = "DIR ENDPOINT [--env ENV] [--var NAME=VALUE]... [--json] [--junit FILE] [--record NAME | --replay NAME]"
+const runUsage = "DIR ENDPOINT [--env ENV] [--var NAME=VALUE]... [--json] [--junit FILE] [--record NAME | --replay NAME] [--script-timeout MS]"
 
 func init() {
 	Register(Command{
@@ -59,6 +59,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	asJSON := fs.Bool("json", false, "print the merge object with status, timing and tests as JSON")
 	junit := fs.String("junit", "", "write the script tests and the stream's completeness as JUnit XML to `FILE`")
 	record := fs.String("record", "", "save the received events into the project as recordings/`NAME`.jsonl")
+	scriptTimeout := fs.Int("script-timeout", int(script.DefaultTimeout/time.Millisecond), "interrupt a script call that runs longer than `MS` milliseconds")
 	replay := fs.String("replay", "", "replay the saved recording `NAME` through the endpoint's merge and script instead of sending")
 	fs.Usage = func() {}
 	pos, err := ParseFlags(env, fs, args)
@@ -67,6 +68,9 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	}
 	if len(pos) != 2 {
 		return ExitUsage, UsageError("expected DIR ENDPOINT, got %d argument(s) (usage: streamscope run %s)", len(pos), runUsage)
+	}
+	if *scriptTimeout < 1 {
+		return ExitUsage, UsageError("--script-timeout must be at least 1 (milliseconds), got %d", *scriptTimeout)
 	}
 	if *record != "" && *replay != "" {
 		return ExitUsage, UsageError("--record and --replay exclude each other")
@@ -113,7 +117,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, err
 		}
 	}
-	hooks, err := runHooks(env.Stderr, p, ep, scope)
+	hooks, err := runHooks(env.Stderr, p, ep, scope, time.Duration(*scriptTimeout)*time.Millisecond)
 	red.secrets = scope.SecretValues()
 	if err != nil {
 		return ExitUsage, Errorf(ExitUsage, "%s", red.redact(err.Error()))
@@ -278,7 +282,7 @@ func mergeOptions(ep *project.Endpoint) merge.Options {
 }
 
 // runHooks returns the hooks the endpoint needs (its script).
-func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *project.Scope) ([]StreamHook, error) {
+func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *project.Scope, timeout time.Duration) ([]StreamHook, error) {
 	if ep.Script == "" {
 		return nil, nil
 	}
@@ -286,7 +290,7 @@ func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *pr
 	if err != nil {
 		return nil, Errorf(ExitUsage, "%v", err)
 	}
-	return scriptHooks(log, p.ScriptPath(ep), src, scope)
+	return scriptHooks(log, p.ScriptPath(ep), src, scope, timeout)
 }
 
 // redactor keeps secret values out of everything a run prints.
@@ -470,7 +474,7 @@ func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *Stre
 // interrupted fails the run (exit 1) without losing the stream. ctx.vars
 // and pm.environment see the environment's variables; what the script sets
 // lasts for this run only.
-func scriptHooks(log io.Writer, path, src string, scope *project.Scope) ([]StreamHook, error) {
+func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout time.Duration) ([]StreamHook, error) {
 	prog, err := script.Compile(path, src)
 	if err != nil {
 		return nil, Errorf(ExitUsage, "%v", err)
@@ -498,7 +502,8 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope) ([]Strea
 	}
 	start := func(status int, header http.Header) {
 		run, runErr = prog.NewRun(script.RunOptions{
-			Vars: script.MapVars(values),
+			Timeout: timeout,
+			Vars:    script.MapVars(values),
 			Response: script.ResponseInfo{Code: status, Headers: header, Body: func() string {
 				if endBody != nil {
 					return *endBody

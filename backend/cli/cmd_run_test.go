@@ -433,10 +433,16 @@ function onEnd(ctx) {
 function onEnd(ctx) { ctx.append("!"); }
 `)
 	f.addScripted(t, "Broken script", "", "function onEnd(ctx) {\n  pm.test('x', function () {\n}\n")
+	f.addScripted(t, "Spinning", "", "function onEvent(e, ctx) {\n  while (true) {}\n}\n")
 	reports := t.TempDir()
+	// Under the race detector on a busy machine, loading chai for the first
+	// pm.expect can take longer than the default 1 s limit of a call.
+	srun := func(args ...string) (int, string, string) {
+		return f.run(t, nil, append(args, "--script-timeout", "30000")...)
+	}
 
 	report := filepath.Join(reports, "tested.xml")
-	code, stdout, stderr := f.run(t, nil, "Tested", "--env", "local", "--json", "--junit", report)
+	code, stdout, stderr := srun("Tested", "--env", "local", "--json", "--junit", report)
 	var out struct {
 		Content string       `json:"content"`
 		Tests   []TestResult `json:"tests"`
@@ -462,7 +468,7 @@ function onEnd(ctx) { ctx.append("!"); }
 	}
 
 	report = filepath.Join(reports, "failing.xml")
-	code, stdout, stderr = f.run(t, nil, "Failing", "--env", "local", "--junit", report)
+	code, stdout, stderr = srun("Failing", "--env", "local", "--junit", report)
 	if code != ExitFailed || stdout != content+"\n" || !strings.Contains(stderr, "FAIL  finish is length: AssertionError: expected 'stop' to equal 'length'") || !strings.Contains(lastLine(stderr), "1 of 2 tests failed") {
 		t.Fatalf("failing: %d %q\n%s", code, stdout, stderr)
 	}
@@ -472,7 +478,7 @@ function onEnd(ctx) { ctx.append("!"); }
 	}
 
 	report = filepath.Join(reports, "throwing.xml")
-	code, stdout, stderr = f.run(t, nil, "Throwing", "--env", "local", "--junit", report)
+	code, stdout, stderr = srun("Throwing", "--env", "local", "--junit", report)
 	if code != ExitFailed || stdout != content+"\n" || !strings.Contains(lastLine(stderr), "throwing.js:3:") || !strings.Contains(lastLine(stderr), "boom") {
 		t.Fatalf("throwing: %d %q\n%s", code, stdout, stderr)
 	}
@@ -480,13 +486,13 @@ function onEnd(ctx) { ctx.append("!"); }
 		t.Fatalf("junit %+v", doc)
 	}
 
-	code, stdout, stderr = f.run(t, nil, "Script merge", "--env", "local")
+	code, stdout, stderr = srun("Script merge", "--env", "local")
 	if code != ExitOK || stdout != content+"!\n" || !strings.Contains(stderr, "200 script, complete (stop)") {
 		t.Fatalf("script format: %d %q\n%s", code, stdout, stderr)
 	}
 
 	before := f.seen.count()
-	code, _, stderr = f.run(t, nil, "Broken script", "--env", "local", "--junit", filepath.Join(reports, "never.xml"))
+	code, _, stderr = srun("Broken script", "--env", "local", "--junit", filepath.Join(reports, "never.xml"))
 	if code != ExitUsage || !strings.Contains(stderr, "broken-script.js:") || !strings.Contains(stderr, "SyntaxError") || f.seen.count() != before {
 		t.Fatalf("syntax error: %d %q", code, stderr)
 	}
@@ -494,12 +500,21 @@ function onEnd(ctx) { ctx.append("!"); }
 		t.Fatal("a report was written for a run that did not happen")
 	}
 
+	// A call that runs past its limit is interrupted; the stream is not lost.
+	code, stdout, stderr = f.run(t, nil, "Spinning", "--env", "local", "--script-timeout", "50")
+	if code != ExitFailed || stdout != content+"\n" || !strings.Contains(lastLine(stderr), "spinning.js:") || !strings.Contains(lastLine(stderr), "interrupted") {
+		t.Fatalf("spinning: %d %q\n%s", code, stdout, lastLine(stderr))
+	}
+	if code, _, stderr := f.run(t, nil, "Spinning", "--env", "local", "--script-timeout", "0"); code != ExitUsage || !strings.Contains(stderr, "--script-timeout") {
+		t.Fatalf("bad timeout: %d %q", code, stderr)
+	}
+
 	// Replaying a recording runs the script too, without the network.
-	if code, _, stderr := f.run(t, nil, "Tested", "--env", "local", "--record", "tested"); code != ExitOK {
+	if code, _, stderr := srun("Tested", "--env", "local", "--record", "tested"); code != ExitOK {
 		t.Fatalf("record: %d\n%s", code, stderr)
 	}
 	before = f.seen.count()
-	code, _, stderr = f.run(t, nil, "Tested", "--env", "local", "--replay", "tested")
+	code, _, stderr = srun("Tested", "--env", "local", "--replay", "tested")
 	if code != ExitOK || !strings.Contains(stderr, "PASS  saw every event") || f.seen.count() != before {
 		t.Fatalf("replay with script: %d\n%s", code, stderr)
 	}
