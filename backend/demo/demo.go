@@ -69,6 +69,9 @@ func Write(dir string) (int, error) {
 	if dir == "" {
 		return 0, errors.New("demo: no folder given")
 	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return 0, fmt.Errorf("%s: not a folder; the demo project was not written", dir)
+	}
 	meta := filepath.Join(dir, project.ProjectFile)
 	if _, err := os.Stat(meta); err == nil {
 		return 0, checkExisting(dir)

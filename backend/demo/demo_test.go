@@ -261,31 +261,38 @@ func TestWriteRefusesForeignFolders(t *testing.T) {
 	cases := []struct {
 		name  string
 		setup func(t *testing.T, dir string)
+		file  string // Write into this file of the folder instead
 		want  string
 	}{
+		{"a file", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "f"), "x")
+		}, "f", "not a folder"},
 		{"another project", func(t *testing.T, dir string) {
 			if _, err := project.Create(dir, "Mine"); err != nil {
 				t.Fatal(err)
 			}
-		}, `another project ("Mine"`},
+		}, "", `another project ("Mine"`},
 		{"broken streamscope.yaml", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, project.ProjectFile), "schema: [\n")
-		}, "does not load"},
+		}, "", "does not load"},
 		{"unrelated files", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "notes.txt"), "my notes")
-		}, "not empty and holds no project (notes.txt)"},
+		}, "", "not empty and holds no project (notes.txt)"},
 		{"unrelated folder", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "photos", "a.jpg"), "x")
-		}, "(photos)"},
+		}, "", "(photos)"},
 		{"a demo path that is a folder here", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "providers", "ollama.endpoint.yaml", "x"), "x")
-		}, "providers/ollama.endpoint.yaml"},
+		}, "", "providers/ollama.endpoint.yaml"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			c.setup(t, dir)
+			if c.file != "" {
+				dir = filepath.Join(dir, c.file)
+			}
 			before := snapshot(t, dir)
 			n, err := demo.Write(dir)
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), dir) {
