@@ -31,10 +31,12 @@
 //     (plain text, a custom delimiter, a custom JSON format), replayed with
 //     `streamscope run DIR ENDPOINT --replay NAME`.
 //
-// Each endpoint's notes give the exit code `streamscope run` has for it
-// with --env demo: 0, except the mid-stream error and the cut-off stream
-// (3, incomplete), the 429 (2, HTTP error) and the TTFT test on a slow
-// first token (1, a test failed).
+// Every endpoint has notes saying what it shows. With --env demo,
+// `streamscope run` exits 0 for each, except the mid-stream error and the
+// cut-off stream (3, incomplete), the 429 (2, HTTP error, after one retry)
+// and the TTFT test on a slow first token (1, a test failed); their notes
+// say so. The recorded endpoints run with --replay (sent live, they stop
+// at the unresolved {{customServerUrl}}, before anything goes out).
 //
 // # Installing
 //
