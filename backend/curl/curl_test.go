@@ -277,6 +277,10 @@ func TestImportOptions(t *testing.T) {
 		{name: "query kept whole when not exact", cmd: `curl 'http://h/x?flag&a=b'`, want: project.Endpoint{Method: "GET", URL: "http://h/x?flag&a=b"}},
 		{name: "empty header value", cmd: `curl -H 'X-Empty;' -H 'Accept:' http://h/x`,
 			want: project.Endpoint{Method: "GET", URL: "http://h/x", Headers: []project.KV{{Name: "X-Empty"}}}, warn: "remove a default header"},
+		{name: "browser copy as cURL (bash)", cmd: "curl 'https://chat.example.com/api' \\\n  -H 'accept: text/event-stream' \\\n  -H 'content-type: application/json' \\\n  -b 'session=abc; theme=dark' \\\n  -H 'sec-ch-ua: \"Chromium\";v=\"131\"' \\\n  --data-raw $'{\"text\":\"it\\'s \\\\u00e9\"}' \\\n  --compressed",
+			want: project.Endpoint{Method: "POST", URL: "https://chat.example.com/api", Compressed: true,
+				Headers: []project.KV{{Name: "accept", Value: "text/event-stream"}, {Name: "Cookie", Value: "session=abc; theme=dark"}, {Name: "sec-ch-ua", Value: `"Chromium";v="131"`}},
+				Body:    &project.Body{Type: "json", Text: `{"text":"it's \u00e9"}`}}},
 		{name: "leading prompt and --url", cmd: `$ curl --url http://h/x`, want: project.Endpoint{Method: "GET", URL: "http://h/x"}},
 	}
 	for _, c := range cases {
