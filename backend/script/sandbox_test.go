@@ -338,3 +338,27 @@ func TestRegexpEngineHasMatchTimeout(t *testing.T) {
 		t.Errorf("regexp2.DefaultMatchTimeout = %v, want %v", regexp2.DefaultMatchTimeout, RegexpMatchTimeout)
 	}
 }
+
+// pm.test catches a test's exceptions, but not an interruption or a stack
+// overflow: those stop the script.
+func TestUncatchableInsidePmTest(t *testing.T) {
+	t.Parallel()
+	cases := map[string]ErrorKind{
+		"pm.test('loop', function () { while (true) {} })":                               KindTimeout,
+		"pm.test('deep', function () { (function f() { return f() + 1 })() })":           KindStack,
+		"pm.test('caught', function () { try { while (true) {} } catch (e) { } })":       KindTimeout,
+		"try { pm.test('x', function () { while (true) {} }) } catch (e) { ctx.fail() }": KindTimeout,
+	}
+	for src, kind := range cases {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			run, _, err := runScript(t, "function onEnd(ctx) {\n"+src+"\n}", RunOptions{Timeout: 50 * time.Millisecond, Limits: Limits{Grace: 5 * time.Second}})
+			if e := scriptErr(t, err); e.Kind != kind || e.Line != 2 {
+				t.Errorf("error = %#v", e)
+			}
+			if tests := run.Tests(); len(tests) != 0 {
+				t.Errorf("tests = %+v", tests)
+			}
+		})
+	}
+}
