@@ -94,6 +94,9 @@ func newRunFixture(t *testing.T) *runFixture {
 		{Name: "Chat by JSONPath", Method: "POST", URL: "{{base_url}}/v1/chat/completions",
 			Body:  &project.Body{Type: project.BodyJSON, Text: chat},
 			Merge: &project.MergeSettings{Content: "$.choices[0].delta.content", Stop: "$.choices[0].finish_reason"}},
+		{Name: "Forced anthropic", Method: "POST", URL: "{{base_url}}/v1/chat/completions",
+			Body:  &project.Body{Type: project.BodyJSON, Text: chat},
+			Merge: &project.MergeSettings{Format: "anthropic"}},
 		{Name: "Ollama", Method: "POST", URL: "{{base_url}}/api/chat", Stream: "ndjson",
 			Body: &project.Body{Type: project.BodyJSON, Text: `{"model": "llama3", "messages": [{"role": "user", "content": "hi"}]}`}},
 		{Name: "Echo key", Method: "GET", URL: "{{base_url}}/echo-key", Auth: &project.Auth{Type: project.AuthBearer, Token: "{{api_key}}"}},
@@ -189,6 +192,13 @@ func TestRunEndToEnd(t *testing.T) {
 	code, stdout, stderr = f.run(t, nil, "Chat by JSONPath", "--env", "local", "--json")
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != ExitOK || out.Format != "jsonpath" || out.Content != content {
 		t.Fatalf("jsonpath: %d %+v\n%s", code, out, stderr)
+	}
+
+	// A forced format is used whatever the events look like: an OpenAI
+	// stream read as Anthropic never reaches message_stop.
+	code, stdout, _ = f.run(t, nil, "Forced anthropic", "--env", "local", "--json")
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || code != ExitIncomplete || out.Format != "anthropic" || out.Complete {
+		t.Fatalf("forced format: %d %+v %v", code, out, err)
 	}
 
 	// NDJSON.
