@@ -429,3 +429,16 @@ func TestDocExamplesParse(t *testing.T) {
 		t.Fatalf("doc environment %+v %v", env, err)
 	}
 }
+
+// Files edited on Windows (CRLF line ends, a byte-order mark) load the same.
+func TestCRLFAndBOM(t *testing.T) {
+	t.Parallel()
+	src := "\ufeffschema: 2\r\nname: Win\r\nurl: http://x\r\nbody:\r\n  type: raw\r\n  text: |\r\n    a\r\n    b\r\n"
+	ep, err := parseEndpoint("win.endpoint.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.Name != "Win" || ep.Body.Text != "a\nb\n" {
+		t.Fatalf("%+v %q", ep, ep.Body.Text)
+	}
+}
