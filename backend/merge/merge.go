@@ -125,6 +125,16 @@ func (m *Merger) RuleMatches() (content, reasoning, stop int) {
 	return m.rules.content.matched, m.rules.reasoning.matched, m.rules.stop.matched
 }
 
+// RuleErrors returns, per JSONPath rule, the first failure evaluating it
+// (ojg panics on some filters, e.g. comparing arrays), "" when none. The
+// same messages appear in Result.Warnings.
+func (m *Merger) RuleErrors() (content, reasoning, stop string) {
+	if m.rules == nil {
+		return "", "", ""
+	}
+	return m.rules.content.err, m.rules.reasoning.err, m.rules.stop.err
+}
+
 // Add merges one dispatched event.
 func (m *Merger) Add(ev sse.Event) {
 	m.events++

@@ -521,6 +521,18 @@ func TestRuleMatches(t *testing.T) {
 	if c, r, s := m.RuleMatches(); c != 2 || r != 1 || s != 1 {
 		t.Errorf("RuleMatches = %d, %d, %d; want 2, 1, 1", c, r, s)
 	}
+	if c, r, s := m.RuleErrors(); c != "" || r != "" || s != "" {
+		t.Errorf("RuleErrors = %q %q %q", c, r, s)
+	}
+	bad, _ := New(Options{ContentPath: "$.c", ReasoningPath: "$.b[?(@ == [1,2])]"})
+	bad.Add(sse.Event{Type: "message", Data: `{"c":"x","b":{"k":[1,2]}}`})
+	bad.Add(sse.Event{Type: "message", Data: `{"c":"y","b":{"k":[1,2]}}`})
+	if c, r, _ := bad.RuleErrors(); c != "" || !strings.HasPrefix(r, `reasoning path "$.b[?(@ == [1,2])]" failed on event 1: `) {
+		t.Errorf("RuleErrors = %q, %q", c, r)
+	}
+	if got := bad.End(); got.Content != "xy" || len(got.Warnings) != 1 {
+		t.Errorf("content %q, warnings %q", got.Content, got.Warnings)
+	}
 	if err := ValidatePath("$.a[?(@.b == 1)]"); err != nil {
 		t.Errorf("ValidatePath: %v", err)
 	}
