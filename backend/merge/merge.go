@@ -756,7 +756,8 @@ func (m *Merger) Result() Result {
 		r.Verdict = VerdictError
 	case !ended:
 		r.Verdict = VerdictCutOff
-	case r.FinishReason != nil && maxTokenReasons[*r.FinishReason]:
+	case r.FinishReason != nil && maxTokenReasons[*r.FinishReason] &&
+		(*r.FinishReason != "incomplete" || m.resp.incompleteReason == "" || m.resp.incompleteReason == "max_output_tokens"):
 		r.Verdict = VerdictMaxTokens
 	default:
 		r.Verdict = VerdictComplete

@@ -243,6 +243,13 @@ func TestMergeEvents(t *testing.T) {
 				usage: `{"output_tokens":9}`, encrypted: "enc2", complete: true, verdict: VerdictMaxTokens},
 		},
 		{
+			name: "responses: incomplete because of the content filter is not a token limit",
+			events: evs(
+				`response.output_text.delta|{"type":"response.output_text.delta","delta":"Par"}`,
+				`response.incomplete|{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"content_filter"}}}`),
+			want: want{format: "openai-responses", content: "Par", finish: str("incomplete"), complete: true, verdict: VerdictComplete},
+		},
+		{
 			name: "responses: function call keyed by item id, call_id as id, done arguments as fallback",
 			events: evs(
 				`response.output_item.added|{"type":"response.output_item.added","item":{"id":"fc_1","type":"function_call","call_id":"call_1","name":"calc","arguments":""}}`,

@@ -13,6 +13,9 @@ type responsesState struct {
 	lastItem string
 	lastPart int
 	hasPart  bool
+	// incompleteReason is incomplete_details.reason of the final response
+	// (max_output_tokens, content_filter, ...).
+	incompleteReason string
 }
 
 func (m *Merger) responses(d *jdoc, evType string) {
@@ -51,6 +54,7 @@ func (m *Merger) responses(d *jdoc, evType string) {
 			ch.setFinish(strings.TrimPrefix(typ, "response."))
 		}
 		m.mergeUsage(d, d.get(r, "usage"))
+		m.resp.incompleteReason = strings.Clone(d.text(d.path(r, "incomplete_details", "reason")))
 		if e := d.get(r, "error"); !d.isNull(e) {
 			if se := errorObject(d, e); se != nil {
 				if se.Type == "" {
