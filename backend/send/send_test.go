@@ -265,13 +265,13 @@ func TestTimeouts(t *testing.T) {
 		}, Request{IdleTimeout: 60 * time.Millisecond}, CodeIdleTimeout, "no data for 60ms", 1},
 		{"heartbeats keep it alive", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/event-stream")
-			for range 8 { // 320ms in all, never 150ms without a byte
+			for range 20 { // 800ms in all, never 400ms without a byte (margin for loaded CI machines)
 				io.WriteString(w, ":\n")
 				w.(http.Flusher).Flush()
 				time.Sleep(40 * time.Millisecond)
 			}
 			io.WriteString(w, "data: done\n\n")
-		}, Request{IdleTimeout: 150 * time.Millisecond, HeaderTimeout: 100 * time.Millisecond}, "", "", 1}, // the header timeout ends with the headers
+		}, Request{IdleTimeout: 400 * time.Millisecond, HeaderTimeout: 300 * time.Millisecond}, "", "", 1}, // the header timeout ends with the headers
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
