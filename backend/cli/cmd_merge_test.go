@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -204,4 +206,53 @@ func (r *slowReader) Read(p []byte) (int, error) {
 	copy(p, r.s[:k])
 	r.s = r.s[k:]
 	return k, nil
+}
+
+// TestMergeCommandRecordings pipes the shared real recordings through
+// `streamscope merge` (read from ../shared when present): detected wire
+// format and provider format, merged text, and the exit code.
+func TestMergeCommandRecordings(t *testing.T) {
+	t.Parallel()
+	const dir = "../../../shared/fixtures/llm_streams"
+	files, _ := filepath.Glob(filepath.Join(dir, "*.expected.json"))
+	if len(files) == 0 {
+		t.Skipf("shared recordings not present at %s (only in the team checkout)", dir)
+	}
+	for _, exp := range files {
+		name := strings.TrimSuffix(filepath.Base(exp), ".expected.json")
+		raw, err := os.ReadFile(exp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want struct {
+			Content   string          `json:"content"`
+			Reasoning string          `json:"reasoning"`
+			Error     json.RawMessage `json:"error"`
+		}
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("%s: %v", exp, err)
+		}
+		body, err := os.ReadFile(filepath.Join(dir, name+".sse"))
+		if err != nil {
+			body, err = os.ReadFile(filepath.Join(dir, name+".ndjson"))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runIn(t, string(body), "merge")
+		wantCode := ExitOK
+		if string(want.Error) != "null" {
+			wantCode = ExitIncomplete
+		}
+		if code != wantCode {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", name, code, wantCode, errOut)
+		}
+		var got merge.Result
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Content != want.Content || got.Reasoning != want.Reasoning || got.Format == merge.FormatUnknown {
+			t.Errorf("%s: format %s, content %q, reasoning %q", name, got.Format, got.Content, got.Reasoning)
+		}
+	}
 }
