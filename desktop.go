@@ -16,7 +16,7 @@ import (
 
 // runDesktop opens the window. It returns the process exit code.
 func runDesktop() int {
-	a := app.New(app.Options{Demo: demoProject})
+	a := app.New(app.Options{Demo: demo.Install})
 	st, _ := a.LoadSettings()
 	width, height := 1360, 860
 	if w := st.Window; w.Width >= 900 && w.Height >= 560 {
@@ -53,7 +53,3 @@ func runDesktop() int {
 	}
 	return 0
 }
-
-// demoProject writes the demo project shipped in the binary into dir
-// (backend/demo; it never overwrites a demo the user has edited).
-var demoProject = demo.Install

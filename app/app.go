@@ -33,7 +33,8 @@ type Options struct {
 	Getenv func(string) string
 	// MockAddr is where the built-in mock listens ("": a free loopback port).
 	MockAddr string
-	// Demo writes the demo project into dir (nil: no demo in this build).
+	// Demo installs the demo project into dir, leaving a demo project
+	// already there as it is (backend/demo's Install; nil: no demo).
 	Demo func(dir string) error
 }
 
@@ -152,16 +153,13 @@ func (a *App) getenv(k string) string { return a.opts.Getenv(k) }
 
 var errNoDemo = errors.New("the demo project is not part of this build")
 
-// demoDir writes the demo project into the configuration directory the
-// first time and returns its folder.
+// demoDir installs the demo project into the configuration directory (a
+// demo already there, with the user's edits, is kept) and returns its folder.
 func (a *App) demoDir() (string, error) {
 	if a.opts.Demo == nil {
 		return "", errNoDemo
 	}
 	dir := filepath.Join(a.store.Dir, "demo")
-	if _, err := os.Stat(filepath.Join(dir, "streamscope.yaml")); err == nil {
-		return dir, nil
-	}
 	if err := a.opts.Demo(dir); err != nil {
 		return "", fmt.Errorf("writing the demo project to %s: %w", dir, err)
 	}

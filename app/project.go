@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -44,14 +46,26 @@ type ProjectView struct {
 	Name   string `json:"name"`
 	ID     string `json:"id"`
 	IsDemo bool   `json:"isDemo"`
+	// DefaultEnvironment is the environment to select when the project
+	// opens: "demo" when there is one, the only one, else "".
+	DefaultEnvironment string `json:"defaultEnvironment"`
 	// Items is the tree, depth first, in display order: a folder is
 	// followed by its endpoints, then its subfolders.
 	Items        []TreeItem        `json:"items"`
 	Environments []EnvironmentView `json:"environments"`
 	// Problems are the files that do not load (path, line, reason).
 	Problems []Problem `json:"problems"`
-	// Recordings are the saved streams, paths relative to the project.
-	Recordings []string `json:"recordings"`
+	// Recordings are the saved streams, paths relative to the project;
+	// RecordingItems the same with the endpoint each was recorded from.
+	Recordings     []string        `json:"recordings"`
+	RecordingItems []RecordingView `json:"recordingItems"`
+}
+
+// RecordingView is one saved stream: Name is what ReplayRecording takes.
+type RecordingView struct {
+	Path     string `json:"path"`
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
 }
 
 // TreeItem is one row of the project tree.
@@ -365,7 +379,7 @@ func (s *ProjectService) withRead(fn func(p *project.Project) error) error {
 }
 
 func (s *ProjectService) viewLocked() ProjectView {
-	v := ProjectView{Items: []TreeItem{}, Environments: []EnvironmentView{}, Problems: []Problem{}, Recordings: []string{}}
+	v := ProjectView{Items: []TreeItem{}, Environments: []EnvironmentView{}, Problems: []Problem{}, Recordings: []string{}, RecordingItems: []RecordingView{}}
 	p := s.p
 	if p == nil {
 		return v
@@ -393,14 +407,42 @@ func (s *ProjectService) viewLocked() ProjectView {
 	walk("", 0)
 	for _, e := range p.Environments {
 		v.Environments = append(v.Environments, s.envView(p, e))
+		if e.Name == "demo" {
+			v.DefaultEnvironment = e.Name
+		}
+	}
+	if len(p.Environments) == 1 {
+		v.DefaultEnvironment = p.Environments[0].Name
 	}
 	for _, fe := range p.Problems {
 		v.Problems = append(v.Problems, Problem{Path: fe.Path, Line: fe.Line, Reason: fe.Reason})
 	}
 	if recs, err := p.Recordings(); err == nil && recs != nil {
 		v.Recordings = recs
+		for _, rel := range recs {
+			v.RecordingItems = append(v.RecordingItems, RecordingView{Path: rel,
+				Name: strings.TrimSuffix(path.Base(rel), ".jsonl"), Endpoint: recordingEndpoint(filepath.Join(p.Dir, filepath.FromSlash(rel)))})
+		}
 	}
 	return v
+}
+
+// recordingEndpoint reads the endpoint named in a recording's header line
+// ("" when it names none or does not read).
+func recordingEndpoint(full string) string {
+	f, err := os.Open(full)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	line, _ := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
+	var h struct {
+		Endpoint string `json:"endpoint"`
+	}
+	if json.Unmarshal(line, &h) != nil {
+		return ""
+	}
+	return h.Endpoint
 }
 
 func parentOf(p string) string {

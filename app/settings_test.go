@@ -13,6 +13,9 @@ import (
 func TestFirstLaunchOpensDemo(t *testing.T) {
 	t.Parallel()
 	demo := func(dir string) error {
+		if _, err := project.Load(dir); err == nil {
+			return nil // installed before: kept as it is
+		}
 		p, err := project.Create(dir, "Demo")
 		if err != nil {
 			return err

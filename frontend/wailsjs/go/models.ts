@@ -699,6 +699,22 @@ export namespace app {
 	    }
 	}
 	
+	export class RecordingView {
+	    path: string;
+	    name: string;
+	    endpoint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordingView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.endpoint = source["endpoint"];
+	    }
+	}
 	export class TreeItem {
 	    kind: string;
 	    ref: string;
@@ -735,10 +751,12 @@ export namespace app {
 	    name: string;
 	    id: string;
 	    isDemo: boolean;
+	    defaultEnvironment: string;
 	    items: TreeItem[];
 	    environments: EnvironmentView[];
 	    problems: Problem[];
 	    recordings: string[];
+	    recordingItems: RecordingView[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ProjectView(source);
@@ -751,10 +769,12 @@ export namespace app {
 	        this.name = source["name"];
 	        this.id = source["id"];
 	        this.isDemo = source["isDemo"];
+	        this.defaultEnvironment = source["defaultEnvironment"];
 	        this.items = this.convertValues(source["items"], TreeItem);
 	        this.environments = this.convertValues(source["environments"], EnvironmentView);
 	        this.problems = this.convertValues(source["problems"], Problem);
 	        this.recordings = source["recordings"];
+	        this.recordingItems = this.convertValues(source["recordingItems"], RecordingView);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -775,6 +795,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class RuleCheck {
 	    events: number;
 	    content: number;
