@@ -219,7 +219,7 @@ export default function App() {
         </div>
       )}
       <Group orientation="horizontal" className="panes" id="main-panes">
-        <Panel defaultSize="19" minSize="160px" maxSize="40">
+        <Panel defaultSize="16" minSize="160px" maxSize="40">
           <Sidebar />
         </Panel>
         <Separator className="sep" />
@@ -228,11 +228,11 @@ export default function App() {
             <div className="pane">
               <DocTabs />
               <Group orientation="horizontal" className="grow" id="work-panes">
-                <Panel defaultSize="45" minSize="25">
+                <Panel defaultSize="44" minSize="25">
                   <RequestEditor />
                 </Panel>
                 <Separator className="sep" />
-                <Panel defaultSize="55" minSize="25">
+                <Panel defaultSize="56" minSize="25">
                   <ResponsePane />
                 </Panel>
               </Group>

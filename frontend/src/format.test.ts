@@ -66,6 +66,6 @@ describe('prettyJSON', () => {
 
 describe('visibleBytes', () => {
   it('marks CR, LF and tabs', () => {
-    expect(visibleBytes('a\r\n\tb')).toBe('a␍␊\n→b')
+    expect(visibleBytes('a\r\n\tb')).toBe('a\\r↵\n→b')
   })
 })

@@ -23,8 +23,10 @@ export function formatBytes(n: number): string {
 }
 
 /** Formats a count with thin grouping: 20000 -> 20,000. */
+const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
 export function formatCount(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'
+  return Number.isFinite(n) ? countFormat.format(Math.round(n)) : '–'
 }
 
 /**
@@ -50,5 +52,5 @@ export function prettyJSON(text: string): string | null {
 
 /** Shows control characters and line ends of raw bytes visibly. */
 export function visibleBytes(text: string): string {
-  return text.replace(/\r/g, '␍').replace(/\t/g, '→').replace(/\n/g, '␊\n')
+  return text.replace(/\r/g, '\\r').replace(/\t/g, '→').replace(/\n/g, '↵\n')
 }

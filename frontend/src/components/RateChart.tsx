@@ -19,28 +19,32 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
     const el = box.current
     if (!el) return
     const perSec = 1000 / rate.bucketMs
+    const muted = cssVar('--faint')
+    const grid = cssVar('--border')
+    const font = '10px ' + getComputedStyle(document.documentElement).fontFamily
+    const axis = { stroke: muted, font, ticks: { show: false }, grid: { stroke: grid, width: 1 } }
     const opts: uPlot.Options = {
       width: el.clientWidth || 400,
-      height: 60,
+      height: 68,
       legend: { show: false },
-      cursor: { show: true, drag: { x: false, y: false } },
-      padding: [6, 4, 0, 0],
+      cursor: { show: false },
+      padding: [8, 8, 0, 0],
       scales: { x: { time: false }, gap: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
       axes: [
-        { show: false },
-        { show: false },
+        { ...axis, size: 16, gap: 2, values: (_u, vals) => vals.map((v) => `${v}s`) },
+        { ...axis, size: 36, gap: 2, values: (_u, vals) => vals.map((v) => (v >= 1000 ? `${v / 1000}k` : `${v}`)) },
         { scale: 'gap', show: false },
       ],
       series: [
         {},
-        { label: 'events/s', stroke: cssVar('--accent'), fill: `${cssVar('--accent')}22`, width: 1.5, paths: uPlot.paths.stepped?.({ align: 1 }), value: (_u, v) => (v == null ? '' : `${v}/s`) },
-        { label: 'gap', scale: 'gap', stroke: cssVar('--warn'), width: 1, dash: [3, 3] },
+        { label: 'events/s', stroke: cssVar('--accent'), fill: `${cssVar('--accent')}33`, width: 1, paths: uPlot.paths.bars?.({ size: [0.9, 40] }) },
+        { label: 'gap', scale: 'gap', stroke: cssVar('--warn'), width: 1.5, points: { show: false }, paths: uPlot.paths.stepped?.({ align: 1 }) },
       ],
     }
     const data = toData(latest.current, perSec)
     const u = new uPlot(opts, data, el)
     plot.current = u
-    const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 60 }))
+    const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 68 }))
     ro.observe(el)
     return () => {
       ro.disconnect()

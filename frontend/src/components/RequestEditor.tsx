@@ -202,7 +202,11 @@ function StreamSettings({ ep, set }: { ep: Endpoint; set: (p: Partial<Endpoint>)
 export default function RequestEditor() {
   const active = useProject((s) => s.active)
   const draft = useProject((s) => (s.active ? s.drafts[s.active] : undefined))
-  const run = useRuns((s) => (active ? s.byTab[active] : undefined))
+  // Only the fields the editor shows, so a streaming run does not re-render it per batch.
+  const runStatus = useRuns((s) => (active ? s.byTab[active]?.status : undefined))
+  const runStopping = useRuns((s) => (active ? !!s.byTab[active]?.stopping : false))
+  const runError = useRuns((s) => (active ? s.byTab[active]?.error : null))
+  const runId = useRuns((s) => (active ? (s.byTab[active]?.runId ?? null) : null))
   const known = useKnownVars()
   const [tab, setTab] = useState<Tab>('body')
   const [curl, setCurl] = useState<string | null>(null)
@@ -222,7 +226,7 @@ export default function RequestEditor() {
     [ep.url, ...(ep.query ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ...(ep.headers ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ep.body?.text, ep.auth?.token, ep.auth?.value, ep.auth?.username, ep.auth?.password],
     known,
   )
-  const running = run?.status === 'running' || run?.status === 'starting'
+  const running = runStatus === 'running' || runStatus === 'starting'
   const dirty = isDirty(draft)
   const counts: Partial<Record<Tab, number>> = {
     params: (ep.query ?? []).filter((k) => !k.disabled).length,
@@ -250,7 +254,7 @@ export default function RequestEditor() {
         </select>
         <UrlField value={ep.url} known={known} onChange={(url) => set({ url })} onCurl={setCurl} onEnter={sendActive} />
         {running ? (
-          <button className="btn danger" onClick={stopActive} data-testid="stop" title="Stop (Esc)" disabled={run?.stopping}>
+          <button className="btn danger" onClick={stopActive} data-testid="stop" title="Stop (Esc)" disabled={runStopping}>
             <Square size={13} /> Stop
           </button>
         ) : (
@@ -301,9 +305,9 @@ export default function RequestEditor() {
           <AlertTriangle size={14} /> <span className="grow">{draft.error}</span>
         </div>
       )}
-      {run?.status === 'failed' && run.error && (
+      {runStatus === 'failed' && runError && (
         <div className="banner err" data-testid="send-error">
-          <AlertTriangle size={14} /> <span className="grow">{run.error}</span>
+          <AlertTriangle size={14} /> <span className="grow">{runError}</span>
         </div>
       )}
       <div className="tabs" role="tablist">
@@ -349,7 +353,7 @@ export default function RequestEditor() {
         )}
         {tab === 'auth' && <AuthEditor auth={ep.auth} onChange={(auth) => set({ auth })} />}
         {tab === 'stream' && <StreamSettings ep={ep} set={set} />}
-        {tab === 'merge' && <MergeRules merge={ep.merge ?? {}} onChange={(merge) => set({ merge: Object.values(merge).some(Boolean) ? merge : undefined })} runId={run?.runId ?? null} />}
+        {tab === 'merge' && <MergeRules merge={ep.merge ?? {}} onChange={(merge) => set({ merge: Object.values(merge).some(Boolean) ? merge : undefined })} runId={runId} />}
         {tab === 'script' && (
           <div className="cm-wrap fill" style={{ border: 0, borderRadius: 0, height: '100%' }} data-testid="script-editor">
             <CodeEditor

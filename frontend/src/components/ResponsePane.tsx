@@ -302,12 +302,12 @@ export default function ResponsePane() {
         <StatusPill run={run} />
         {streaming && <span className="pill info" data-testid="streaming">streaming</span>}
         {d.done && (
-          <span className={`pill ${d.done.reason === 'complete' ? 'ok' : d.done.reason === 'cancelled' ? 'neutral' : 'err'}`} data-testid="end-pill" data-reason={d.done.reason}>
-            {d.done.reason}
+          <span className={`pill ${d.done.reason === 'complete' ? 'neutral' : d.done.reason === 'cancelled' ? 'warn' : 'err'}`} data-testid="end-pill" data-reason={d.done.reason}>
+            {d.done.reason === 'complete' ? `done in ${formatMs(d.done.durationMs)}` : d.done.reason}
           </span>
         )}
         <VerdictBadge verdict={d.done?.verdict || d.merge.verdict} testId="resp-verdict" />
-        <span className="stat">
+        <span className="stat" data-testid="event-count" data-count={d.counts.events}>
           {formatCount(m?.events ?? d.counts.events)} events · {formatBytes(m?.bytes ?? d.done?.bytes ?? 0)}
           {m && streaming && m.eventsPerSecond > 0 ? ` · ${formatCount(m.eventsPerSecond)}/s` : ''}
           {d.counts.comments ? ` · ${d.counts.comments} comments` : ''}

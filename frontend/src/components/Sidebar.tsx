@@ -78,7 +78,7 @@ export default function Sidebar() {
           <span className="grow ellipsis" title={view?.dir} data-testid="project-name">
             {view?.open ? view.name : 'No project'}
           </span>
-          {view?.isDemo && <span className="pill info">demo</span>}
+          {view?.isDemo && <span className="pill info" data-testid="demo-pill">demo</span>}
         </div>
         {view?.open && (
           <div className="row">

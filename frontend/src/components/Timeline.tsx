@@ -5,7 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { ArrowDownToLine, ChevronsDown, CircleAlert, Search } from 'lucide-react'
 import { Group, Panel, Separator } from 'react-resizable-panels'
-import { memo, useEffect, useMemo, useRef, useState } from 'react'
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
@@ -96,18 +96,24 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
 
   // Recomputed once per applied batch (data.version), scanning only new records.
   const version = data.version
-  const indexes = useMemo(() => inc.current.update(data.records, filter, data.reordered).slice(), [data.records, data.reordered, filter, version]) // eslint-disable-line react-hooks/exhaustive-deps
+  // The array is the filter's own, extended in place; count changes with it.
+  const indexes = useMemo(() => inc.current.update(data.records, filter, data.reordered), [data.records, data.reordered, filter, version]) // eslint-disable-line react-hooks/exhaustive-deps
   const count = indexes.length
 
-  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 })
+  // Rows have one fixed height; no synchronous re-render on scroll.
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8, useFlushSync: false })
 
-  useEffect(() => {
-    if (follow && count > 0) {
+  // Following: pin the list to its end after each render that added rows.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!follow || !el || count === 0) return
+    const end = count * rowHeight - el.clientHeight
+    if (end > 0 && Math.abs(el.scrollTop - end) > 1) {
       programmatic.current = true
-      virt.scrollToIndex(count - 1, { align: 'end' })
+      el.scrollTop = end
       requestAnimationFrame(() => (programmatic.current = false))
     }
-  }, [count, follow, virt])
+  }, [count, follow])
 
   function onScroll() {
     const el = scroller.current
@@ -178,7 +184,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
     <div className="tl" data-testid="timeline">
       <div className="toolbar">
         <Search size={14} className="faint" />
-        <input className="input grow" style={{ maxWidth: 260 }} placeholder="Search events" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} data-testid="tl-search" />
+        <input className="input grow" style={{ minWidth: 120, maxWidth: 260 }} placeholder="Search events" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} data-testid="tl-search" />
         <select className="select small" value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })} data-testid="tl-type">
           <option value="">All types</option>
           <option value="!problems">Errors and warnings</option>
@@ -198,8 +204,8 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
           <ArrowDownToLine size={14} />
         </button>
         <span className="grow" />
-        <span className="stat" data-testid="tl-count">
-          {formatCount(count)} / {formatCount(data.records.length)} records · {formatCount(data.counts.events)} events
+        <span className="stat" data-testid="tl-count" title={`${formatCount(count)} of ${formatCount(data.records.length)} records shown`}>
+          {count === data.records.length ? formatCount(count) : `${formatCount(count)} / ${formatCount(data.records.length)}`} rows
         </span>
       </div>
       <div className="chart">

@@ -86,9 +86,9 @@ describe('applyBatches', () => {
     expect(r1.request?.method).toBe('POST')
     expect(r1.types).toEqual(['delta', 'message'])
     expect(r1.merge.content).toBe('a')
-    // Rate buckets of 250 ms: event at 10 ms in bucket 0, at 400 ms in bucket 1 with a 390 ms gap.
-    expect(r1.rate.events).toEqual([1, 1])
-    expect(r1.rate.maxGap).toEqual([0, 390])
+    // Rate buckets of 100 ms: event at 10 ms in bucket 0, at 400 ms in bucket 4 with a 390 ms gap.
+    expect(r1.rate.events).toEqual([1, 0, 0, 0, 1])
+    expect(r1.rate.maxGap).toEqual([0, 0, 0, 0, 390])
   })
 
   it('orders records exactly by seq whatever order batches and records arrive in', () => {

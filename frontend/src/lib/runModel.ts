@@ -101,7 +101,7 @@ export function newRunData(): RunData {
     logs: [],
     tests: [],
     counts: { events: 0, chunks: 0, comments: 0, warnings: 0, errors: 0, retries: 0 },
-    rate: { bucketMs: 250, events: [], maxGap: [] },
+    rate: { bucketMs: 100, events: [], maxGap: [] },
     lastEventMs: -1,
     types: [],
   }

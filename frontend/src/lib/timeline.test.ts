@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import type { TimelineRecord } from '../api/types'
-import { IncrementalFilter, defaultFilter, gapBefore, isProblem, preview, typeLabel } from './timeline'
+import { IncrementalFilter, defaultFilter, eventPreview, gapBefore, isProblem, preview, typeLabel } from './timeline'
 
 const ev = (seq: number, t: number, type: string, data: string): TimelineRecord => ({ seq, kind: 'event', time_ms: t, attempt: 1, event: { index: seq, type, data, id: '' } })
 const recs: TimelineRecord[] = [
@@ -65,5 +65,18 @@ describe('gapBefore and isProblem', () => {
     expect(gapBefore(recs, 4)).toBe(40)
     expect(gapBefore(recs, 3)).toBe(-1)
     expect(recs.map(isProblem)).toEqual([false, false, false, false, false, true, true])
+  })
+})
+
+describe('eventPreview', () => {
+  it.each([
+    ['{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"delta":{"content":"Hi"}}]}', '{"choices":[{"delta":{"content":"Hi"}}]}'],
+    ['{"type":"ping"}', '{"type":"ping"}'],
+    ['{"id":"only"}', '{"id":"only"}'],
+    ['[DONE]', '[DONE]'],
+    ['{"broken', '{"broken'],
+    ['line1\nline2', 'line1 line2'],
+  ])('%s', (data, want) => {
+    expect(eventPreview(data)).toBe(want)
   })
 })

@@ -28,11 +28,37 @@ export function typeLabel(r: TimelineRecord): string {
   }
 }
 
+// Top-level fields that repeat in every event of a provider's stream and
+// say nothing about this one; the preview leaves them out.
+const boring = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'obfuscation', 'created_at', 'modelVersion', 'responseId'])
+
+/** A JSON event's data without the fields every event repeats, on one line. */
+export function eventPreview(data: string): string {
+  const t = data.trimStart()
+  if (t.startsWith('{') && data.length < 16_384) {
+    try {
+      const o = JSON.parse(data) as Record<string, unknown>
+      if (o && typeof o === 'object' && !Array.isArray(o)) {
+        const kept: Record<string, unknown> = {}
+        let dropped = false
+        for (const [k, v] of Object.entries(o)) {
+          if (boring.has(k)) dropped = true
+          else kept[k] = v
+        }
+        if (dropped && Object.keys(kept).length > 0) return oneLine(JSON.stringify(kept))
+      }
+    } catch {
+      // not JSON: shown as is
+    }
+  }
+  return oneLine(data)
+}
+
 /** The one-line preview of a record. */
 export function preview(r: TimelineRecord): string {
   switch (r.kind) {
     case 'event':
-      return oneLine(r.event?.data ?? '')
+      return eventPreview(r.event?.data ?? '')
     case 'comment':
       return `: ${oneLine(r.text ?? '')}`
     case 'chunk':

@@ -35,6 +35,11 @@ interface RunsState {
 interface Live {
   asm: BatchAssembler<RunBatch>
   ready: RunBatch[]
+  /** Records waiting in ready, and when the last flush ran. */
+  readyRecords: number
+  lastFlush: number
+  /** Smoothed records per second, to slow renders down for very fast streams. */
+  rate: number
   off: () => void
   frame: number | null
   timer: ReturnType<typeof setTimeout> | null
@@ -42,6 +47,10 @@ interface Live {
 }
 
 const live = new Map<string, Live>()
+
+/** Above this many records per second, renders are spaced slowFlushMs apart. */
+const fastRate = 5000
+const slowFlushMs = 100
 
 /** How long a missing batch is waited for before the later ones are shown. */
 const gapWaitMs = 1500
@@ -55,7 +64,12 @@ export const useRuns = create<RunsState>((set, get) => {
     l.frame = l.timer = null
     const batches = l.ready
     if (batches.length === 0) return
+    const now = performance.now()
+    const dt = Math.max(1, now - l.lastFlush)
+    l.rate = 0.7 * l.rate + 0.3 * ((l.readyRecords * 1000) / dt)
+    l.lastFlush = now
     l.ready = []
+    l.readyRecords = 0
     const cur = get().byTab[tab]
     if (!cur) return
     const data = applyBatches(cur.data, batches)
@@ -68,11 +82,17 @@ export const useRuns = create<RunsState>((set, get) => {
     }
   }
 
-  function schedule(tab: string) {
+  function schedule(tab: string, done: boolean) {
     const l = live.get(tab)
-    if (!l || l.frame !== null) return
-    // A frame when the window is visible; a timer so hidden windows (and
-    // headless tests) still advance.
+    if (!l || l.frame !== null || l.timer !== null) return
+    // Normally the next frame (a timer too, so hidden windows and headless
+    // tests still advance). A very fast stream (over fastRate records/s)
+    // renders every slowFlushMs instead: the same records, fewer renders.
+    if (l.rate > fastRate && !done) {
+      const wait = Math.max(0, slowFlushMs - (performance.now() - l.lastFlush))
+      l.timer = setTimeout(() => flush(tab), wait)
+      return
+    }
     l.frame = requestAnimationFrame(() => flush(tab))
     l.timer = setTimeout(() => flush(tab), 50)
   }
@@ -83,7 +103,8 @@ export const useRuns = create<RunsState>((set, get) => {
     const ready = l.asm.push(b)
     if (ready.length) {
       l.ready.push(...ready)
-      schedule(tab)
+      for (const r of ready) l.readyRecords += r.records?.length ?? 0
+      schedule(tab, ready.some((r) => !!r.done))
     }
     if (l.asm.waiting > 0 && !l.gapTimer) {
       l.gapTimer = setTimeout(() => {
@@ -97,7 +118,8 @@ export const useRuns = create<RunsState>((set, get) => {
             return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + skipped } } } : s
           })
           l.ready.push(...more)
-          schedule(tab)
+          for (const r of more) l.readyRecords += r.records?.length ?? 0
+          schedule(tab, more.some((r) => !!r.done))
         }
       }, gapWaitMs)
     } else if (l.asm.waiting === 0 && l.gapTimer) {
@@ -144,7 +166,7 @@ export const useRuns = create<RunsState>((set, get) => {
           void api.stop(started.runId).catch(() => {})
           return
         }
-        const l: Live = { asm: new BatchAssembler(), ready: [], off: () => {}, frame: null, timer: null, gapTimer: null }
+        const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, lastFlush: performance.now(), rate: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
         live.set(tab, l)
         l.off = api.onBatch(started.event, (b) => receive(tab, b))
         set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
