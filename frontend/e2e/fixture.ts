@@ -4,9 +4,17 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-function endpoint(name: string, seq: number, opts: { headers?: [string, string][]; model?: string; merge?: string; script?: string } = {}): string {
+interface Opts {
+  headers?: [string, string][]
+  model?: string
+  merge?: string
+  script?: string
+  extra?: Record<string, unknown>
+}
+
+function endpoint(name: string, seq: number, opts: Opts = {}): string {
   const headers = [['Content-Type', 'application/json'], ...(opts.headers ?? [])]
-  const body = JSON.stringify({ model: opts.model ?? 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Tell me about ${name}` }] })
+  const body = JSON.stringify({ model: opts.model ?? 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Tell me about ${name}` }], ...opts.extra })
   return [
     'schema: 2',
     `name: ${name}`,
@@ -43,5 +51,15 @@ export function makeProject(): Fixture {
   )
   writeFileSync(join(dir, 'tested.endpoint.yaml'), endpoint('Tested', 6, { headers: [['X-Mock-TPS', '400']], script: 'tested.js' }))
   writeFileSync(join(dir, 'tested.js'), "function onEnd(ctx) {\n  pm.test('the reply is long', function () { pm.expect(ctx.result.content.length).to.be.above(1000000) })\n  pm.test('the reply is not empty', function () { pm.expect(ctx.result.content).to.not.equal('') })\n}\n")
+  const fast: [string, string][] = [['X-Mock-TPS', '400']]
+  writeFileSync(join(dir, 'choices.endpoint.yaml'), endpoint('Two choices', 7, { headers: fast, extra: { n: 2 } }))
+  writeFileSync(
+    join(dir, 'tools.endpoint.yaml'),
+    endpoint('Tool call', 8, {
+      headers: fast,
+      extra: { tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } } } } }] },
+    }),
+  )
+  writeFileSync(join(dir, 'plain.endpoint.yaml'), endpoint('Not streamed', 9, { headers: fast, extra: { stream: false } }))
   return { dir }
 }

@@ -37,7 +37,7 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
       ],
       series: [
         {},
-        { label: 'events/s', stroke: cssVar('--accent'), fill: `${cssVar('--accent')}33`, width: 1, paths: uPlot.paths.bars?.({ size: [0.9, 40] }) },
+        { label: 'events/s', stroke: cssVar('--accent'), fill: `${cssVar('--accent')}33`, width: 1, points: { show: false }, paths: uPlot.paths.bars?.({ size: [0.9, 40] }) },
         { label: 'gap', scale: 'gap', stroke: cssVar('--warn'), width: 1.5, points: { show: false }, paths: uPlot.paths.stepped?.({ align: 1 }) },
       ],
     }
