@@ -125,21 +125,27 @@ func (a *App) Startup(rt Runtime) {
 	a.refreshMenu()
 }
 
-// Shutdown saves the window geometry and stops runs, the watcher and the
-// mock server.
+// Shutdown stops runs, the watcher and the mock server. The window is
+// gone by then: its geometry is saved before, when it closes
+// (SettingsService.SaveWindowState from OnBeforeClose), and nothing is
+// emitted any more.
 func (a *App) Shutdown() {
-	a.Settings.SaveWindowState()
-	a.Run.shutdown()
-	a.Project.shutdown()
-	a.Mock.Stop()
 	a.mu.Lock()
 	a.started = false
 	a.mu.Unlock()
+	a.Run.shutdown()
+	a.Project.shutdown()
+	a.Mock.Stop()
 }
 
+// runtime returns the desktop shell while the app runs (nil before
+// Startup and after Shutdown).
 func (a *App) runtime() Runtime {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if !a.started {
+		return nil
+	}
 	return a.rt
 }
 

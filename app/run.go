@@ -337,7 +337,7 @@ func (r *run) removeSpool() {
 func (r *run) emit(b RunBatch) {
 	b.RunID = r.id
 	if b.Records == nil {
-		b.Records = []send.Record{}
+		b.Records = []TimelineRecord{}
 	}
 	r.svc.app.emit(r.event, b)
 }
@@ -350,7 +350,7 @@ func (r *run) flush(b send.Batch) {
 	logs, tests := r.takeScriptLocked()
 	seq := r.seq.Add(1)
 	r.mu.Unlock()
-	r.emit(RunBatch{Seq: seq, Records: b.Records, Merge: delta, Metrics: &met, Logs: logs, Tests: tests})
+	r.emit(RunBatch{Seq: seq, Records: timelineRecords(b.Records), Merge: delta, Metrics: &met, Logs: logs, Tests: tests})
 }
 
 // end sends what is left of the merge and the final batch.

@@ -39,9 +39,9 @@ type RunStarted struct {
 // metrics, new script output and, in the last batch, Done. Seq counts the
 // batches of a run from 1 without gaps; one batch stays under 64 KB.
 type RunBatch struct {
-	RunID   string        `json:"runId"`
-	Seq     int64         `json:"seq"`
-	Records []send.Record `json:"records"`
+	RunID   string           `json:"runId"`
+	Seq     int64            `json:"seq"`
+	Records []TimelineRecord `json:"records"`
 	// Merge is nil when nothing changed since the previous batch.
 	Merge   *MergeDelta  `json:"merge,omitempty"`
 	Metrics *RunMetrics  `json:"metrics,omitempty"`
@@ -49,6 +49,19 @@ type RunBatch struct {
 	Tests   []ScriptTest `json:"tests,omitempty"`
 	// Done is set in the last batch only.
 	Done *RunDone `json:"done,omitempty"`
+}
+
+// TimelineRecord is one timeline record (send.Record, the same JSON). It
+// has its own name so that the generated TypeScript has no class called
+// Record, which would hide TypeScript's Record<K, V> in its namespace.
+type TimelineRecord send.Record
+
+func timelineRecords(rs []send.Record) []TimelineRecord {
+	out := make([]TimelineRecord, len(rs))
+	for i := range rs {
+		out[i] = TimelineRecord(rs[i])
+	}
+	return out
 }
 
 // TextDelta changes one text of the merge: Reset replaces the text with

@@ -14,7 +14,6 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
-	"github.com/streamscope/streamscope/backend/send"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -318,6 +317,6 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 	if r.doneInfo != nil {
 		met.ElapsedMS = r.doneInfo.DurationMS
 	}
-	return RunBatch{RunID: r.id, Seq: r.seq.Load(), Records: []send.Record{}, Merge: d, Metrics: &met,
+	return RunBatch{RunID: r.id, Seq: r.seq.Load(), Records: []TimelineRecord{}, Merge: d, Metrics: &met,
 		Logs: append([]ScriptLog{}, r.logs[:r.newLogs]...), Tests: append([]ScriptTest{}, r.tests[:r.newTests]...), Done: r.doneInfo}, nil
 }

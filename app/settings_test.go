@@ -100,7 +100,16 @@ func TestSettingsAndWindow(t *testing.T) {
 		t.Fatalf("send with the mock off: %v", err)
 	}
 	rt.geo = [4]int{30, 40, 1280, 800}
+	if _, err := a.Settings.SaveWindowState(); err != nil {
+		t.Fatal(err)
+	}
 	a.Shutdown()
+	n := len(rt.named(EventMockChanged))
+	a.Mock.Start()
+	if len(rt.named(EventMockChanged)) != n {
+		t.Fatal("an event was emitted after Shutdown")
+	}
+	a.Mock.Stop()
 	b, _ := os.ReadFile(filepath.Join(cfg, "settings.json"))
 	for _, want := range []string{`"theme": "dark"`, `"mockEnabled": false`, `"width": 1280`, `"x": 30`} {
 		if !strings.Contains(string(b), want) {

@@ -579,10 +579,64 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class TimelineRecord {
+	    seq: number;
+	    kind: string;
+	    time_ms: number;
+	    attempt: number;
+	    request?: send.RequestInfo;
+	    response?: send.ResponseInfo;
+	    chunk?: send.ChunkInfo;
+	    event?: send.EventInfo;
+	    text?: string;
+	    retry?: send.RetryInfo;
+	    warning?: send.Notice;
+	    error?: send.Notice;
+	    end?: send.EndInfo;
+	
+	    static createFrom(source: any = {}) {
+	        return new TimelineRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.kind = source["kind"];
+	        this.time_ms = source["time_ms"];
+	        this.attempt = source["attempt"];
+	        this.request = this.convertValues(source["request"], send.RequestInfo);
+	        this.response = this.convertValues(source["response"], send.ResponseInfo);
+	        this.chunk = this.convertValues(source["chunk"], send.ChunkInfo);
+	        this.event = this.convertValues(source["event"], send.EventInfo);
+	        this.text = source["text"];
+	        this.retry = this.convertValues(source["retry"], send.RetryInfo);
+	        this.warning = this.convertValues(source["warning"], send.Notice);
+	        this.error = this.convertValues(source["error"], send.Notice);
+	        this.end = this.convertValues(source["end"], send.EndInfo);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RunBatch {
 	    runId: string;
 	    seq: number;
-	    records: send.Record[];
+	    records: TimelineRecord[];
 	    merge?: MergeDelta;
 	    metrics?: RunMetrics;
 	    logs?: ScriptLog[];
@@ -597,7 +651,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.runId = source["runId"];
 	        this.seq = source["seq"];
-	        this.records = this.convertValues(source["records"], send.Record);
+	        this.records = this.convertValues(source["records"], TimelineRecord);
 	        this.merge = this.convertValues(source["merge"], MergeDelta);
 	        this.metrics = this.convertValues(source["metrics"], RunMetrics);
 	        this.logs = this.convertValues(source["logs"], ScriptLog);
@@ -945,6 +999,7 @@ export namespace app {
 	        this.url = source["url"];
 	    }
 	}
+	
 	
 	
 	
@@ -1572,22 +1627,22 @@ export namespace send {
 	        this.message = source["message"];
 	    }
 	}
-	export class RetryInfo {
-	    reason: string;
-	    wait_ms: number;
-	    next_attempt: number;
-	    last_event_id?: string;
+	export class RequestInfo {
+	    method: string;
+	    url: string;
+	    headers: Record<string, Array<string>>;
+	    body_size: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new RetryInfo(source);
+	        return new RequestInfo(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.reason = source["reason"];
-	        this.wait_ms = source["wait_ms"];
-	        this.next_attempt = source["next_attempt"];
-	        this.last_event_id = source["last_event_id"];
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.headers = source["headers"];
+	        this.body_size = source["body_size"];
 	    }
 	}
 	export class ResponseInfo {
@@ -1632,81 +1687,24 @@ export namespace send {
 		    return a;
 		}
 	}
-	export class RequestInfo {
-	    method: string;
-	    url: string;
-	    headers: Record<string, Array<string>>;
-	    body_size: number;
+	export class RetryInfo {
+	    reason: string;
+	    wait_ms: number;
+	    next_attempt: number;
+	    last_event_id?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new RequestInfo(source);
+	        return new RetryInfo(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.method = source["method"];
-	        this.url = source["url"];
-	        this.headers = source["headers"];
-	        this.body_size = source["body_size"];
+	        this.reason = source["reason"];
+	        this.wait_ms = source["wait_ms"];
+	        this.next_attempt = source["next_attempt"];
+	        this.last_event_id = source["last_event_id"];
 	    }
 	}
-	export class Record {
-	    seq: number;
-	    kind: string;
-	    time_ms: number;
-	    attempt: number;
-	    request?: RequestInfo;
-	    response?: ResponseInfo;
-	    chunk?: ChunkInfo;
-	    event?: EventInfo;
-	    text?: string;
-	    retry?: RetryInfo;
-	    warning?: Notice;
-	    error?: Notice;
-	    end?: EndInfo;
-	
-	    static createFrom(source: any = {}) {
-	        return new Record(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.seq = source["seq"];
-	        this.kind = source["kind"];
-	        this.time_ms = source["time_ms"];
-	        this.attempt = source["attempt"];
-	        this.request = this.convertValues(source["request"], RequestInfo);
-	        this.response = this.convertValues(source["response"], ResponseInfo);
-	        this.chunk = this.convertValues(source["chunk"], ChunkInfo);
-	        this.event = this.convertValues(source["event"], EventInfo);
-	        this.text = source["text"];
-	        this.retry = this.convertValues(source["retry"], RetryInfo);
-	        this.warning = this.convertValues(source["warning"], Notice);
-	        this.error = this.convertValues(source["error"], Notice);
-	        this.end = this.convertValues(source["end"], EndInfo);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	
-	
-	
 
 }
 
