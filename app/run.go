@@ -480,11 +480,9 @@ func (r *run) textDelta(key, full string, budget *int) (td *TextDelta, more, cha
 		more = true
 	}
 	piece := rest[:n]
-	if reset {
-		r.sentText[key] = piece
-	} else {
-		r.sentText[key] = have + piece
-	}
+	// a substring of full, not a copy: the next prefix check is then
+	// mostly a pointer comparison
+	r.sentText[key] = full[:start+n]
 	if n == 0 && !reset {
 		return nil, more, false
 	}
