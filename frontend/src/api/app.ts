@@ -209,8 +209,18 @@ export interface Problem {
   reason: string
 }
 
+export interface RecordingView {
+  path: string
+  /** What ReplayRecording takes. */
+  name: string
+  /** The endpoint ref the run came from ("" when unknown). */
+  endpoint: string
+}
+
 export interface ProjectView {
   open: boolean
+  defaultEnvironment?: string
+  recordingItems?: RecordingView[] | null
   dir: string
   name: string
   id: string

@@ -85,6 +85,8 @@ export const runs = {
   /** Saves a finished run as recordings/NAME.jsonl; returns the path in the project. */
   saveRecording: (runId: string, name: string) => call<string>('RunService', 'SaveRecording', runId, name),
   replayRecording: (name: string) => call<RunStarted>('RunService', 'ReplayRecording', name),
+  /** The run's state so far as one batch (texts whole with reset, no records); later batches have a greater seq. */
+  snapshot: (runId: string) => call<RunBatch>('RunService', 'Snapshot', runId),
   checkRule: (req: RuleCheckRequest) => call<RuleCheck>('RunService', 'CheckRule', req),
   onBatch: (event: string, fn: (b: RunBatch) => void) => on<RunBatch>(event, fn),
 }

@@ -1,7 +1,7 @@
 // Left pane: the open project's tree (folders, endpoints; create, rename,
 // duplicate, delete, drag to reorder), the environment picker and recent
 // projects.
-import { ChevronDown, ChevronRight, Copy, Folder, FolderOpen, FolderPlus, Pencil, Plus, Trash2 } from 'lucide-react'
+import { ChevronDown, ChevronRight, Copy, Folder, FolderOpen, FolderPlus, History, Pencil, Play, Plus, Trash2 } from 'lucide-react'
 import { useMemo, useState, type DragEvent } from 'react'
 import type { TreeItem } from '../api/app'
 import { useProject } from '../store/project'
@@ -208,6 +208,33 @@ export default function Sidebar() {
         </>
       ) : (
         <div className="grow" />
+      )}
+      {(view?.recordingItems?.length ?? 0) > 0 && (
+        <div className="recent" data-testid="recordings">
+          <div className="side-section">Recordings</div>
+          {view!.recordingItems!.map((r) => (
+            <div
+              key={r.path}
+              className="tree-row"
+              title={`Replay ${r.path} without the network`}
+              data-testid="recording"
+              onClick={() => {
+                const known = items.some((i) => i.kind === 'endpoint' && i.ref === r.endpoint)
+                if (!known) {
+                  p.setNotice(`“${r.name}” has no endpoint in this project to replay into.`)
+                  return
+                }
+                void p.select(r.endpoint).then(() => useRuns.getState().replay(r.endpoint, r.name))
+              }}
+            >
+              <History size={13} className="muted" />
+              <span className="ellipsis grow">{r.name}</span>
+              <span className="actions">
+                <Play size={12} className="muted" />
+              </span>
+            </div>
+          ))}
+        </div>
       )}
       {recent.length > 0 && (
         <div className="recent">

@@ -58,6 +58,20 @@ describe('BatchAssembler', () => {
   })
 })
 
+describe('BatchAssembler.skipTo', () => {
+  it('hands over the batches a snapshot covers and continues after it', () => {
+    const a = new BatchAssembler()
+    a.push(b(2))
+    a.push(b(3))
+    a.push(b(5))
+    const { covered, ready } = a.skipTo(4)
+    expect(seqs(covered)).toEqual([2, 3])
+    expect(seqs(ready)).toEqual([5])
+    expect(a.expected).toBe(6)
+    expect(a.push(b(4))).toEqual([])
+  })
+})
+
 describe('sortBySeq', () => {
   it('keeps a sorted array as is and sorts a shuffled one', () => {
     const sorted = [b(1), b(2), b(3)]

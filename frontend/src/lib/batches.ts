@@ -52,6 +52,28 @@ export class BatchAssembler<B extends Sequenced> {
   }
 
   /**
+   * Moves on to after seq (a snapshot covered everything up to it): returns
+   * the waiting batches up to seq, in order, and then accepts seq+1.
+   */
+  skipTo(seq: number): { covered: B[]; ready: B[] } {
+    const covered: B[] = []
+    for (const [k, b] of [...this.pending.entries()].sort((x, y) => x[0] - y[0])) {
+      if (k <= seq) {
+        covered.push(b)
+        this.pending.delete(k)
+      }
+    }
+    if (seq + 1 > this.next) this.next = seq + 1
+    const ready: B[] = []
+    for (let b = this.pending.get(this.next); b; b = this.pending.get(this.next)) {
+      this.pending.delete(this.next)
+      ready.push(b)
+      this.next++
+    }
+    return { covered, ready }
+  }
+
+  /**
    * Gives up on missing batches up to the lowest waiting one (used when a
    * gap does not fill in time) and returns what can then be applied.
    */

@@ -58,7 +58,8 @@ export function isDirty(d: Draft | undefined): boolean {
 function pickEnv(view: ProjectView, cur: string): string {
   const envs = view.environments ?? []
   if (envs.some((e) => e.name === cur)) return cur
-  return envs.find((e) => e.name === 'demo')?.name ?? envs[0]?.name ?? ''
+  if (view.defaultEnvironment && envs.some((e) => e.name === view.defaultEnvironment)) return view.defaultEnvironment
+  return envs[0]?.name ?? ''
 }
 
 export const useProject = create<ProjectState>((set, get) => {
@@ -70,7 +71,7 @@ export const useProject = create<ProjectState>((set, get) => {
       const sameProject = get().view?.dir === view.dir
       const tabs = sameProject ? get().tabs.filter((r) => known.has(r)) : []
       const drafts = sameProject ? get().drafts : {}
-      set({ view, loading: false, error: null, env: pickEnv(view, get().env), tabs, drafts, active: tabs.includes(get().active ?? '') ? get().active : (tabs[0] ?? null) })
+      set({ view, loading: false, error: null, env: pickEnv(view, sameProject ? get().env : ''), tabs, drafts, active: tabs.includes(get().active ?? '') ? get().active : (tabs[0] ?? null) })
       if (view.open && !sameProject) {
         const first = (view.items ?? []).find((i) => i.kind === 'endpoint')
         if (first) await get().select(first.ref)

@@ -3,7 +3,7 @@
 // and applied at most once per animation frame, in one state update, so a
 // 20,000 events/s stream costs a handful of renders per second per view.
 import { create } from 'zustand'
-import type { RunBatch, RunRequest } from '../api/app'
+import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
@@ -28,6 +28,8 @@ export interface RunEntry {
 interface RunsState {
   byTab: Record<string, RunEntry>
   send: (tab: string, req: RunRequest) => Promise<void>
+  /** Replays a saved recording of the project into a tab, without the network. */
+  replay: (tab: string, recording: string) => Promise<void>
   stop: (tab: string) => Promise<void>
   forget: (tab: string) => void
 }
@@ -51,6 +53,9 @@ const live = new Map<string, Live>()
 /** Above this many records per second, renders are spaced slowFlushMs apart. */
 const fastRate = 5000
 const slowFlushMs = 100
+
+/** How long the first batch is waited for before catching up from a snapshot. */
+const catchUpMs = 1200
 
 /** How long a missing batch is waited for before the later ones are shown. */
 const gapWaitMs = 1500
@@ -128,6 +133,69 @@ export const useRuns = create<RunsState>((set, get) => {
     }
   }
 
+  async function catchUp(tab: string, runId: string) {
+    const l = live.get(tab)
+    if (!l || l.asm.expected !== 1) return
+    let snap: RunBatch
+    try {
+      snap = await api.snapshot(runId)
+    } catch {
+      return
+    }
+    if (live.get(tab) !== l || l.asm.expected !== 1 || snap.seq < 1) return
+    const { covered, ready } = l.asm.skipTo(snap.seq)
+    const have = new Set(covered.map((b) => b.seq))
+    let missed = 0
+    for (let s = 1; s <= snap.seq; s++) if (!have.has(s)) missed++
+    // Records of the covered batches, then the snapshot's state, then what follows.
+    l.ready.push(...covered.map((b) => ({ ...b, merge: undefined, logs: undefined, tests: undefined, done: undefined })), { ...snap, records: null }, ...ready)
+    for (const r of [...covered, ...ready]) l.readyRecords += r.records?.length ?? 0
+    set((s) => {
+      const cur = s.byTab[tab]
+      return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + missed } } } : s
+    })
+    schedule(tab, true)
+  }
+
+  async function start(tab: string, method: string, url: string, begin: () => Promise<RunStarted>): Promise<void> {
+    const prev = get().byTab[tab]
+    drop(tab)
+    if (prev?.runId) {
+      if (prev.status === 'running') void api.stop(prev.runId).catch(() => {})
+      void api_forget(prev.runId)
+    }
+    const entry: RunEntry = {
+      tab,
+      runId: null,
+      status: 'starting',
+      error: null,
+      method,
+      url,
+      startedAt: Date.now(),
+      data: newRunData(),
+      stopping: false,
+      missingBatches: 0,
+    }
+    set((s) => ({ byTab: { ...s.byTab, [tab]: entry } }))
+    try {
+      const started = await begin()
+      if (get().byTab[tab] !== entry) {
+        void api.stop(started.runId).catch(() => {})
+        return
+      }
+      const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, lastFlush: performance.now(), rate: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
+      live.set(tab, l)
+      l.off = api.onBatch(started.event, (b) => receive(tab, b))
+      // Batches emitted before the listener was registered are lost on
+      // the bridge: if the first one has not come in time, catch up from
+      // a snapshot (merge, script output, end; not the records).
+      setTimeout(() => void catchUp(tab, started.runId), catchUpMs)
+      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
+    } catch (e) {
+      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, status: 'failed', error: errorText(e) } } }))
+    }
+  }
+
   function drop(tab: string) {
     const l = live.get(tab)
     if (!l) return
@@ -140,40 +208,8 @@ export const useRuns = create<RunsState>((set, get) => {
 
   return {
     byTab: {},
-    send: async (tab, req) => {
-      const prev = get().byTab[tab]
-      drop(tab)
-      if (prev?.runId) {
-        if (prev.status === 'running') void api.stop(prev.runId).catch(() => {})
-        void api_forget(prev.runId)
-      }
-      const entry: RunEntry = {
-        tab,
-        runId: null,
-        status: 'starting',
-        error: null,
-        method: req.endpoint?.method ?? '',
-        url: req.endpoint?.url ?? '',
-        startedAt: Date.now(),
-        data: newRunData(),
-        stopping: false,
-        missingBatches: 0,
-      }
-      set((s) => ({ byTab: { ...s.byTab, [tab]: entry } }))
-      try {
-        const started = await api.send(req)
-        if (get().byTab[tab] !== entry) {
-          void api.stop(started.runId).catch(() => {})
-          return
-        }
-        const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, lastFlush: performance.now(), rate: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
-        live.set(tab, l)
-        l.off = api.onBatch(started.event, (b) => receive(tab, b))
-        set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
-      } catch (e) {
-        set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, status: 'failed', error: errorText(e) } } }))
-      }
-    },
+    send: (tab, req) => start(tab, req.endpoint?.method ?? '', req.endpoint?.url ?? '', () => api.send(req)),
+    replay: (tab, recording) => start(tab, 'REPLAY', recording, () => api.replayRecording(recording)),
     stop: async (tab) => {
       const cur = get().byTab[tab]
       if (!cur?.runId || cur.status !== 'running') return
