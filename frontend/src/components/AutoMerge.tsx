@@ -155,8 +155,8 @@ export default function AutoMerge({ data, runId }: { data: RunData; runId: strin
         {m.format && <span className="pill neutral">{m.format}</span>}
         {m.model && <span className="faint mono">{m.model}</span>}
         <span className="grow" />
-        <CopyButton text={lane.content} label="Copy text" testId="copy-content" />
-        <CopyButton text={lane.reasoning} label="Copy reasoning" />
+        {lane.content && <CopyButton text={lane.content} label="Copy text" testId="copy-content" />}
+        {lane.reasoning && <CopyButton text={lane.reasoning} label="Copy reasoning" />}
       </div>
       {m.choices.length > 1 && (
         <div className="tabs" style={{ padding: 0 }}>

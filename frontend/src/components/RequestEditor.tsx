@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { RuleCheck } from '../api/app'
 import type { Auth, Endpoint, MergeSettings } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
+import { prettyJSON } from '../format'
 import { unresolved } from '../lib/variables'
 import { isDirty, useProject } from '../store/project'
 import { useRuns } from '../store/runs'
@@ -333,6 +334,19 @@ export default function RequestEditor() {
                 <option value="form">Multipart form</option>
               </select>
               {bodyType === 'json' && <JsonStatus text={ep.body?.text ?? ''} />}
+              <span className="grow" />
+              {bodyType === 'json' && (
+                <button
+                  className="btn small"
+                  title="Pretty-print the JSON body"
+                  onClick={() => {
+                    const pretty = prettyJSON(ep.body?.text ?? '')
+                    if (pretty !== null) set({ body: { ...ep.body!, text: `${pretty}\n` } })
+                  }}
+                >
+                  Format
+                </button>
+              )}
             </div>
             {(bodyType === 'json' || bodyType === 'raw') && (
               <div className="cm-wrap fill" style={{ border: 0, borderRadius: 0 }} data-testid="body-editor">

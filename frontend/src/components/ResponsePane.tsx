@@ -22,6 +22,7 @@ function Timings({ run }: { run: RunEntry }) {
   const done = run.data.done
   const v = (x: number | undefined) => (x === undefined || x < 0 ? '–' : formatMs(x))
   const items: [string, string][] = [
+    ['Total', done ? formatMs(done.durationMs) : m ? formatMs(m.elapsedMs) : '–'],
     ['DNS', v(m?.dnsMs ?? t?.dns_ms)],
     ['Connect', v(m?.connectMs ?? t?.connect_ms)],
     ['TLS', v(m?.tlsMs ?? t?.tls_ms)],
@@ -30,7 +31,6 @@ function Timings({ run }: { run: RunEntry }) {
     ['First token', v(m?.firstTokenMs)],
     ['Tokens/s', m && m.tokensPerSecond > 0 ? m.tokensPerSecond.toFixed(1) : '–'],
     ['Tokens', m ? `${formatCount(m.tokens)}${m.tokensFromUsage ? '' : '*'}` : '–'],
-    ['Total', done ? formatMs(done.durationMs) : m ? formatMs(m.elapsedMs) : '–'],
   ]
   return (
     <div className="timings" data-testid="timings">
