@@ -16,6 +16,9 @@ import (
 
 // runDesktop opens the window. It returns the process exit code.
 func runDesktop() int {
+	if k, v := app.WebviewLocaleFix(os.Getenv); k != "" {
+		os.Setenv(k, v) // before GTK reads the locale; see WebviewLocaleFix
+	}
 	a := app.New(app.Options{Demo: demo.Install})
 	st, _ := a.LoadSettings()
 	width, height := 1360, 860
