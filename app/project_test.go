@@ -256,12 +256,27 @@ func TestEnvironmentSecretsStayOutOfTheProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	ep := chatEndpoint("c", "Authorization: Bearer {{apiKey}}", "")
-	ep.URL = "{{mockBaseUrl}}/v1/chat/completions"
-	st, err := a.Run.Send(RunRequest{Endpoint: ep, Environment: "real"})
+	ep.URL = "{{mockBaseUrl}}/v1/chat/completions?tag={{apiKey}}"
+	src := `console.log("key is " + pm.environment.get("apiKey")); function onEnd(ctx) { pm.test("k " + pm.environment.get("apiKey"), () => {}) }`
+	st, err := a.Run.Send(RunRequest{Endpoint: ep, Environment: "real", Script: &src})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Contains(st.URL, "sk-very-secret") || !strings.Contains(st.URL, "[secret]") {
+		t.Fatalf("started URL %q", st.URL)
+	}
 	bs := waitDone(t, rt, st.Event)
+	res, _ := a.Run.Result(st.RunID)
+	if len(res.Logs) != 1 || res.Logs[0].Message != "key is [secret]" || len(res.Tests) != 1 || res.Tests[0].Name != "k [secret]" {
+		t.Fatalf("script output %+v %+v %+v", res.Logs, res.Tests, res.Done)
+	}
+	for _, b := range bs {
+		for _, l := range b.Logs {
+			if strings.Contains(l.Message, "sk-very-secret") {
+				t.Fatal("the secret reached a batch")
+			}
+		}
+	}
 	for _, b := range bs {
 		for _, r := range b.Records {
 			if r.Request != nil && strings.Contains(strings.Join(r.Request.Header["Authorization"], ""), "sk-very-secret") {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,6 +90,7 @@ type run struct {
 	newLogs   int
 	newTests  int
 	script    scriptHook
+	secrets   []string // values of secret variables, kept out of the UI
 }
 
 // scriptHook is the endpoint script as seen by a run (nil: no script).
@@ -113,10 +115,25 @@ func (s *RunService) Send(req RunRequest) (RunStarted, error) {
 	r.mopts = prep.mopts
 	r.m = prep.merger
 	r.script = prep.script
+	r.secrets = prep.secrets
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.sendLoop(ctx, prep.req)
-	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: prep.req.URL}, nil
+	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: r.redact(prep.req.URL)}, nil
+}
+
+// redactedMark replaces secret values in what a run shows.
+const redactedMark = "[secret]"
+
+// redact hides the values of the run's secret variables in s (the URL
+// shown, script output): they never reach the UI.
+func (r *run) redact(s string) string {
+	for _, v := range r.secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, redactedMark)
+		}
+	}
+	return s
 }
 
 // Stop cancels a run for real (the connection closes) and waits until its
@@ -564,6 +581,7 @@ func (r *run) metricsLocked() RunMetrics {
 func (r *run) takeScriptLocked() ([]ScriptLog, []ScriptTest) {
 	if r.script != nil {
 		r.logs, r.tests, _ = r.script.output()
+		r.redactOutputLocked()
 	}
 	var logs []ScriptLog
 	size := 0
@@ -584,6 +602,20 @@ func (r *run) takeScriptLocked() ([]ScriptLog, []ScriptTest) {
 		r.newTests++
 	}
 	return logs, tests
+}
+
+// redactOutputLocked hides secret values in the script output.
+func (r *run) redactOutputLocked() {
+	if len(r.secrets) == 0 {
+		return
+	}
+	for i := range r.logs {
+		r.logs[i].Message = r.redact(r.logs[i].Message)
+	}
+	for i := range r.tests {
+		r.tests[i].Message = r.redact(r.tests[i].Message)
+		r.tests[i].Name = r.redact(r.tests[i].Name)
+	}
 }
 
 // errRunning is returned by methods that need a finished run.

@@ -30,6 +30,7 @@ func (s *RunService) Result(runID string) (RunResult, error) {
 		r.mu.Lock()
 		if r.doneInfo == nil {
 			r.logs, r.tests = logs, tests
+			r.redactOutputLocked()
 		}
 		r.mu.Unlock()
 	}
@@ -283,6 +284,7 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 		r.mu.Lock()
 		if r.doneInfo == nil {
 			r.logs, r.tests = logs, tests
+			r.redactOutputLocked()
 		}
 		r.mu.Unlock()
 	}

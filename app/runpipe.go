@@ -25,6 +25,7 @@ type prepared struct {
 	mopts                  merge.Options
 	merger                 *merge.Merger
 	script                 scriptHook
+	secrets                []string
 }
 
 // prepare resolves a RunRequest: the endpoint, its variables (every
@@ -89,6 +90,7 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 			}
 		}
 		out = &prepared{req: sr, ref: cp.Ref(), rawMethod: cp.Method, rawURL: cp.FullURL(), mopts: mo, merger: m}
+		defer func() { out.secrets = scope.SecretValues() }()
 		if strings.TrimSpace(src) != "" {
 			name := cp.Script
 			if name == "" {
@@ -249,9 +251,11 @@ func (r *run) finish(res *send.Result) {
 	if r.script != nil {
 		var se string
 		r.logs, r.tests, se = r.script.output()
+		r.redactOutputLocked()
 		if done.ScriptError == "" {
 			done.ScriptError = se
 		}
+		done.ScriptError = r.redact(done.ScriptError)
 		r.script.close()
 	}
 	for _, t := range r.tests {
