@@ -98,8 +98,13 @@ describe('streaming against the in-process mock', () => {
     await page.getByTestId('send').click()
     await expect.poll(() => page.locator('[data-testid=tl-row][data-kind=event]').count(), { timeout: 20_000 }).toBeGreaterThan(1)
     await page.getByTestId('stop').waitFor()
+    type Mock = { go: { app: { MockService: { Status: () => Promise<{ activeRequests: number }> } } } }
+    const active = () => page.evaluate(() => (window as unknown as Mock).go.app.MockService.Status().then((s) => s.activeRequests))
+    expect(await active()).toBeGreaterThan(0)
     await page.keyboard.press('Escape')
     expect(await endReason(page, 10_000)).toBe('cancelled')
+    // The mock server saw the connection close.
+    await expect.poll(active, { timeout: 5_000 }).toBe(0)
     await page.getByTestId('send').waitFor()
     expect(errors).toEqual([])
     await page.close()
@@ -133,7 +138,10 @@ describe('streaming against the in-process mock', () => {
     expect(await endReason(page)).toBe('complete')
     await page.getByTestId('req-tab-merge').click()
     const count = page.getByTestId('rule-content-count')
-    await count.waitFor({ timeout: 10_000 })
+    await count.waitFor({ timeout: 10_000 }).catch(async (e) => {
+      await page.screenshot({ path: `${shots}/ui-rules-fail.png` })
+      throw e
+    })
     const m = /(\d+) \/ (\d+) events/.exec((await count.textContent()) ?? '')
     expect(m).not.toBeNull()
     expect(Number(m![1])).toBeGreaterThan(0)

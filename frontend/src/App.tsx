@@ -219,7 +219,7 @@ export default function App() {
         </div>
       )}
       <Group orientation="horizontal" className="panes" id="main-panes">
-        <Panel defaultSize="16" minSize="160px" maxSize="40">
+        <Panel defaultSize="18" minSize="160px" maxSize="40">
           <Sidebar />
         </Panel>
         <Separator className="sep" />

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react'
 import type { ToolCallView } from '../api/app'
 import { ClipboardSetText } from '../../wailsjs/runtime/runtime'
 import { errorText, runs as runsApi } from '../api/backend'
-import { prettyJSON } from '../format'
+import { formatCount, prettyJSON } from '../format'
 import type { MergeView, RunData } from '../lib/runModel'
 import Markdown from './Markdown'
 
@@ -188,7 +188,7 @@ export default function AutoMerge({ data, runId }: { data: RunData; runId: strin
       {lane.reasoning && (
         <details className="lane reasoning" open={showReasoning} onToggle={(e) => setShowReasoning(e.currentTarget.open)} data-testid="reasoning">
           <summary>
-            <Brain size={13} /> Reasoning <span className="faint">{lane.reasoning.length.toLocaleString()} chars</span>
+            <Brain size={13} /> Reasoning <span className="faint">{formatCount(lane.reasoning.length)} chars</span>
           </summary>
           <div className="lane-body">{lane.reasoning}</div>
         </details>

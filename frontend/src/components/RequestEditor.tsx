@@ -54,12 +54,26 @@ function MergeRules({ merge, onChange, runId }: { merge: MergeSettings; onChange
       setCheck(null)
       return
     }
-    const t = setTimeout(() => {
+    let cancelled = false
+    let t: ReturnType<typeof setTimeout>
+    // A run that just ended may still be writing its events: retry a failed count twice.
+    const attempt = (left: number) => {
       runsApi
         .checkRule({ runId, samples: null, content: merge.content ?? '', reasoning: merge.reasoning ?? '', stop: merge.stop ?? '' })
-        .then((c) => (setCheck(c), setErr(null)), (e) => setErr(errorText(e)))
-    }, 250)
-    return () => clearTimeout(t)
+        .then(
+          (c) => !cancelled && (setCheck(c), setErr(null)),
+          (e) => {
+            if (cancelled) return
+            if (left > 0) t = setTimeout(() => attempt(left - 1), 400)
+            else setErr(errorText(e))
+          },
+        )
+    }
+    t = setTimeout(() => attempt(2), 250)
+    return () => {
+      cancelled = true
+      clearTimeout(t)
+    }
   }, [merge.content, merge.reasoning, merge.stop, runId, runDone])
   const field = (key: 'content' | 'reasoning' | 'stop', label: string, ph: string) => (
     <>

@@ -70,12 +70,15 @@ describe('gapBefore and isProblem', () => {
 
 describe('eventPreview', () => {
   it.each([
-    ['{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"delta":{"content":"Hi"}}]}', '{"choices":[{"delta":{"content":"Hi"}}]}'],
-    ['{"type":"ping"}', '{"type":"ping"}'],
+    ['{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}', 'delta.content: "Hi"'],
+    ['{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}', 'choices.finish_reason: "stop"'],
+    ['{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Yo"}}', 'type: "content_block_delta" · delta.type: "text_delta" · delta.text: "Yo"'],
+    ['{"type":"ping"}', 'type: "ping"'],
     ['{"id":"only"}', '{"id":"only"}'],
     ['[DONE]', '[DONE]'],
     ['{"broken', '{"broken'],
     ['line1\nline2', 'line1 line2'],
+    ['{"a":"x\\ny"}', 'a: "x\\ny"'],
   ])('%s', (data, want) => {
     expect(eventPreview(data)).toBe(want)
   })

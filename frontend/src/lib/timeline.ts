@@ -32,24 +32,45 @@ export function typeLabel(r: TimelineRecord): string {
 // say nothing about this one; the preview leaves them out.
 const boring = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'obfuscation', 'created_at', 'modelVersion', 'responseId'])
 
-/** A JSON event's data without the fields every event repeats, on one line. */
+/**
+ * A JSON event's data as its meaningful leaves, on one line: the fields
+ * every event repeats (ids, model, timestamps), nulls, empty strings and
+ * array indexes are left out, and each leaf is named by its last two keys,
+ * e.g. `delta.content: "Hello" · finish_reason: "stop"`. Other data is shown
+ * as is.
+ */
 export function eventPreview(data: string): string {
   const t = data.trimStart()
-  if (t.startsWith('{') && data.length < 16_384) {
+  if ((t.startsWith('{') || t.startsWith('[')) && data.length < 16_384) {
+    let v: unknown
     try {
-      const o = JSON.parse(data) as Record<string, unknown>
-      if (o && typeof o === 'object' && !Array.isArray(o)) {
-        const kept: Record<string, unknown> = {}
-        let dropped = false
-        for (const [k, v] of Object.entries(o)) {
-          if (boring.has(k)) dropped = true
-          else kept[k] = v
-        }
-        if (dropped && Object.keys(kept).length > 0) return oneLine(JSON.stringify(kept))
-      }
+      v = JSON.parse(data)
     } catch {
-      // not JSON: shown as is
+      return oneLine(data)
     }
+    const parts: string[] = []
+    let size = 0
+    const walk = (x: unknown, path: string[], top: boolean) => {
+      if (size > 300) return
+      if (x === null || x === '' || x === undefined) return
+      if (Array.isArray(x)) {
+        x.forEach((y) => walk(y, path, false))
+        return
+      }
+      if (typeof x === 'object') {
+        for (const [k, y] of Object.entries(x as Record<string, unknown>)) {
+          if ((top && boring.has(k)) || k === 'index') continue
+          walk(y, [...path, k], false)
+        }
+        return
+      }
+      const label = path.slice(-2).join('.')
+      const part = `${label ? `${label}: ` : ''}${JSON.stringify(x)}`
+      parts.push(part)
+      size += part.length
+    }
+    walk(v, [], true)
+    if (parts.length > 0) return oneLine(parts.join(' · '))
   }
   return oneLine(data)
 }
