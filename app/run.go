@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -46,6 +47,10 @@ const (
 	textBudget   = 16000
 	toolArgsView = 4096
 	bodyViewMax  = 8 << 20
+	// keepFull bounds the memory a run keeps for Chunk (shortened records).
+	keepFull = 16 << 20
+	// maxRawBody bounds the body kept on disk per run.
+	maxRawBody = 256 << 20
 )
 
 // run is one request in flight or finished.
@@ -80,6 +85,10 @@ type run struct {
 	spool     *os.File
 	spoolW    *bufio.Writer
 	spoolErr  error
+	raw       *os.File // the decoded body, on disk (Body, Export raw)
+	rawW      *bufio.Writer
+	rawN      int64
+	rawTrunc  bool
 	sentText  map[string]string // what the UI has of each text, by key
 	sentTools string
 	sentSmall string
@@ -205,6 +214,9 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 	if o.MaxBytes <= 0 || o.MaxBytes > recordBudget {
 		o.MaxBytes = recordBudget
 	}
+	if o.KeepFull <= 0 {
+		o.KeepFull = keepFull
+	}
 	r.batcher = send.NewBatcher(o, r.flush)
 	s.mu.Lock()
 	if s.runs == nil {
@@ -269,7 +281,7 @@ func (s *RunService) spoolPath(id string) (string, error) {
 		}
 		s.spoolDir = d
 	}
-	return s.spoolDir + string(os.PathSeparator) + id + ".events.jsonl", nil
+	return s.spoolDir + string(os.PathSeparator) + id, nil
 }
 
 // spoolEvent is one line of a run's event file (Export "events-jsonl").
@@ -284,13 +296,61 @@ type spoolEvent struct {
 func (r *run) openSpool() {
 	p, err := r.svc.spoolPath(r.id)
 	if err == nil {
-		r.spool, err = os.Create(p)
+		r.spool, err = os.Create(p + ".events.jsonl")
+	}
+	if err == nil {
+		r.raw, err = os.Create(p + ".body")
 	}
 	if err != nil {
 		r.spoolErr = err
 		return
 	}
 	r.spoolW = bufio.NewWriterSize(r.spool, 64<<10)
+	r.rawW = bufio.NewWriterSize(r.raw, 64<<10)
+}
+
+// rawLocked appends body bytes to the run's body file, up to maxRawBody.
+func (r *run) rawLocked(b []byte) {
+	if r.rawW == nil {
+		return
+	}
+	if room := maxRawBody - r.rawN; int64(len(b)) > room {
+		b = b[:max(room, 0)]
+		r.rawTrunc = true
+	}
+	n, err := r.rawW.Write(b)
+	r.rawN += int64(n)
+	if err != nil && r.spoolErr == nil {
+		r.spoolErr = err
+	}
+}
+
+// readRaw returns up to limit bytes of the body and whether it was cut
+// (at limit, or at maxRawBody while it was received).
+func (r *run) readRaw(limit int) ([]byte, bool, error) {
+	r.mu.Lock()
+	if r.rawW == nil {
+		r.mu.Unlock()
+		return nil, false, fmt.Errorf("the body of run %s is gone", r.id)
+	}
+	if r.spoolErr != nil {
+		r.mu.Unlock()
+		return nil, false, fmt.Errorf("the body of run %s was not kept: %v", r.id, r.spoolErr)
+	}
+	r.rawW.Flush()
+	name, size, trunc := r.raw.Name(), r.rawN, r.rawTrunc
+	r.mu.Unlock()
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	n := min(size, int64(limit))
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, false, err
+	}
+	return buf, trunc || size > int64(limit), nil
 }
 
 // spoolLocked appends one event to the run's event file (old events live
@@ -347,6 +407,11 @@ func (r *run) removeSpool() {
 		os.Remove(r.spool.Name())
 		r.spool, r.spoolW = nil, nil
 	}
+	if r.raw != nil {
+		r.raw.Close()
+		os.Remove(r.raw.Name())
+		r.raw, r.rawW = nil, nil
+	}
 }
 
 // emit sends one batch; its Seq was taken under r.mu together with the
@@ -383,6 +448,7 @@ func (r *run) end(done RunDone) {
 			r.doneInfo = &done
 			if r.spoolW != nil {
 				r.spoolW.Flush()
+				r.rawW.Flush()
 			}
 		}
 		seq := r.seq.Add(1)

@@ -72,16 +72,17 @@ func (s *RunService) Body(runID string) (BodyView, error) {
 		return BodyView{}, err
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.res == nil || r.replay {
+		r.mu.Unlock()
 		return BodyView{}, fmt.Errorf("run %s has no response body (a replayed recording keeps only its events)", runID)
 	}
-	body := r.res.Body
-	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: len(body), Truncated: r.res.BodyTruncated}
-	if len(body) > bodyViewMax {
-		body = body[:bodyViewMax]
-		v.Truncated = true
+	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: int(r.rawN)}
+	r.mu.Unlock()
+	body, cut, err := r.readRaw(bodyViewMax)
+	if err != nil {
+		return BodyView{}, err
 	}
+	v.Truncated = cut
 	v.Text, v.Base64, v.IsText = textOrBase64(body, v.ContentType)
 	return v, nil
 }
@@ -142,12 +143,13 @@ func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
 		data = []byte(b.String())
 	case ExportRaw:
 		r.mu.Lock()
-		if r.res != nil && !r.replay {
-			data = r.res.Body
-		} else {
-			err = fmt.Errorf("run %s has no raw body (a replayed recording keeps only its events)", runID)
-		}
+		replay := r.replay
 		r.mu.Unlock()
+		if replay {
+			err = fmt.Errorf("run %s has no raw body (a replayed recording keeps only its events)", runID)
+		} else {
+			data, _, err = r.readRaw(maxRawBody)
+		}
 	case ExportMerged:
 		r.mu.Lock()
 		data = []byte(r.final.Content)

@@ -14,6 +14,10 @@ import (
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
+// plainMergeMax bounds the body merged as one answer (or given to a
+// script's pm.response.text()).
+const plainMergeMax = 16 << 20
+
 // MockBaseURLVar is the variable every run gets: the built-in mock
 // server's base URL (the demo project's {{mockBaseUrl}}).
 const MockBaseURLVar = "mockBaseUrl"
@@ -175,6 +179,7 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 			r.kind, r.status, r.header, r.timing = rec.Response.StreamKind, rec.Response.Status, rec.Response.Header, rec.Response.Timing
 		case send.KindChunk:
 			r.bytes += int64(rec.Chunk.Size)
+			r.rawLocked(rec.Chunk.Data)
 		case send.KindEvent:
 			r.events++
 			r.spoolLocked(rec.Event.Index, rec.At, rec.Event.Event)
@@ -202,7 +207,14 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 	if sender == nil {
 		sender = &send.Sender{}
 	}
+	// The body goes to a file (rawLocked), not into memory: a long
+	// stream's memory stays bounded.
+	req.MaxBody = -1
 	res := sender.Do(ctx, &req, sink)
+	if res.Kind == send.StreamPlain || r.script != nil {
+		// a plain body is merged (and a script reads it) as a whole
+		res.Body, res.BodyTruncated, _ = r.readRaw(plainMergeMax)
+	}
 	r.finish(res)
 }
 
