@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/streamscope/streamscope/backend/demo"
 	"github.com/streamscope/streamscope/backend/project"
 )
 
@@ -91,4 +92,44 @@ func BenchmarkRunPipeline(b *testing.B) {
 	b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(batches)/float64(b.N), "batches/run")
 	b.ReportMetric(float64(maxBytes), "max-batch-bytes")
+}
+
+// BenchmarkStartupFirstLaunch is the app's share of a cold first launch:
+// settings read, mock server started, the embedded demo project written
+// to a fresh configuration directory and opened.
+func BenchmarkStartupFirstLaunch(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		cfg := b.TempDir()
+		a := New(Options{ConfigDir: cfg, Getenv: func(string) string { return "" }, Demo: demo.Install})
+		rt := &fakeRuntime{}
+		b.StartTimer()
+		a.Startup(rt)
+		b.StopTimer()
+		if v, _ := a.Project.Current(); !v.IsDemo {
+			b.Fatal("the demo did not open")
+		}
+		a.Shutdown()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkStartupNextLaunch is the same for a later launch: the last
+// project (the demo, already on disk) is reopened.
+func BenchmarkStartupNextLaunch(b *testing.B) {
+	cfg := b.TempDir()
+	first := New(Options{ConfigDir: cfg, Getenv: func(string) string { return "" }, Demo: demo.Install})
+	first.Startup(&fakeRuntime{})
+	first.Shutdown()
+	b.ResetTimer()
+	for range b.N {
+		a := New(Options{ConfigDir: cfg, Getenv: func(string) string { return "" }, Demo: demo.Install})
+		a.Startup(&fakeRuntime{})
+		b.StopTimer()
+		if v, _ := a.Project.Current(); !v.IsDemo || len(v.Items) < 20 {
+			b.Fatal("the demo did not reopen")
+		}
+		a.Shutdown()
+		b.StartTimer()
+	}
 }
