@@ -15,10 +15,12 @@
 //   - ProjectService: Current, Open, OpenDialog, ChooseDirectory,
 //     NewProject, OpenDemo, Close, Recent, GetEndpoint, SaveEndpoint,
 //     CreateEndpoint, RenameEndpoint, DuplicateEndpoint, DeleteEndpoint,
-//     MoveEndpoint, CreateFolder, ImportCurl, ExportCurl, GetEnvironment,
-//     SaveEnvironment.
+//     MoveEndpoint, CreateFolder, RenameFolder, DeleteFolder, ImportCurl,
+//     ExportCurl, GetEnvironment, SaveEnvironment, DeleteEnvironment.
 //   - RunService: Send, Stop, Forget, Result, Snapshot, Body, Chunk,
-//     Export, SaveRecording, ReplayRecording, CheckRule.
+//     Export, SaveRecording, ReplayRecording, CheckRule. A run's events and
+//     body are kept in files (bounded memory); finished runs are kept until
+//     Forget, the last 20 at most.
 //
 // # Events
 //

@@ -1005,3 +1005,110 @@ func (s *ProjectService) SaveEnvironment(edit EnvironmentEdit) (EnvironmentView,
 	}
 	return v, err
 }
+
+// RenameFolder changes a folder's display name (its folder.yaml); the
+// directory keeps its name, so refs and history stay stable.
+func (s *ProjectService) RenameFolder(folderPath, name string) (ProjectView, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, "\r\n\t") {
+		return ProjectView{}, fmt.Errorf("folder name %q: must be non-empty, on one line", name)
+	}
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		for _, f := range p.Folders {
+			if f.Path == folderPath {
+				cp := *f
+				cp.Name = name
+				if err := p.SaveFolder(&cp); err != nil {
+					return err
+				}
+				*f = cp
+				v = s.viewLocked()
+				return nil
+			}
+		}
+		return fmt.Errorf("no folder %q in the project", folderPath)
+	})
+	if err == nil {
+		s.saved()
+	}
+	return v, err
+}
+
+// DeleteFolder removes an empty folder (its folder.yaml and directory). A
+// folder that still holds endpoints, subfolders or other files is kept and
+// the error says what is in it.
+func (s *ProjectService) DeleteFolder(folderPath string) (ProjectView, error) {
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		if folderPath == "" || strings.Contains(folderPath, "..") {
+			return fmt.Errorf("folder %q: not a folder of the project", folderPath)
+		}
+		full := filepath.Join(p.Dir, filepath.FromSlash(folderPath))
+		entries, err := os.ReadDir(full)
+		if err != nil {
+			return err
+		}
+		var left []string
+		for _, e := range entries {
+			if e.Name() != project.FolderFile {
+				left = append(left, e.Name())
+			}
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("folder %q is not empty (%s): move or delete what is in it first", folderPath, strings.Join(left, ", "))
+		}
+		if err := os.Remove(filepath.Join(full, project.FolderFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if err := os.Remove(full); err != nil {
+			return err
+		}
+		np, err := project.Load(p.Dir)
+		if err != nil {
+			return err
+		}
+		s.p = np
+		v = s.viewLocked()
+		return nil
+	})
+	if err == nil {
+		s.saved()
+	}
+	return v, err
+}
+
+// DeleteEnvironment removes an environment's file and its secrets on this
+// machine.
+func (s *ProjectService) DeleteEnvironment(name string) (ProjectView, error) {
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		env, err := p.Environment(name)
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(filepath.Join(p.Dir, filepath.FromSlash(env.File))); err != nil {
+			return err
+		}
+		if st := s.secretStore(); st != nil {
+			for _, vr := range env.Variables {
+				if vr.Secret {
+					if err := st.Delete(p.Meta.ID, env.Name, vr.Name); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		np, err := project.Load(p.Dir)
+		if err != nil {
+			return err
+		}
+		s.p = np
+		v = s.viewLocked()
+		return nil
+	})
+	if err == nil {
+		s.saved()
+	}
+	return v, err
+}

@@ -336,3 +336,51 @@ func TestOpenErrorsAndRecent(t *testing.T) {
 		t.Fatalf("a removed folder stays in the recent list: %+v", rec)
 	}
 }
+
+func TestFoldersAndEnvironments(t *testing.T) {
+	t.Parallel()
+	a, _, dir := projectApp(t)
+	ps := a.Project
+	if _, err := ps.CreateFolder("", "Group A"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.CreateFolder("", "Group A"); err == nil {
+		t.Fatal("a second folder with the same name")
+	}
+	if _, err := ps.CreateFolder("group-a", "Inner"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ps.RenameFolder("group-a", "Renamed")
+	if err != nil || names(v) != "f:Renamed| f:Inner" {
+		t.Fatalf("rename: %q %v", names(v), err)
+	}
+	if _, err := ps.DeleteFolder("group-a"); err == nil || !strings.Contains(err.Error(), "inner") {
+		t.Fatalf("deleting a folder with a subfolder: %v", err)
+	}
+	if v, err := ps.DeleteFolder("group-a/inner"); err != nil || names(v) != "f:Renamed" {
+		t.Fatalf("delete: %q %v", names(v), err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "group-a", "inner")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the folder is still on disk")
+	}
+	if _, err := ps.RenameFolder("nope", "x"); err == nil {
+		t.Fatal("renaming a missing folder")
+	}
+	if _, err := ps.SaveEnvironment(EnvironmentEdit{Name: "tmp", Variables: []VariableEdit{{Name: "k", Value: "secret-value", Secret: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	pv, _ := ps.Current()
+	if len(pv.Environments) != 1 || pv.DefaultEnvironment != "tmp" {
+		t.Fatalf("environments %+v", pv.Environments)
+	}
+	pv, err = ps.DeleteEnvironment("tmp")
+	if err != nil || len(pv.Environments) != 0 {
+		t.Fatalf("delete env: %+v %v", pv.Environments, err)
+	}
+	if _, ok, _ := ps.secretStore().Get(pv.ID, "tmp", "k"); ok {
+		t.Fatal("the secret of a deleted environment is kept")
+	}
+	if _, err := ps.SaveEnvironment(EnvironmentEdit{Name: "bad name!"}); err == nil {
+		t.Fatal("a bad environment name was accepted")
+	}
+}

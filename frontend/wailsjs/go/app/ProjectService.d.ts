@@ -15,6 +15,10 @@ export function Current():Promise<app.ProjectView>;
 
 export function DeleteEndpoint(arg1:string):Promise<app.ProjectView>;
 
+export function DeleteEnvironment(arg1:string):Promise<app.ProjectView>;
+
+export function DeleteFolder(arg1:string):Promise<app.ProjectView>;
+
 export function DuplicateEndpoint(arg1:string):Promise<app.EndpointDoc>;
 
 export function ExportCurl(arg1:string):Promise<string>;
@@ -38,6 +42,8 @@ export function OpenDialog():Promise<app.ProjectView>;
 export function Recent():Promise<Array<appstate.RecentProject>>;
 
 export function RenameEndpoint(arg1:string,arg2:string):Promise<app.EndpointDoc>;
+
+export function RenameFolder(arg1:string,arg2:string):Promise<app.ProjectView>;
 
 export function SaveEndpoint(arg1:app.EndpointDoc):Promise<app.EndpointDoc>;
 

@@ -26,6 +26,14 @@ export function DeleteEndpoint(arg1) {
   return window['go']['app']['ProjectService']['DeleteEndpoint'](arg1);
 }
 
+export function DeleteEnvironment(arg1) {
+  return window['go']['app']['ProjectService']['DeleteEnvironment'](arg1);
+}
+
+export function DeleteFolder(arg1) {
+  return window['go']['app']['ProjectService']['DeleteFolder'](arg1);
+}
+
 export function DuplicateEndpoint(arg1) {
   return window['go']['app']['ProjectService']['DuplicateEndpoint'](arg1);
 }
@@ -72,6 +80,10 @@ export function Recent() {
 
 export function RenameEndpoint(arg1, arg2) {
   return window['go']['app']['ProjectService']['RenameEndpoint'](arg1, arg2);
+}
+
+export function RenameFolder(arg1, arg2) {
+  return window['go']['app']['ProjectService']['RenameFolder'](arg1, arg2);
 }
 
 export function SaveEndpoint(arg1) {
