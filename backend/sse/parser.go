@@ -102,10 +102,19 @@ func (p *Parser) Retry() (ms int, ok bool) { return p.retry, p.retryOK }
 // time.
 func (p *Parser) Reset() {
 	p.bomDone, p.bomN = false, 0
-	p.line = p.line[:0]
+	p.resetLine()
 	p.skipLF, p.skipLine, p.skipEvent = false, false, false
 	p.clearEvent()
 	p.idBuf = p.lastID
+}
+
+// resetLine empties the line buffer, releasing it after a very long line.
+func (p *Parser) resetLine() {
+	if cap(p.line) > 1<<20 {
+		p.line = nil
+		return
+	}
+	p.line = p.line[:0]
 }
 
 func (p *Parser) clearEvent() {
@@ -193,13 +202,13 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 			if p.skipEvent {
 				// A non-empty partial line cannot be the blank line that
 				// ends the dropped event: discard it without counting.
-				p.line = p.line[:0]
+				p.resetLine()
 				p.skipLine = true
 				break
 			}
 			if len(p.line)+len(rest)+p.dataLen() > p.max {
 				err = p.tooLarge(err)
-				p.line = p.line[:0]
+				p.resetLine()
 				p.skipLine = true
 				break
 			}
@@ -225,7 +234,7 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 			if end == pos && len(p.line) == 0 {
 				p.processLine(nil, false, emit) // the blank line ends the skip
 			}
-			p.line = p.line[:0]
+			p.resetLine()
 			pos = next
 			continue
 		}
@@ -236,7 +245,7 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 				p.line = append(p.line, b[pos:end]...)
 				p.processLine(p.line, false, emit)
 			}
-			p.line = p.line[:0]
+			p.resetLine()
 		} else if (end-pos)+p.dataLen() > p.max {
 			err = p.tooLarge(err)
 		} else {
@@ -332,7 +341,7 @@ func (p *Parser) End(emit func(Event)) (discarded bool) {
 	} else {
 		discarded = p.pending || p.skipEvent || p.skipLine || len(p.line) > 0
 	}
-	p.line = p.line[:0]
+	p.resetLine()
 	p.skipLF, p.skipLine, p.skipEvent = false, false, false
 	p.clearEvent()
 	return discarded

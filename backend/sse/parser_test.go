@@ -406,3 +406,29 @@ func TestDispatchIsPrompt(t *testing.T) {
 		}
 	}
 }
+
+func TestLongLineBuffersAreReleased(t *testing.T) {
+	t.Parallel()
+	// A 2 MiB event assembled across reads must not pin its buffers after
+	// it is dispatched, nor after an oversized line is dropped.
+	p := NewParser(Options{MaxEventSize: 4 << 20})
+	var got []Event
+	emit := func(e Event) { got = append(got, e) }
+	must(t, p.Feed([]byte("data: "), emit))
+	for i := 0; i < 32; i++ {
+		must(t, p.Feed(bytes.Repeat([]byte("z"), 64<<10), emit))
+	}
+	must(t, p.Feed([]byte("\ndata: more\n\n"), emit))
+	if len(got) != 1 || len(got[0].Data) != 2<<20+5 {
+		t.Fatalf("want one event of 2 MiB + 5 bytes, got %d", len(got))
+	}
+	if cap(p.line) > 1<<20 || cap(p.data) > 1<<20 {
+		t.Fatalf("buffers still hold %d + %d bytes", cap(p.line), cap(p.data))
+	}
+	for i := 0; i < 80; i++ {
+		_ = p.Feed(bytes.Repeat([]byte("z"), 64<<10), emit) // 5 MiB line: dropped
+	}
+	if cap(p.line) > 1<<20 {
+		t.Fatalf("line buffer still holds %d bytes after an oversized line", cap(p.line))
+	}
+}
