@@ -3,13 +3,15 @@
 // reason and completeness badge, usage, copy buttons, and one tab per
 // choice for n > 1.
 import { Brain, Check, Copy, Wrench } from 'lucide-react'
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { ToolCallView } from '../api/app'
 import { ClipboardSetText } from '../../wailsjs/runtime/runtime'
 import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, prettyJSON } from '../format'
 import type { MergeView, RunData } from '../lib/runModel'
-import Markdown from './Markdown'
+
+// The Markdown renderer loads with the first Auto-Merge view.
+const Markdown = lazy(() => import('./Markdown'))
 
 export function copyText(text: string): Promise<void> {
   if ((window as unknown as { runtime?: unknown }).runtime) return ClipboardSetText(text).then(() => undefined)
@@ -194,7 +196,11 @@ export default function AutoMerge({ data, runId }: { data: RunData; runId: strin
         </details>
       )}
       {lane.refusal && <div className="banner warn">Refusal: {lane.refusal}</div>}
-      {lane.content && <Markdown text={lane.content} streaming={streaming} testId="merged-content" />}
+      {lane.content && (
+        <Suspense fallback={<div className="md" data-testid="merged-content" style={{ whiteSpace: 'pre-wrap' }}>{lane.content}</div>}>
+          <Markdown text={lane.content} streaming={streaming} testId="merged-content" />
+        </Suspense>
+      )}
       <ToolCalls calls={lane.toolCalls} full={fullArgs} />
       {empty && <div className="empty">{streaming ? 'Waiting for content…' : m.events > 0 ? 'The events carried no text.' : 'No events to merge.'}</div>}
       <Usage usage={m.usage} />

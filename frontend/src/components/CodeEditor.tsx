@@ -3,10 +3,8 @@
 import CodeMirror, { EditorView, type Extension } from '@uiw/react-codemirror'
 import { json, jsonParseLinter } from '@codemirror/lang-json'
 import { javascript } from '@codemirror/lang-javascript'
-import { html } from '@codemirror/lang-html'
-import { xml } from '@codemirror/lang-xml'
 import { linter, lintGutter } from '@codemirror/lint'
-import { useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useSettings } from '../store/settings'
 
 export type Lang = 'json' | 'javascript' | 'html' | 'xml' | 'text'
@@ -31,14 +29,22 @@ function extensions(lang: Lang, validate: boolean): Extension[] {
     case 'javascript':
       out.push(javascript())
       break
-    case 'html':
-      out.push(html())
-      break
-    case 'xml':
-      out.push(xml())
-      break
   }
   return out
+}
+
+/** HTML and XML support is loaded on first use (only response bodies need it). */
+function useLazyLang(lang: Lang): Extension | null {
+  const [ext, setExt] = useState<{ lang: Lang; ext: Extension } | null>(null)
+  useEffect(() => {
+    let live = true
+    if (lang === 'html') void import('@codemirror/lang-html').then((m) => live && setExt({ lang, ext: m.html() }))
+    if (lang === 'xml') void import('@codemirror/lang-xml').then((m) => live && setExt({ lang, ext: m.xml() }))
+    return () => {
+      live = false
+    }
+  }, [lang])
+  return ext?.lang === lang ? ext.ext : null
 }
 
 interface Props {
@@ -55,7 +61,8 @@ interface Props {
 
 export default function CodeEditor({ value, lang, onChange, readOnly, validate, height = '100%', testId, placeholder }: Props) {
   const theme = useSettings((s) => s.resolved)
-  const exts = useMemo(() => extensions(lang, !!validate), [lang, validate])
+  const lazy = useLazyLang(lang)
+  const exts = useMemo(() => (lazy ? [...extensions(lang, !!validate), lazy] : extensions(lang, !!validate)), [lang, validate, lazy])
   return (
     <CodeMirror
       data-testid={testId}
