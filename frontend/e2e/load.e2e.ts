@@ -91,7 +91,19 @@ describe('load', () => {
       await cdp.send('Profiler.start')
     }
     await page.getByTestId('send').click()
+    // Scrolling up while it streams stops the auto-scroll; "Follow" resumes it.
+    await expect.poll(async () => Number(await page.getByTestId('event-count').getAttribute('data-count')), { timeout: 20_000 }).toBeGreaterThan(10_000)
+    const list = page.getByTestId('timeline-list')
+    await list.hover()
+    await page.mouse.wheel(0, -3000)
+    await page.getByTestId('follow').waitFor({ timeout: 5_000 })
+    const held = await list.evaluate((el) => el.scrollTop)
+    await page.waitForTimeout(500)
+    expect(Math.abs((await list.evaluate((el) => el.scrollTop)) - held)).toBeLessThan(2)
+    await page.getByTestId('follow').click()
     await page.getByTestId('end-pill').waitFor({ timeout: 60_000 })
+    // Following again: the list ends at the last record.
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(30)
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop')
       writeFileSync('../test-results/ui-load.cpuprofile', JSON.stringify(profile))

@@ -10,6 +10,9 @@ import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, prettyJSON } from '../format'
 import type { MergeView, RunData } from '../lib/runModel'
 
+// Longer replies are shown as plain text: re-parsing Markdown of that size on every batch would stall.
+const plainAbove = 60_000
+
 // The Markdown renderer loads with the first Auto-Merge view.
 const Markdown = lazy(() => import('./Markdown'))
 
@@ -196,7 +199,17 @@ export default function AutoMerge({ data, runId }: { data: RunData; runId: strin
         </details>
       )}
       {lane.refusal && <div className="banner warn">Refusal: {lane.refusal}</div>}
-      {lane.content && (
+      {lane.content && lane.content.length > plainAbove && (
+        <div className="col" style={{ gap: 'var(--s1)' }}>
+          <span className="hint">
+            {formatCount(lane.content.length)} characters: shown as plain text{streaming ? ', the last 20,000 while streaming' : ''}.
+          </span>
+          <pre className="md" data-testid="merged-content" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', margin: 0 }}>
+            {streaming ? `…${lane.content.slice(-20_000)}` : lane.content}
+          </pre>
+        </div>
+      )}
+      {lane.content && lane.content.length <= plainAbove && (
         <Suspense fallback={<div className="md" data-testid="merged-content" style={{ whiteSpace: 'pre-wrap' }}>{lane.content}</div>}>
           <Markdown text={lane.content} streaming={streaming} testId="merged-content" />
         </Suspense>

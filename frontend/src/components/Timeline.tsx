@@ -45,7 +45,7 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
     setErr(null)
     if (!truncated || !runId) return
     runsApi.chunk(runId, r.seq).then(
-      (c) => (c.available ? setFull({ seq: r.seq, text: c.isText ? c.text : atob(c.base64) }) : setErr('The full bytes are no longer kept.')),
+      (c) => (c.available ? setFull({ seq: r.seq, text: c.isText ? c.text : atob(c.base64) }) : setErr('The whole data is no longer kept in memory: export the events (JSON Lines) for it.')),
       (e) => setErr(errorText(e)),
     )
   }, [runId, r.seq, truncated])

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { MergeDelta, RunBatch } from '../api/app'
 import type { TimelineRecord } from '../api/types'
 import { BatchAssembler } from './batches'
-import { applyBatches, applyMergeDelta, applyText, emptyMerge, newRunData } from './runModel'
+import { applyBatches, applyMergeDelta, applyText, compact, emptyMerge, keepFull, keepPreview, newRunData } from './runModel'
 
 function delta(over: Partial<MergeDelta>): MergeDelta {
   return {
@@ -129,5 +129,21 @@ describe('applyBatches', () => {
   it('returns the same object for no batches', () => {
     const r = newRunData()
     expect(applyBatches(r, [])).toBe(r)
+  })
+})
+
+describe('compact', () => {
+  it('shortens the data of records older than the newest keepFull, in steps', () => {
+    const long = 'x'.repeat(keepPreview * 2)
+    const recs: TimelineRecord[] = Array.from({ length: keepFull + 5_000 }, (_, i) => ev(i + 1, i, long))
+    expect(compact(recs, 0)).toBe(0) // less than a step beyond the limit: nothing yet
+    for (let i = 0; i < 20_000; i++) recs.push(ev(recs.length + 1, recs.length, long))
+    const done = compact(recs, 0)
+    expect(done).toBe(recs.length - keepFull)
+    expect(recs[0].event?.data).toHaveLength(keepPreview)
+    expect(recs[0].event?.truncated).toBe(true)
+    expect(recs[0].event?.size).toBe(long.length)
+    expect(recs[done].event?.data).toBe(long)
+    expect(recs.every((r, i) => r.seq === i + 1)).toBe(true)
   })
 })

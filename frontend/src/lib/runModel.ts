@@ -53,6 +53,8 @@ export interface RateSeries {
 export interface RunData {
   version: number
   records: TimelineRecord[]
+  /** Records before this index had their data shortened to bound memory. */
+  compacted: number
   lastSeq: number
   /** Records that arrived with a seq not after the previous one (dev mode), put in order. */
   reordered: number
@@ -95,6 +97,7 @@ export function newRunData(): RunData {
   return {
     version: 0,
     records: [],
+    compacted: 0,
     lastSeq: 0,
     reordered: 0,
     merge: emptyMerge(),
@@ -230,7 +233,33 @@ export function applyBatches(cur: RunData, batches: RunBatch[]): RunData {
     if (b.done) next.done = b.done
   }
   next.types = types
+  next.compacted = compact(next.records, next.compacted)
   // The rate arrays are mutated in place; give the chart a fresh identity.
   next.rate = { ...next.rate }
   return next
+}
+
+/** How many of the newest records keep their whole data in memory. */
+export const keepFull = 200_000
+/** How much data an older record keeps (for its preview and search). */
+export const keepPreview = 256
+
+/**
+ * Bounds memory on very long runs: records older than the newest keepFull
+ * keep only the first keepPreview characters of their data (marked
+ * truncated; the run's exported events have them whole). Works in steps so
+ * each call does little. Returns the new compacted index.
+ */
+export function compact(records: TimelineRecord[], done: number): number {
+  const limit = records.length - keepFull
+  if (limit - done < 10_000) return done
+  for (let i = done; i < limit; i++) {
+    const r = records[i]
+    if (r.event && r.event.data.length > keepPreview) {
+      r.event = { ...r.event, size: r.event.size ?? r.event.data.length, data: r.event.data.slice(0, keepPreview), truncated: true }
+    } else if (r.chunk && r.chunk.preview.length > keepPreview) {
+      r.chunk = { ...r.chunk, preview: r.chunk.preview.slice(0, keepPreview), truncated: true }
+    }
+  }
+  return limit
 }
