@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { launch, openApp } from './harness'
 import { makeProject } from './fixture'
 
+// STREAMSCOPE_LOAD_SECONDS runs it longer (the issue's goal is 60 s).
 const perSecond = 20_000
-const seconds = 5
+const seconds = Number(process.env.STREAMSCOPE_LOAD_SECONDS ?? 5)
 const total = perSecond * seconds
 const tickMs = 10
 const perTick = (perSecond * tickMs) / 1000
@@ -101,7 +102,7 @@ describe('load', () => {
     await page.waitForTimeout(500)
     expect(Math.abs((await list.evaluate((el) => el.scrollTop)) - held)).toBeLessThan(2)
     await page.getByTestId('follow').click()
-    await page.getByTestId('end-pill').waitFor({ timeout: 60_000 })
+    await page.getByTestId('end-pill').waitFor({ timeout: 60_000 + seconds * 2_000 })
     // Following again: the list ends at the last record.
     await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(30)
     if (cdp) {
@@ -127,5 +128,5 @@ describe('load', () => {
     console.log(`load: ${total} events at ${perSecond}/s; longest main-thread task ${stalls.longest.toFixed(0)} ms, ${stalls.over100} over 100 ms`)
     expect(errors).toEqual([])
     await page.close()
-  }, 120_000)
+  }, 120_000 + seconds * 3_000)
 })

@@ -29,8 +29,7 @@ function Timings({ run }: { run: RunEntry }) {
     ['First byte', v(m?.ttfbMs ?? t?.ttfb_ms)],
     ['First event', v(m?.firstEventMs)],
     ['First token', v(m?.firstTokenMs)],
-    ['Tokens/s', m && m.tokensPerSecond > 0 ? m.tokensPerSecond.toFixed(1) : '–'],
-    ['Tokens', m ? `${formatCount(m.tokens)}${m.tokensFromUsage ? '' : '*'}` : '–'],
+    ['Tokens', m && m.tokens > 0 ? `${formatCount(m.tokens)}${m.tokensFromUsage ? '' : '*'}${m.tokensPerSecond > 0 ? ` · ${m.tokensPerSecond.toFixed(1)}/s` : ''}` : '–'],
   ]
   return (
     <div className="timings" data-testid="timings">
