@@ -233,7 +233,7 @@ function ExportMenu({ run }: { run: RunEntry }) {
   return (
     <div className="row">
       <button className="btn small" disabled={!done} onClick={() => void save()} title="Save the run's events as a recording in the project" data-testid="save-recording">
-        <Save size={12} /> Save run
+        <Save size={12} /> Save
       </button>
       <div className="menu">
         <button className="btn small" disabled={!done} onClick={() => setOpen(!open)} data-testid="export">

@@ -236,7 +236,7 @@ export default function Sidebar() {
           ))}
         </div>
       )}
-      {recent.length > 0 && (
+      {!view?.open && recent.length > 0 && (
         <div className="recent">
           <div className="side-section">Recent</div>
           {recent.slice(0, 6).map((r) => (
