@@ -67,8 +67,11 @@ describe('streaming against the in-process mock', () => {
     const { page, errors } = await openApp(browser)
     await openProject(page, fx.dir)
     await selectEndpoint(page, 'Chat')
+    // Ctrl+Enter sends even from inside the body editor, and does not edit it.
+    await page.getByTestId('body-editor').locator('.cm-content').click()
     await page.keyboard.press('Control+Enter')
     expect(await endReason(page)).toBe('complete')
+    expect(await page.getByTestId('save').textContent()).toContain('Saved')
     await expect.poll(() => page.getByTestId('tl-row').count()).toBeGreaterThan(5)
     expect(await page.locator('[data-testid=tl-row][data-kind=event]').count()).toBeGreaterThan(3)
     // Select an event: its pretty JSON shows.

@@ -172,19 +172,17 @@ export default function App() {
   }, [])
 
   useEffect(() => {
-    function onKey(e: KeyboardEvent) {
+    // Ctrl+Enter and Ctrl+S are taken before the editors see them (CodeMirror
+    // would insert a line); Esc only when nothing else used it.
+    function onKeyCapture(e: KeyboardEvent) {
       const mod = e.ctrlKey || e.metaKey
       if (mod && e.key === 'Enter') {
         e.preventDefault()
+        e.stopPropagation()
         sendActive()
-      } else if (e.key === 'Escape') {
-        const a = useProject.getState().active
-        if (a && useRuns.getState().byTab[a]?.status === 'running') {
-          e.preventDefault()
-          stopActive()
-        }
       } else if (mod && (e.key === 's' || e.key === 'S') && !e.shiftKey) {
         e.preventDefault()
+        e.stopPropagation()
         const a = useProject.getState().active
         if (a) void useProject.getState().save(a)
       } else if (mod && e.shiftKey && (e.key === 't' || e.key === 'T')) {
@@ -192,8 +190,20 @@ export default function App() {
         void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')
       }
     }
+    function onKey(e: KeyboardEvent) {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      const a = useProject.getState().active
+      if (a && useRuns.getState().byTab[a]?.status === 'running') {
+        e.preventDefault()
+        stopActive()
+      }
+    }
+    window.addEventListener('keydown', onKeyCapture, true)
     window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('keydown', onKeyCapture, true)
+      window.removeEventListener('keydown', onKey)
+    }
   }, [])
 
   return (
