@@ -272,3 +272,16 @@ export interface MockStatus {
   error: string
   activeRequests: number
 }
+
+export interface VariableEdit {
+  name: string
+  value: string
+  secret: boolean
+  /** Keep the secret's stored value (its Value is not sent back to the UI). */
+  keepSecret: boolean
+}
+
+export interface EnvironmentEdit {
+  name: string
+  variables: VariableEdit[]
+}

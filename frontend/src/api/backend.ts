@@ -11,6 +11,7 @@ import type {
   ChunkView,
   CurlImport,
   EndpointDoc,
+  EnvironmentEdit,
   EnvironmentView,
   ExportResult,
   MockStatus,
@@ -114,6 +115,10 @@ export const projects = {
     call<CurlImport>('ProjectService', 'ImportCurl', text, name, folder),
   exportCurl: (ref: string) => call<string>('ProjectService', 'ExportCurl', ref),
   getEnvironment: (name: string) => call<EnvironmentView>('ProjectService', 'GetEnvironment', name),
+  saveEnvironment: (edit: EnvironmentEdit) => call<EnvironmentView>('ProjectService', 'SaveEnvironment', edit),
+  deleteEnvironment: (name: string) => call<ProjectView>('ProjectService', 'DeleteEnvironment', name),
+  renameFolder: (path: string, name: string) => call<ProjectView>('ProjectService', 'RenameFolder', path, name),
+  deleteFolder: (path: string) => call<ProjectView>('ProjectService', 'DeleteFolder', path),
   onChanged: (fn: (c: ProjectChanged) => void) => on<ProjectChanged>('project:changed', fn),
 }
 

@@ -1,12 +1,13 @@
 // Left pane: the open project's tree (folders, endpoints; create, rename,
 // duplicate, delete, drag to reorder), the environment picker and recent
 // projects.
-import { ChevronDown, ChevronRight, Copy, Folder, FolderOpen, FolderPlus, History, Pencil, Play, Plus, Trash2 } from 'lucide-react'
+import { ChevronDown, ChevronRight, Copy, Folder, FolderOpen, FolderPlus, History, Pencil, Play, Plus, SlidersHorizontal, Trash2 } from 'lucide-react'
 import { useMemo, useState, type DragEvent } from 'react'
 import type { TreeItem } from '../api/app'
 import { useProject } from '../store/project'
 import { useRuns } from '../store/runs'
 import { useSettings } from '../store/settings'
+import EnvEditor from './EnvEditor'
 
 function RenameInput({ initial, onDone }: { initial: string; onDone: (v: string | null) => void }) {
   const [v, setV] = useState(initial)
@@ -42,6 +43,7 @@ export default function Sidebar() {
   const [newFolder, setNewFolder] = useState<string | null>(null)
   const [drag, setDrag] = useState<string | null>(null)
   const [drop, setDrop] = useState<{ ref: string; into: boolean } | null>(null)
+  const [editEnv, setEditEnv] = useState(false)
 
   const items = useMemo(() => view?.items ?? [], [view])
   const visible = useMemo(() => {
@@ -91,8 +93,12 @@ export default function Sidebar() {
                 </option>
               ))}
             </select>
+            <button className="icon-btn" title="Edit environments" onClick={() => setEditEnv(true)} data-testid="env-edit">
+              <SlidersHorizontal size={14} />
+            </button>
           </div>
         )}
+        {editEnv && <EnvEditor onClose={() => setEditEnv(false)} />}
       </div>
       {view?.open ? (
         <>
@@ -140,10 +146,26 @@ export default function Sidebar() {
                   <div key={`f:${it.ref}`} className={cls.join(' ')} style={pad} role="treeitem" aria-expanded={!c} onClick={() => setCollapsed((s) => ({ ...s, [it.ref]: !c }))} {...dragProps}>
                     {c ? <ChevronRight size={14} className="muted" /> : <ChevronDown size={14} className="muted" />}
                     <Folder size={14} className="muted" />
-                    <span className="ellipsis">{it.name}</span>
+                    {renaming === `f:${it.ref}` ? (
+                      <RenameInput
+                        initial={it.name}
+                        onDone={(v) => {
+                          setRenaming(null)
+                          if (v) void p.renameFolder(it.ref, v)
+                        }}
+                      />
+                    ) : (
+                      <span className="ellipsis grow">{it.name}</span>
+                    )}
                     <span className="actions">
                       <button className="icon-btn" title="New endpoint in folder" onClick={(e) => (e.stopPropagation(), void p.create(it.ref))}>
                         <Plus size={13} />
+                      </button>
+                      <button className="icon-btn" title="Rename folder" onClick={(e) => (e.stopPropagation(), setRenaming(`f:${it.ref}`))}>
+                        <Pencil size={12} />
+                      </button>
+                      <button className="icon-btn" title="Delete folder (only when empty)" onClick={(e) => (e.stopPropagation(), void p.deleteFolder(it.ref))}>
+                        <Trash2 size={12} />
                       </button>
                     </span>
                   </div>

@@ -3,7 +3,7 @@
 // drafts. The Go side owns the files; every change goes through
 // ProjectService and the tree is re-read on "project:changed".
 import { create } from 'zustand'
-import type { EndpointDoc, ProjectView, RecentProject } from '../api/app'
+import type { EndpointDoc, EnvironmentEdit, ProjectView, RecentProject } from '../api/app'
 import type { Endpoint } from '../api/types'
 import { errorText, hasBackend, projects } from '../api/backend'
 
@@ -45,6 +45,10 @@ interface ProjectState {
   duplicate: (ref: string) => Promise<void>
   remove: (ref: string) => Promise<void>
   move: (ref: string, folder: string, index: number) => Promise<void>
+  renameFolder: (path: string, name: string) => Promise<void>
+  deleteFolder: (path: string) => Promise<void>
+  saveEnvironment: (edit: EnvironmentEdit) => Promise<boolean>
+  deleteEnvironment: (name: string) => Promise<void>
   importCurl: (text: string, folder?: string) => Promise<string[]>
   setNotice: (n: string | null) => void
 }
@@ -218,6 +222,25 @@ export const useProject = create<ProjectState>((set, get) => {
     move: async (ref, folder, index) => {
       const v = await act(projects.moveEndpoint(ref, folder, index))
       if (v) set({ view: v })
+    },
+    renameFolder: async (path, name) => {
+      const v = await act(projects.renameFolder(path, name))
+      if (v) set({ view: v })
+    },
+    deleteFolder: async (path) => {
+      const v = await act(projects.deleteFolder(path))
+      if (v) set({ view: v })
+    },
+    saveEnvironment: async (edit) => {
+      const r = await act(projects.saveEnvironment(edit))
+      if (!r) return false
+      await get().refresh()
+      set({ env: edit.name })
+      return true
+    },
+    deleteEnvironment: async (name) => {
+      const v = await act(projects.deleteEnvironment(name))
+      if (v) set({ view: v, env: pickEnv(v, '') })
     },
     importCurl: async (text, folder = '') => {
       const r = await act(projects.importCurl(text, '', folder))
