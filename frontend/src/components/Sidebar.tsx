@@ -271,7 +271,15 @@ export default function Sidebar() {
       )}
       <div className="side-foot" title={mockStatus?.error || mockStatus?.baseUrl}>
         <span className={`status-dot ${mockStatus?.running ? 'ok' : mockStatus?.error ? 'err' : ''}`} />
-        <span className="ellipsis">{mockStatus?.running ? `Mock server ${mockStatus.baseUrl.replace(/^https?:\/\//, '')}` : mockStatus?.error ? 'Mock server failed' : 'Mock server off'}</span>
+        <span className="ellipsis grow">{mockStatus?.running ? `Mock server ${mockStatus.baseUrl.replace(/^https?:\/\//, '')}` : mockStatus?.error ? 'Mock server failed' : 'Mock server off'}</span>
+        <button
+          className="btn small"
+          title={mockStatus?.running ? 'Stop the built-in mock LLM server (also at the next launches)' : 'Start the built-in mock LLM server'}
+          onClick={() => void useSettings.getState().setMockEnabled(!mockStatus?.running)}
+          data-testid="mock-toggle"
+        >
+          {mockStatus?.running ? 'Stop' : 'Start'}
+        </button>
       </div>
     </div>
   )
