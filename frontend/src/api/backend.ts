@@ -74,8 +74,63 @@ export const system = {
 
 export type ExportKind = 'events-jsonl' | 'raw' | 'merged'
 
+// ---- run events that arrive before their listener ----
+//
+// RunService.Send starts the run and returns its event name; batches may be
+// emitted before the UI has registered its listener for that name, and the
+// Wails runtime drops events nobody listens to. Every event passes through
+// window.wails.EventsNotify (desktop and dev server alike), so run events
+// with no listener of ours are kept here for a while and handed over when
+// the listener comes.
+
+interface WailsWindow {
+  wails?: { EventsNotify?: (msg: string) => void }
+}
+
+const listening = new Set<string>()
+const early = new Map<string, { at: number; data: unknown[] }>()
+const earlyKeepMs = 30_000
+const earlyMaxBatches = 10_000
+let hooked = false
+
+/** Starts keeping early run events (idempotent; a no-op without Wails). */
+export function keepEarlyRunEvents(): void {
+  const w = window as unknown as WailsWindow
+  if (hooked || !w.wails?.EventsNotify) return
+  hooked = true
+  const notify = w.wails.EventsNotify.bind(w.wails)
+  w.wails.EventsNotify = (msg: string) => {
+    notify(msg)
+    const m = /^\{"name":"(run:[^"\\]+)"/.exec(msg)
+    if (!m || listening.has(m[1])) return
+    try {
+      const parsed = JSON.parse(msg) as { data?: unknown[] }
+      const now = Date.now()
+      for (const [k, v] of early) if (now - v.at > earlyKeepMs) early.delete(k)
+      const buf = early.get(m[1]) ?? { at: now, data: [] }
+      if (buf.data.length < earlyMaxBatches) buf.data.push(parsed.data?.[0])
+      early.set(m[1], buf)
+    } catch {
+      // not ours to judge: the runtime itself reports bad messages
+    }
+  }
+}
+
+/** Subscribes to a run's batches, first handing over those that came early. */
+function onRunEvent(event: string, fn: (b: RunBatch) => void): () => void {
+  listening.add(event)
+  const off = on<RunBatch>(event, fn)
+  const buf = early.get(event)
+  early.delete(event)
+  for (const d of buf?.data ?? []) fn(d as RunBatch)
+  return () => {
+    listening.delete(event)
+    off()
+  }
+}
+
 export const runs = {
-  send: (req: RunRequest) => call<RunStarted>('RunService', 'Send', req),
+  send: (req: RunRequest) => (keepEarlyRunEvents(), call<RunStarted>('RunService', 'Send', req)),
   stop: (runId: string) => call<void>('RunService', 'Stop', runId),
   forget: (runId: string) => call<void>('RunService', 'Forget', runId),
   result: (runId: string) => call<RunResult>('RunService', 'Result', runId),
@@ -85,11 +140,11 @@ export const runs = {
   export: (runId: string, kind: ExportKind, path = '') => call<ExportResult>('RunService', 'Export', runId, kind, path),
   /** Saves a finished run as recordings/NAME.jsonl; returns the path in the project. */
   saveRecording: (runId: string, name: string) => call<string>('RunService', 'SaveRecording', runId, name),
-  replayRecording: (name: string) => call<RunStarted>('RunService', 'ReplayRecording', name),
+  replayRecording: (name: string) => (keepEarlyRunEvents(), call<RunStarted>('RunService', 'ReplayRecording', name)),
   /** The run's state so far as one batch (texts whole with reset, no records); later batches have a greater seq. */
   snapshot: (runId: string) => call<RunBatch>('RunService', 'Snapshot', runId),
   checkRule: (req: RuleCheckRequest) => call<RuleCheck>('RunService', 'CheckRule', req),
-  onBatch: (event: string, fn: (b: RunBatch) => void) => on<RunBatch>(event, fn),
+  onBatch: onRunEvent,
 }
 
 export const projects = {

@@ -162,7 +162,17 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
         <span>id</span>
         <span>preview</span>
       </div>
-      <div className="tl-list" ref={scroller} onScroll={onScroll} data-testid="timeline-list" tabIndex={0}>
+      <div
+        className="tl-list"
+        ref={scroller}
+        onScroll={onScroll}
+        // A wheel or key upwards is the user's wish to stop following, even
+        // if its scroll event coincides with a programmatic one.
+        onWheel={(e) => e.deltaY < 0 && setFollow(false)}
+        onKeyDown={(e) => ['ArrowUp', 'PageUp', 'Home'].includes(e.key) && setFollow(false)}
+        data-testid="timeline-list"
+        tabIndex={0}
+      >
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {virt.getVirtualItems().map((v) => {
             const i = indexes[v.index]
