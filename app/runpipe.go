@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/send"
-	"github.com/streamscope/streamscope/backend/sse"
 )
 
 // plainMergeMax bounds the body merged as one answer (or given to a
@@ -76,11 +74,11 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 			}
 			return err
 		}
-		sr, err := sendRequest(pr)
+		sr, err := pr.SendRequest()
 		if err != nil {
 			return err
 		}
-		mo := mergeOptions(pr.Merge)
+		mo := pr.Merge.Options()
 		m, err := merge.New(mo)
 		if err != nil {
 			return fmt.Errorf("endpoint %q: merge: %w", cp.Name, err)
@@ -117,36 +115,6 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 		err = build(&project.Project{})
 	}
 	return out, err
-}
-
-// sendRequest turns a resolved endpoint into the sender's request.
-func sendRequest(r *project.Request) (send.Request, error) {
-	mode, err := send.ParseStreamMode(r.Stream)
-	if err != nil {
-		return send.Request{}, err
-	}
-	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
-	return send.Request{
-		Method:        r.Method,
-		URL:           r.URL,
-		Header:        r.Header(),
-		Body:          r.Body,
-		StreamMode:    mode,
-		Compression:   r.Compressed,
-		HeaderTimeout: ms(r.Timeouts.HeaderMS),
-		IdleTimeout:   ms(r.Timeouts.IdleMS),
-		Reconnect:     send.Reconnect{Enabled: r.Reconnect.Enabled, MaxAttempts: r.Reconnect.MaxAttempts, Delay: ms(r.Reconnect.DelayMS)},
-		Retry:         send.Retry{Enabled: r.Retry.Enabled, MaxAttempts: r.Retry.MaxAttempts, MaxWait: ms(r.Retry.MaxWaitMS), Fallback: ms(r.Retry.FallbackMS)},
-	}, nil
-}
-
-// mergeOptions are an endpoint's merge settings as merge options.
-func mergeOptions(ms project.MergeSettings) merge.Options {
-	f := ms.Format
-	if f == "auto" {
-		f = ""
-	}
-	return merge.Options{Format: f, ContentPath: ms.Content, ReasoningPath: ms.Reasoning, StopPath: ms.Stop}
 }
 
 // sendLoop sends the request, feeding the merger, the script and the
@@ -238,7 +206,7 @@ func (r *run) finish(res *send.Result) {
 		final = r.m.End()
 	}
 	if res.Kind == send.StreamPlain && res.Status != 0 {
-		final = plainResult(r.mopts, res)
+		final = merge.Body(r.mopts, res.Body, res.Reason == send.EndComplete)
 	}
 	r.mu.Unlock()
 	scriptError := ""
@@ -281,27 +249,6 @@ func (r *run) finish(res *send.Result) {
 	r.end(done)
 }
 
-// plainResult merges a body that is not a stream: JSON is merged as one
-// event (a non-streamed API answer); other text becomes the content. It is
-// what `streamscope send` does (backend/cli).
-func plainResult(o merge.Options, res *send.Result) merge.Result {
-	body := res.Body
-	if json.Valid(body) {
-		if m, err := merge.New(o); err == nil {
-			m.Add(sse.Event{Type: "message", Data: string(body)})
-			if r := m.End(); r.Format != merge.FormatUnknown {
-				return r
-			}
-		}
-	}
-	r := merge.Result{Format: "plain", Content: string(body), ToolCalls: []merge.ToolCall{},
-		Complete: res.Reason == send.EndComplete, Verdict: merge.VerdictComplete}
-	if !r.Complete {
-		r.Verdict = merge.VerdictCutOff
-	}
-	return r
-}
-
 // ReplayRecording replays a saved recording of the open project through
 // the merge (and the endpoint's script, when the endpoint still exists)
 // without the network, as a run: the same batches as Send, at once.
@@ -337,7 +284,7 @@ func (s *RunService) ReplayRecording(name string) (RunStarted, error) {
 	}
 	var mo merge.Options
 	if ep != nil && ep.Merge != nil {
-		mo = mergeOptions(*ep.Merge)
+		mo = ep.Merge.Options()
 	}
 	m, err := merge.New(mo)
 	if err != nil {

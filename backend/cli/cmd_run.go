@@ -113,8 +113,8 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 		if err != nil {
 			return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), red.redact(err.Error()))
 		}
-		if req, err = sendRequest(resolved); err != nil {
-			return ExitUsage, err
+		if req, err = resolved.SendRequest(); err != nil {
+			return ExitUsage, UsageError("endpoint %q: %v", ep.Ref(), err)
 		}
 	}
 	hooks, err := runHooks(env.Stderr, p, ep, scope, time.Duration(*scriptTimeout)*time.Millisecond)
@@ -132,7 +132,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, err
 		}
 	}
-	opts := StreamOptions{Command: "run", Request: req, Merge: mergeOptions(ep), JSON: *asJSON, Hooks: hooks}
+	opts := StreamOptions{Command: "run", Request: req, Merge: endpointMerge(ep), JSON: *asJSON, Hooks: hooks}
 	var out *StreamOutput
 	var runErr error
 	if replayed != nil {
@@ -246,39 +246,6 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 		return out, err
 	}
 	return out, streamExit(o, out, hookErr)
-}
-
-// sendRequest turns a resolved endpoint into the sender's request.
-func sendRequest(r *project.Request) (send.Request, error) {
-	mode, err := send.ParseStreamMode(r.Stream)
-	if err != nil {
-		return send.Request{}, UsageError("%v", err)
-	}
-	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
-	return send.Request{
-		Method:        r.Method,
-		URL:           r.URL,
-		Header:        r.Header(),
-		Body:          r.Body,
-		StreamMode:    mode,
-		Compression:   r.Compressed,
-		HeaderTimeout: ms(r.Timeouts.HeaderMS),
-		IdleTimeout:   ms(r.Timeouts.IdleMS),
-		Reconnect:     send.Reconnect{Enabled: r.Reconnect.Enabled, MaxAttempts: r.Reconnect.MaxAttempts, Delay: ms(r.Reconnect.DelayMS)},
-		Retry:         send.Retry{Enabled: r.Retry.Enabled, MaxAttempts: r.Retry.MaxAttempts, MaxWait: ms(r.Retry.MaxWaitMS), Fallback: ms(r.Retry.FallbackMS)},
-	}, nil
-}
-
-// mergeOptions are the endpoint's merge settings.
-func mergeOptions(ep *project.Endpoint) merge.Options {
-	if ep.Merge == nil {
-		return merge.Options{}
-	}
-	f := ep.Merge.Format
-	if f == "auto" {
-		f = ""
-	}
-	return merge.Options{Format: f, ContentPath: ep.Merge.Content, ReasoningPath: ep.Merge.Reasoning, StopPath: ep.Merge.Stop}
 }
 
 // runHooks returns the hooks the endpoint needs (its script).
@@ -568,4 +535,12 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout 
 		},
 	}
 	return []StreamHook{hook}, nil
+}
+
+// endpointMerge returns the endpoint's merge options (none set: detect).
+func endpointMerge(ep *project.Endpoint) merge.Options {
+	if ep.Merge == nil {
+		return merge.Options{}
+	}
+	return ep.Merge.Options()
 }

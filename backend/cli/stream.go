@@ -155,7 +155,7 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	}
 	out.Result = m.End()
 	if res.Kind == send.StreamPlain && res.Status != 0 {
-		out.Result = plainResult(o.Merge, res)
+		out.Result = merge.Body(o.Merge, res.Body, res.Reason == send.EndComplete)
 	}
 
 	// A response that never came is a transport error: nothing to print.
@@ -174,26 +174,6 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 		return out, err
 	}
 	return out, streamExit(o, out, hookErr)
-}
-
-// plainResult merges a body that is not a stream: JSON is merged as one
-// event (a non-streamed API answer); other text becomes the content.
-func plainResult(o merge.Options, res *send.Result) merge.Result {
-	body := res.Body
-	if json.Valid(body) {
-		if m, err := merge.New(o); err == nil {
-			m.Add(sse.Event{Type: "message", Data: string(body)})
-			if r := m.End(); r.Format != merge.FormatUnknown {
-				return r
-			}
-		}
-	}
-	r := merge.Result{Format: "plain", Content: string(body), ToolCalls: []merge.ToolCall{},
-		Complete: res.Reason == send.EndComplete, Verdict: merge.VerdictComplete}
-	if !r.Complete {
-		r.Verdict = merge.VerdictCutOff
-	}
-	return r
 }
 
 func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
