@@ -3,7 +3,7 @@
 // Headers tabs; export and save as recording.
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { CheckCircle2, Download, Radio, Save, XCircle } from 'lucide-react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { BodyView } from '../api/app'
 import { errorText, runs as runsApi, type ExportKind } from '../api/backend'
 import { formatBytes, formatCount, formatMs, prettyJSON, visibleBytes } from '../format'
@@ -98,12 +98,17 @@ function BodyTab({ run }: { run: RunEntry }) {
 }
 
 function RawTab({ data }: { data: RunData }) {
-  const chunks = useMemo(() => {
-    void data.version
-    const out: number[] = []
-    data.records.forEach((r, i) => r.kind === 'chunk' && out.push(i))
-    return out
-  }, [data.records, data.version])
+  // The chunk records' indexes, extended as records arrive (never rescanned).
+  const cache = useRef<{ records: RunData['records'] | null; scanned: number; list: number[] }>({ records: null, scanned: 0, list: [] })
+  const c = cache.current
+  if (c.records !== data.records || data.records.length < c.scanned) {
+    c.records = data.records
+    c.scanned = 0
+    c.list = []
+  }
+  for (let i = c.scanned; i < data.records.length; i++) if (data.records[i].kind === 'chunk') c.list.push(i)
+  c.scanned = data.records.length
+  const chunks = c.list
   const scroller = useRef<HTMLDivElement>(null)
   const virt = useVirtualizer({ count: chunks.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 6 })
   if (chunks.length === 0) return <div className="empty">No bytes received yet.</div>

@@ -87,6 +87,12 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
 
 export default function Timeline({ data, runId, streaming }: { data: RunData; runId: string | null; streaming: boolean }) {
   const [filter, setFilter] = useState<Filter>(defaultFilter)
+  // The search box updates at once; the (whole-list) search runs once typing pauses.
+  const [text, setText] = useState('')
+  useEffect(() => {
+    const t = setTimeout(() => setFilter((f) => (f.text === text ? f : { ...f, text })), 200)
+    return () => clearTimeout(t)
+  }, [text])
   const [selected, setSelected] = useState<number | null>(null)
   const [follow, setFollow] = useState(true)
   const theme = useSettings((s) => s.resolved)
@@ -194,7 +200,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
     <div className="tl" data-testid="timeline">
       <div className="toolbar">
         <Search size={14} className="faint" />
-        <input className="input grow" style={{ minWidth: 120, maxWidth: 260 }} placeholder="Search events" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} data-testid="tl-search" />
+        <input className="input grow" style={{ minWidth: 120, maxWidth: 260 }} placeholder="Search events" value={text} onChange={(e) => setText(e.target.value)} data-testid="tl-search" />
         <select className="select small" value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })} data-testid="tl-type">
           <option value="">All types</option>
           <option value="!problems">Errors and warnings</option>
