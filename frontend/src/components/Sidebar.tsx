@@ -278,7 +278,7 @@ export default function Sidebar() {
           onClick={() => void useSettings.getState().setMockEnabled(!mockStatus?.running)}
           data-testid="mock-toggle"
         >
-          {mockStatus?.running ? 'Stop' : 'Start'}
+          {mockStatus?.running ? 'Turn off' : 'Turn on'}
         </button>
       </div>
     </div>
