@@ -29,7 +29,7 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
       legend: { show: false },
       cursor: { show: false },
       padding: [8, 8, 0, 0],
-      scales: { x: { time: false }, gap: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] }, gap: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
       axes: [
         { ...axis, size: 16, gap: 2, values: (_u, vals) => vals.map((v) => `${v}s`) },
         { ...axis, size: 36, gap: 2, values: (_u, vals) => vals.map((v) => (v >= 1000 ? `${v / 1000}k` : `${v}`)) },
