@@ -301,4 +301,23 @@ describe('streaming against the in-process mock', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('two requests stream at once in their own tabs', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Slow')
+    await page.getByTestId('send').click()
+    await page.getByTestId('streaming').waitFor()
+    await selectEndpoint(page, 'Chat')
+    await page.getByTestId('send').click()
+    expect(await endReason(page)).toBe('complete')
+    // Back on the first tab: it is still streaming, on its own timeline.
+    await page.getByTestId('doc-tab').filter({ hasText: 'Slow' }).click()
+    await page.getByTestId('streaming').waitFor()
+    expect(await page.getByTestId('end-pill').count()).toBe(0)
+    await page.getByTestId('stop').click()
+    expect(await endReason(page, 10_000)).toBe('cancelled')
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
