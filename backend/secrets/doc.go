@@ -1,18 +1,38 @@
 // Package secrets keeps the values of secret environment variables outside
 // the project folder, so that they never reach git, an export or a log.
 //
-// FileStore keeps one JSON file per project, named after the project id
-// from streamscope.yaml, under the user's configuration directory:
+// Where a secret goes (Default, the store the CLI and the app use):
 //
-//	$XDG_CONFIG_HOME/streamscope/secrets/<project-id>.json   (mode 0600, directory 0700)
+//  1. The OS keyring, where one is reachable: the freedesktop Secret
+//     Service over the D-Bus session bus on Linux and the BSDs (gnome-keyring,
+//     KWallet, KeePassXC), the login keychain on macOS, the Credential
+//     Manager on Windows, through github.com/zalando/go-keyring. The item's
+//     service is "streamscope" and its account "<project-id>/<env>/<name>".
+//     On Linux a keyring is tried only when a session bus is there
+//     (DBUS_SESSION_BUS_ADDRESS is set, or /run/user/<uid>/bus exists), so
+//     headless machines (CI, SSH, containers) go straight to the files.
 //
-// falling back to ~/.config when XDG_CONFIG_HOME is unset (and to the
-// platform's configuration directory on macOS and Windows). The file maps
-// environment name to variable name to value. Writes are atomic. A file
-// readable by others is refused rather than used.
+//  2. Otherwise one JSON file per project, named after the project id from
+//     streamscope.yaml, under the user's configuration directory:
 //
-// OS keyrings are not used yet: on Linux that needs the Secret Service over
-// a D-Bus session bus, which headless machines (CI, SSH, this project's
-// build box) do not have, and no pure-Go keyring client degrades cleanly
-// there. The Store interface is where a keyring would slot in.
+//     $XDG_CONFIG_HOME/streamscope/secrets/<project-id>.json   (mode 0600, directory 0700)
+//
+//     falling back to ~/.config when XDG_CONFIG_HOME is unset (and to the
+//     platform's configuration directory on macOS and Windows). The file
+//     maps environment name to variable name to value. Writes are atomic. A
+//     file readable by others is refused rather than used.
+//
+// Every keyring call runs with a timeout (DefaultTimeout, 2 s), so an unlock
+// prompt nobody answers or a daemon that does not reply never blocks a
+// command. On the first keyring failure the store warns once (FileStore.Warn:
+// "secrets: OS keyring unavailable (reason); using DIR") and uses the files
+// for the rest of its life. No value is lost: reads look in the file and
+// then in the keyring, so values written to the file earlier (before the
+// keyring was used, or while it was away) stay readable, and a value set
+// through the keyring is removed from the file.
+//
+// STREAMSCOPE_SECRETS picks the store: "auto" (or unset) as above, "file"
+// uses only the files and never touches the keyring (tests and CI may set
+// it), "keyring" requires the keyring: writes fail with an error naming the
+// reason when it is unreachable instead of falling back to the file.
 package secrets

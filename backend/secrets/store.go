@@ -23,9 +23,29 @@ type Store interface {
 
 var _ project.SecretSource = (*FileStore)(nil)
 
-// FileStore is a Store of 0600 JSON files in Dir, one per project.
+// FileStore is a Store of 0600 JSON files in Dir, one per project, with
+// the OS keyring in front of them when Keyring is set (Default sets it
+// where a keyring is reachable):
+//
+//   - Set writes to the keyring and removes any copy of the value from the
+//     file; when the keyring fails it writes the file instead.
+//   - Get reads the file, then the keyring. A value is in a file only when
+//     it was written there before the keyring was used or while it was
+//     unreachable, so a file entry is never older than a keyring item.
+//   - Delete removes the value from both.
+//
+// A keyring failure (an error, or no answer within its timeout) takes the
+// keyring out of use for this FileStore: the files are used from then on and
+// Warn, when set, is told once. With Keyring.Required the failure is the
+// operation's error instead, and nothing is written to the file.
 type FileStore struct {
 	Dir string
+	// Keyring is the OS keyring in front of the files; nil means files only.
+	Keyring *Keyring
+	// Warn, when set, receives the one warning that the keyring failed and
+	// the files are used, like "secrets: OS keyring unavailable (reason);
+	// using /home/u/.config/streamscope/secrets".
+	Warn func(message string)
 }
 
 // fileSchema is the schema of a secrets file.
@@ -61,13 +81,56 @@ func DefaultDir(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "streamscope", "secrets"), nil
 }
 
-// Default returns the FileStore in DefaultDir.
+// Default returns the FileStore in DefaultDir, with the OS keyring in front
+// of it as OpenKeyring (STREAMSCOPE_SECRETS) decides. getenv reads the
+// environment (nil: os.Getenv). It does not talk to the keyring: the first
+// operation does.
 func Default(getenv func(string) string) (*FileStore, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	dir, err := DefaultDir(getenv)
 	if err != nil {
 		return nil, err
 	}
-	return &FileStore{Dir: dir}, nil
+	k, err := OpenKeyring(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &FileStore{Dir: dir, Keyring: k}, nil
+}
+
+// Where says where Set puts values now: the OS keyring, or the directory of
+// the files when there is no keyring or it has failed.
+func (s *FileStore) Where() string {
+	if s.Keyring != nil && s.Keyring.Down() == nil {
+		return fmt.Sprintf("the OS keyring (service %q)", Service)
+	}
+	return s.Dir
+}
+
+// keyring returns the keyring to try, or nil to use only the files.
+func (s *FileStore) keyring() *Keyring {
+	if s.Keyring == nil || (s.Keyring.Down() != nil && !s.Keyring.Required) {
+		return nil
+	}
+	return s.Keyring
+}
+
+// fallBack handles a keyring failure: an error when the keyring is
+// required, else nil after the one warning.
+func (s *FileStore) fallBack(err error) error {
+	var ue *UnavailableError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	if s.Keyring.Required {
+		return fmt.Errorf("%s=keyring: %w", ModeVar, err)
+	}
+	if s.Keyring.firstWarning() && s.Warn != nil {
+		s.Warn(fmt.Sprintf("secrets: %v; using %s", err, s.Dir))
+	}
+	return nil
 }
 
 func (s *FileStore) path(projectID string) (string, error) {
@@ -123,6 +186,69 @@ func (s *FileStore) read(projectID string) (*file, string, error) {
 
 // Get returns a secret's value and whether it is stored.
 func (s *FileStore) Get(projectID, env, name string) (string, bool, error) {
+	v, ok, err := s.fileGet(projectID, env, name)
+	if err != nil || ok {
+		return v, ok, err
+	}
+	k := s.keyring()
+	if k == nil {
+		return "", false, nil
+	}
+	acct, err := account(projectID, env, name)
+	if err != nil {
+		return "", false, err
+	}
+	v, err = k.get(acct)
+	switch {
+	case err == nil:
+		return v, true, nil
+	case errors.Is(err, ErrNotFound):
+		return "", false, nil
+	}
+	return "", false, s.fallBack(err)
+}
+
+// Set stores a secret's value.
+func (s *FileStore) Set(projectID, env, name, value string) error {
+	if k := s.keyring(); k != nil {
+		acct, err := account(projectID, env, name)
+		if err != nil {
+			return err
+		}
+		err = k.set(acct, value)
+		if err == nil {
+			return s.fileRemove(projectID, env, name)
+		}
+		if err := s.fallBack(err); err != nil {
+			return err
+		}
+	}
+	return s.update(projectID, func(f *file) bool {
+		if f.Environments[env] == nil {
+			f.Environments[env] = map[string]string{}
+		}
+		f.Environments[env][name] = value
+		return true
+	})
+}
+
+// Delete removes a secret (no error when it was not stored).
+func (s *FileStore) Delete(projectID, env, name string) error {
+	if k := s.keyring(); k != nil {
+		acct, err := account(projectID, env, name)
+		if err != nil {
+			return err
+		}
+		if err := k.delete(acct); err != nil && !errors.Is(err, ErrNotFound) {
+			if err := s.fallBack(err); err != nil {
+				return err
+			}
+		}
+	}
+	return s.fileRemove(projectID, env, name)
+}
+
+func (s *FileStore) fileGet(projectID, env, name string) (string, bool, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	f, _, err := s.read(projectID)
@@ -133,27 +259,23 @@ func (s *FileStore) Get(projectID, env, name string) (string, bool, error) {
 	return v, ok, nil
 }
 
-// Set stores a secret's value.
-func (s *FileStore) Set(projectID, env, name, value string) error {
-	return s.update(projectID, func(f *file) {
-		if f.Environments[env] == nil {
-			f.Environments[env] = map[string]string{}
+// fileRemove removes a secret from the file, leaving the file untouched
+// (or absent) when it does not hold it.
+func (s *FileStore) fileRemove(projectID, env, name string) error {
+	return s.update(projectID, func(f *file) bool {
+		if _, ok := f.Environments[env][name]; !ok {
+			return false
 		}
-		f.Environments[env][name] = value
-	})
-}
-
-// Delete removes a secret (no error when it was not stored).
-func (s *FileStore) Delete(projectID, env, name string) error {
-	return s.update(projectID, func(f *file) {
 		delete(f.Environments[env], name)
 		if len(f.Environments[env]) == 0 {
 			delete(f.Environments, env)
 		}
+		return true
 	})
 }
 
-// Names lists the stored secret names of one environment, sorted.
+// Names lists the secret names of one environment stored in the file,
+// sorted (the keyring cannot be listed).
 func (s *FileStore) Names(projectID, env string) ([]string, error) {
 	mu.Lock()
 	defer mu.Unlock()
@@ -169,14 +291,17 @@ func (s *FileStore) Names(projectID, env string) ([]string, error) {
 	return names, nil
 }
 
-func (s *FileStore) update(projectID string, change func(*file)) error {
+// update rewrites a project's file when change reports a change.
+func (s *FileStore) update(projectID string, change func(*file) bool) error {
 	mu.Lock()
 	defer mu.Unlock()
 	f, p, err := s.read(projectID)
 	if err != nil {
 		return err
 	}
-	change(f)
+	if !change(f) {
+		return nil
+	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
