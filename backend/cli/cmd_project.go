@@ -328,6 +328,7 @@ func setVariables(env *Env, p *project.Project, envName string, vars []project.V
 		if store, err = secrets.Default(env.Var); err != nil {
 			return "", err
 		}
+		store.Warn = func(m string) { fmt.Fprintf(env.Stderr, "streamscope: warning: %s\n", m) }
 	}
 	type previous struct {
 		value string
@@ -368,7 +369,7 @@ func setVariables(env *Env, p *project.Project, envName string, vars []project.V
 	if store == nil {
 		return "", nil
 	}
-	return store.Dir, nil
+	return store.Where(), nil
 }
 
 func sortedKeys(m map[string]string) []string {

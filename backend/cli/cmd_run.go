@@ -98,6 +98,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 				if err != nil {
 					return ExitUsage, err
 				}
+				store.Warn = func(m string) { fmt.Fprintf(env.Stderr, "streamscope: warning: %s\n", m) }
 				scope.Secrets = store
 				break
 			}
