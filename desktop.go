@@ -29,7 +29,6 @@ func runDesktop() int {
 	if st.Window.Maximised {
 		start = options.Maximised
 	}
-	a.EnableMenu()
 	err := wails.Run(&options.App{
 		Title:            "Streamscope",
 		Width:            width,

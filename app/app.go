@@ -52,7 +52,6 @@ type App struct {
 	mu      sync.Mutex
 	rt      Runtime
 	started bool
-	menuFn  func()
 }
 
 // New builds the services; nothing is started until Startup. The settings
@@ -122,7 +121,6 @@ func (a *App) Startup(rt Runtime) {
 		// write the settings so the next launch is not a first one
 		a.store.Update(func(*appstate.Settings) {})
 	}
-	a.refreshMenu()
 }
 
 // Shutdown stops runs, the watcher and the mock server. The window is
@@ -174,14 +172,4 @@ func (a *App) demoDir() (string, error) {
 
 func (a *App) isDemoDir(dir string) bool {
 	return a.opts.Demo != nil && filepath.Clean(dir) == filepath.Join(a.store.Dir, "demo")
-}
-
-// refreshMenu rebuilds the application menu (the recent projects changed).
-func (a *App) refreshMenu() {
-	a.mu.Lock()
-	fn := a.menuFn
-	a.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
 }

@@ -5,8 +5,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
 // fakeRuntime records what the services ask of the desktop shell.
@@ -17,7 +15,6 @@ type fakeRuntime struct {
 	save    string // answer of SaveFile
 	geo     [4]int
 	max     bool
-	menus   int
 	quit    bool
 	movedTo [2]int
 }
@@ -38,12 +35,7 @@ func (f *fakeRuntime) WindowGeometry() (int, int, int, int, bool) {
 	return f.geo[0], f.geo[1], f.geo[2], f.geo[3], f.max
 }
 func (f *fakeRuntime) SetWindowPosition(x, y int) { f.movedTo = [2]int{x, y} }
-func (f *fakeRuntime) SetMenu(*menu.Menu) {
-	f.mu.Lock()
-	f.menus++
-	f.mu.Unlock()
-}
-func (f *fakeRuntime) Quit() { f.quit = true }
+func (f *fakeRuntime) Quit()                      { f.quit = true }
 
 // named returns the payloads of the events called name.
 func (f *fakeRuntime) named(name string) []any {

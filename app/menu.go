@@ -26,6 +26,11 @@ type MenuEvent struct {
 // Menu builds the application menu: File (new, open, demo, recent, save,
 // quit), Edit (the standard roles) and View (theme, reload). Its items emit
 // "menu:<action>" for the UI to act on.
+//
+// The menu is built once, before the window opens: Wails v2 on Linux
+// rebuilds a menu with GTK calls on the calling goroutine, which crashes
+// when done from a bound method, so "Open recent" lists the projects known
+// at launch (the sidebar's recent list is always current).
 func (a *App) Menu() *menu.Menu {
 	send := func(action, path string) func(*menu.CallbackData) {
 		return func(*menu.CallbackData) { a.emit("menu:"+action, MenuEvent{Action: action, Path: path}) }
@@ -60,16 +65,4 @@ func (a *App) Menu() *menu.Menu {
 	view.AddText("Toggle theme", keys.Combo("t", keys.CmdOrCtrlKey, keys.ShiftKey), send(MenuToggleTheme, ""))
 	view.AddText("Reload", keys.CmdOrCtrl("r"), send(MenuReload, ""))
 	return m
-}
-
-// EnableMenu makes recent-project changes rebuild the application menu
-// through the runtime (desktop.go calls it; tests need no menu).
-func (a *App) EnableMenu() {
-	a.mu.Lock()
-	a.menuFn = func() {
-		if rt := a.runtime(); rt != nil {
-			rt.SetMenu(a.Menu())
-		}
-	}
-	a.mu.Unlock()
 }

@@ -178,7 +178,6 @@ func (s *ProjectService) Open(dir string) (ProjectView, error) {
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			s.app.store.Update(func(st *appstate.Settings) { appstate.RemoveRecent(st, abs) })
-			s.app.refreshMenu()
 		}
 		return ProjectView{}, err
 	}
@@ -273,7 +272,6 @@ func (s *ProjectService) setProject(p *project.Project, demo bool) ProjectView {
 	v := s.viewLocked()
 	s.mu.Unlock()
 	s.app.store.Update(func(st *appstate.Settings) { appstate.AddRecent(st, p.Dir, p.Meta.Name, time.Now()) })
-	s.app.refreshMenu()
 	s.app.emit(EventProjectChanged, ProjectChanged{Dir: p.Dir, Reason: "opened"})
 	return v
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/wailsapp/wails/v2/pkg/menu"
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 )
 
@@ -24,8 +23,6 @@ type Runtime interface {
 	WindowGeometry() (x, y, width, height int, maximised bool)
 	// SetWindowPosition moves the window (restoring the saved position).
 	SetWindowPosition(x, y int)
-	// SetMenu replaces the application menu (the recent projects changed).
-	SetMenu(m *menu.Menu)
 	// Quit closes the app.
 	Quit()
 }
@@ -57,10 +54,5 @@ func (w *wailsRuntime) WindowGeometry() (x, y, width, height int, maximised bool
 }
 
 func (w *wailsRuntime) SetWindowPosition(x, y int) { wruntime.WindowSetPosition(w.ctx, x, y) }
-
-func (w *wailsRuntime) SetMenu(m *menu.Menu) {
-	wruntime.MenuSetApplicationMenu(w.ctx, m)
-	wruntime.MenuUpdateApplicationMenu(w.ctx)
-}
 
 func (w *wailsRuntime) Quit() { wruntime.Quit(w.ctx) }

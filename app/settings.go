@@ -94,7 +94,6 @@ func (s *SettingsService) SaveWindowState() (SettingsView, error) {
 // ClearRecent empties the recent-projects list.
 func (s *SettingsService) ClearRecent() (SettingsView, error) {
 	st, err := s.app.store.Update(func(st *appstate.Settings) { st.Recent = []appstate.RecentProject{} })
-	s.app.refreshMenu()
 	return s.view(st), err
 }
 
