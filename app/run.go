@@ -28,7 +28,7 @@ type RunService struct {
 	app *App
 	// Sender sends the requests (nil: the default client).
 	Sender *send.Sender
-	// Batch tunes the batches (zero: 33 ms, < 64 KB).
+	// Batch tunes the batches (zero: every 16 ms, < 64 KB).
 	Batch send.BatchOptions
 	// KeepRuns bounds the finished runs kept (0: 20).
 	KeepRuns int
@@ -49,6 +49,10 @@ const (
 	bodyViewMax  = 8 << 20
 	// keepFull bounds the memory a run keeps for Chunk (shortened records).
 	keepFull = 16 << 20
+	// uiBatchInterval is how often a run's batch goes to the UI: one frame
+	// at 60 Hz, the low end of the 16–50 ms that keeps WebKit smooth, so
+	// batching adds at most a frame to byte-to-screen latency.
+	uiBatchInterval = 16 * time.Millisecond
 	// maxRawBody bounds the body kept on disk per run.
 	maxRawBody = 256 << 20
 )
@@ -211,6 +215,9 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 	}
 	r.openSpool()
 	o := s.Batch
+	if o.Interval <= 0 {
+		o.Interval = uiBatchInterval
+	}
 	if o.MaxBytes <= 0 || o.MaxBytes > recordBudget {
 		o.MaxBytes = recordBudget
 	}
