@@ -467,15 +467,23 @@ func (s *ProjectService) envView(p *project.Project, e *project.Environment) Env
 	return ev
 }
 
+// secretStore returns the secret store (nil when none can be used: see
+// secretStoreErr). Keyring trouble is reported once as "app:problem".
 func (s *ProjectService) secretStore() *secrets.FileStore {
+	st, _ := s.secretStoreErr()
+	return st
+}
+
+func (s *ProjectService) secretStoreErr() (*secrets.FileStore, error) {
 	if s.secrets == nil {
 		st, err := secrets.Default(s.app.getenv)
 		if err != nil {
-			return nil
+			return nil, fmt.Errorf("secret store: %w", err)
 		}
+		st.Warn = func(msg string) { s.app.emit(EventStartupProblem, msg) }
 		s.secrets = st
 	}
-	return s.secrets
+	return s.secrets, nil
 }
 
 func (s *ProjectService) docLocked(p *project.Project, e *project.Endpoint) (EndpointDoc, error) {
@@ -963,6 +971,13 @@ func (s *ProjectService) SaveEnvironment(edit EnvironmentEdit) (EnvironmentView,
 		for i := range env.Variables {
 			if env.Variables[i].Secret {
 				env.Variables[i].Value = ""
+			}
+		}
+		for _, ve := range edit.Variables {
+			if ve.Secret && !ve.KeepSecret && st == nil {
+				// Never save the file while its secret value would be lost.
+				_, err := s.secretStoreErr()
+				return fmt.Errorf("secret %q of environment %q cannot be stored: %w", ve.Name, env.Name, err)
 			}
 		}
 		if err := p.SaveEnvironment(env); err != nil {

@@ -384,3 +384,35 @@ func TestFoldersAndEnvironments(t *testing.T) {
 		t.Fatal("a bad environment name was accepted")
 	}
 }
+
+func TestSecretWithoutAStoreIsRefusedNotDropped(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	a, rt := newTestApp(t, Options{ConfigDir: cfg, Getenv: func(k string) string {
+		switch k {
+		case "XDG_CONFIG_HOME":
+			return cfg
+		case "STREAMSCOPE_SECRETS":
+			return "bogus" // no usable secret store
+		}
+		return ""
+	}})
+	a.Startup(rt)
+	dir := filepath.Join(t.TempDir(), "proj")
+	if _, err := a.Project.NewProject(dir, "P"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{
+		{Name: "apiKey", Value: "sk-1", Secret: true},
+	}})
+	if err == nil || !strings.Contains(err.Error(), `secret "apiKey"`) || !strings.Contains(err.Error(), "STREAMSCOPE_SECRETS") {
+		t.Fatalf("want an error naming the secret and the setting, got %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "environments", "real.yaml")); !os.IsNotExist(err) {
+		t.Fatalf("environment written although its secret could not be stored (%v)", err)
+	}
+	// plain variables still save
+	if _, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "dev", Variables: []VariableEdit{{Name: "u", Value: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+}
