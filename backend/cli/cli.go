@@ -84,6 +84,14 @@ func Main(args []string, env *Env) int {
 	if env.Stderr == nil {
 		env.Stderr = os.Stderr
 	}
+	// Everything a command writes on stderr (the live timeline, script
+	// console lines, the one-line error) goes through one buffered,
+	// time-flushed writer: ordered, live, and not a syscall per event.
+	lw := newLiveWriter(env.Stderr)
+	defer lw.Close()
+	e := *env
+	e.Stderr = lw
+	env = &e
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, _, ok := lookup(args[1:]); ok {

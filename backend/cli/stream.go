@@ -300,15 +300,26 @@ type timeline struct {
 func (t *timeline) line(at time.Duration, tag, text string) {
 	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, tag)
 	room := t.width - utf8.RuneCountInString(prefix)
-	text = visible(text)
 	if room < 10 {
 		room = 10
 	}
-	if utf8.RuneCountInString(text) > room {
-		r := []rune(text)
-		text = string(r[:room-1]) + "…"
+	// Cut before escaping (escapes only lengthen), then cut to the rune.
+	text = visible(truncateRunes(text, room+1))
+	if len(truncateRunes(text, room)) < len(text) {
+		text = truncateRunes(text, room-1) + "…"
 	}
 	fmt.Fprintln(t.w, strings.TrimRight(prefix+text, " "))
+}
+
+// truncateRunes returns the first n runes of s (s itself when shorter).
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // visible escapes control characters so that one record stays one line.
