@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/streamscope/streamscope/backend/merge"
 )
 
 type lockedBuffer struct {
@@ -91,5 +93,21 @@ func TestTimelineLineFitsTheWidth(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("line(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestSummaryLineCountsEveryChoicesToolCalls(t *testing.T) {
+	t.Parallel()
+	stop := "tool_calls"
+	one := []merge.ToolCall{{Index: 0, Name: "f", Arguments: "{}"}}
+	out := &StreamOutput{Status: 200}
+	out.Result = merge.Result{Format: "openai-chat", Verdict: merge.VerdictComplete, FinishReason: &stop, Events: 9, ToolCalls: one,
+		Choices: []merge.Choice{{Index: 0, ToolCalls: one}, {Index: 1, ToolCalls: one}, {Index: 2, ToolCalls: one}}}
+	if got := summaryLine(out); !strings.Contains(got, "3 choices, 3 tool calls in all") {
+		t.Fatalf("summary %q", got)
+	}
+	out.Result.Choices = nil
+	if got := summaryLine(out); !strings.Contains(got, ", 1 tool call,") {
+		t.Fatalf("summary %q", got)
 	}
 }

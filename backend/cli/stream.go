@@ -217,8 +217,17 @@ func summaryLine(out *StreamOutput) string {
 		fmt.Fprintf(&b, " (%s)", *out.FinishReason)
 	}
 	fmt.Fprintf(&b, ", %s", plural(out.Events, "event"))
-	if n := len(out.ToolCalls); n > 0 {
-		fmt.Fprintf(&b, ", %d tool call(s)", n)
+	if len(out.Choices) > 1 {
+		calls := 0
+		for _, c := range out.Choices {
+			calls += len(c.ToolCalls)
+		}
+		fmt.Fprintf(&b, ", %d choices", len(out.Choices))
+		if calls > 0 {
+			fmt.Fprintf(&b, ", %s in all", plural(calls, "tool call"))
+		}
+	} else if n := len(out.ToolCalls); n > 0 {
+		fmt.Fprintf(&b, ", %s", plural(n, "tool call"))
 	}
 	if out.Timing.TTFBMS != nil {
 		fmt.Fprintf(&b, ", ttfb %s", fmtMS(*out.Timing.TTFBMS))
