@@ -11,8 +11,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"testing/fstest"
 
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/script"
 )
 
 //go:embed project
@@ -28,14 +31,33 @@ const ID = "streamscope-demo"
 // DirName is the demo project's folder under the configuration directory.
 const DirName = "demo"
 
-// FS returns the demo project's files, rooted at the project folder.
-func FS() fs.FS {
-	sub, err := fs.Sub(files, root)
-	if err != nil {
-		panic("demo: " + err.Error()) // root is a constant present in the embed
+// FS returns the demo project's files, rooted at the project folder: the
+// embedded project plus the script package's examples as scripts/*.js, so
+// the scripts users see are the ones tested there (never a copy).
+func FS() fs.FS { return demoFS() }
+
+var demoFS = sync.OnceValue(func() fs.FS {
+	m := fstest.MapFS{}
+	add := func(src fs.FS, dir, to string) {
+		err := fs.WalkDir(src, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(src, name)
+			if err != nil {
+				return err
+			}
+			m[path.Join(to, strings.TrimPrefix(strings.TrimPrefix(name, dir), "/"))] = &fstest.MapFile{Data: data, Mode: 0o644}
+			return nil
+		})
+		if err != nil {
+			panic("demo: " + err.Error()) // both trees are embedded constants
+		}
 	}
-	return sub
-}
+	add(files, root, ".")
+	add(script.Examples, "examples", "scripts")
+	return m
+})
 
 // Install writes the demo project into dir (created if missing) unless dir
 // already holds it; see Write.
