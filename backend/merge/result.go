@@ -1,5 +1,11 @@
 package merge
 
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
 // Result is the merged view of one stream. Its JSON form is the object that
 // `streamscope merge` prints (CONTRACT.md); the fields after Choices are
 // Streamscope's additions for the UI and are omitted when empty.
@@ -78,3 +84,188 @@ const (
 	VerdictMaxTokens = "max_tokens"
 	VerdictError     = "error"
 )
+
+// maxTokenReasons are stop values that mean the output was cut by a token
+// limit.
+var maxTokenReasons = map[string]bool{
+	"length": true, "max_tokens": true, "MAX_TOKENS": true, "max_output_tokens": true,
+	"incomplete": true, "model_context_window_exceeded": true,
+}
+
+// hasEndMarker reports whether the format ends with an explicit marker
+// (otherwise the end of input is the end of the stream).
+func hasEndMarker(format string) bool {
+	switch format {
+	case FormatJSONPath, FormatScript:
+		return false
+	}
+	return true
+}
+
+// End declares the input ended and returns the final result: completeness,
+// verdict, and tool-call arguments validated as JSON. Events may still be
+// added afterwards (a stream that reconnects goes on) and End called again.
+func (m *Merger) End() Result {
+	m.ended = true
+	m.closeGeminiCalls()
+	for _, c := range m.sortedChoices() {
+		for _, t := range c.tools {
+			t.argsErr = ""
+			args := t.arguments()
+			if args == "" {
+				continue
+			}
+			var v any
+			if err := json.Unmarshal([]byte(args), &v); err != nil {
+				t.argsErr = "arguments are not valid JSON: " + err.Error()
+			}
+		}
+	}
+	return m.Result()
+}
+
+func (t *tool) arguments() string {
+	if t.args.Len() == 0 {
+		return t.fallback
+	}
+	return t.args.String()
+}
+
+func (m *Merger) sortedChoices() []*choice {
+	out := make([]*choice, 0, m.nChoice)
+	for _, c := range m.choices {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	if len(m.sparse) > 0 {
+		for _, c := range m.sparse {
+			out = append(out, c)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].index < out[j].index })
+	}
+	return out
+}
+
+func toolCalls(c *choice) []ToolCall {
+	out := make([]ToolCall, 0, len(c.tools))
+	for _, t := range c.tools {
+		out = append(out, ToolCall{
+			Index: t.key, ID: t.id, Name: t.name, Arguments: t.arguments(),
+			ArgumentsError: t.argsErr, Output: t.output,
+		})
+	}
+	return out
+}
+
+func finishPtr(c *choice) *string {
+	if !c.hasFinish {
+		return nil
+	}
+	s := c.finish
+	return &s
+}
+
+// Result returns a snapshot of the merge so far. Before End its Verdict is
+// VerdictStreaming and Complete is false.
+func (m *Merger) Result() Result {
+	r := Result{
+		Format:             m.format,
+		ToolCalls:          []ToolCall{},
+		Events:             m.events,
+		Model:              m.model,
+		ID:                 m.id,
+		InvalidEvents:      m.invalid,
+		ReasoningSignature: m.signature,
+		EncryptedReasoning: m.encrypted,
+		ToolPlan:           m.toolPlan.String(),
+		Verdict:            VerdictStreaming,
+	}
+	if r.Format == "" {
+		r.Format = FormatUnknown
+	}
+	if m.usage != nil {
+		r.Usage = deepCopy(m.usage).(map[string]any)
+	}
+	if m.err != nil {
+		e := *m.err
+		r.Error = &e
+	}
+	chs := m.sortedChoices()
+	if len(chs) > 0 {
+		c0 := chs[0]
+		r.Content = c0.content.String()
+		r.Reasoning = c0.reasoning.String()
+		r.Refusal = c0.refusal.String()
+		r.ToolCalls = toolCalls(c0)
+		r.FinishReason = finishPtr(c0)
+	}
+	if len(chs) > 1 {
+		r.Choices = make([]Choice, 0, len(chs))
+		for _, c := range chs {
+			r.Choices = append(r.Choices, Choice{
+				Index: c.index, Content: c.content.String(), Reasoning: c.reasoning.String(),
+				Refusal: c.refusal.String(), ToolCalls: toolCalls(c), FinishReason: finishPtr(c),
+			})
+		}
+	}
+	if len(m.warnings) > 0 {
+		r.Warnings = append([]string(nil), m.warnings...)
+	}
+	if m.afterEnd > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d event(s) arrived after the end marker", m.afterEnd))
+	}
+	if m.rules != nil {
+		r.Warnings = append(r.Warnings, m.rules.errors()...)
+	}
+	if !m.ended {
+		return r
+	}
+	ended := m.sawEnd || !hasEndMarker(r.Format)
+	if r.Format == FormatUnknown {
+		ended = m.events > 0
+	}
+	if r.Format == FormatOpenAIChat && !m.sawEnd && len(chs) > 0 && chs[0].hasFinish {
+		r.Warnings = append(r.Warnings, "a finish_reason arrived but the [DONE] end marker did not")
+	}
+	r.Complete = ended && m.err == nil
+	switch {
+	case m.err != nil:
+		r.Verdict = VerdictError
+	case !ended:
+		r.Verdict = VerdictCutOff
+	case r.FinishReason != nil && maxTokenReasons[*r.FinishReason] &&
+		(*r.FinishReason != "incomplete" || m.resp.incompleteReason == "" || m.resp.incompleteReason == "max_output_tokens"):
+		r.Verdict = VerdictMaxTokens
+	default:
+		r.Verdict = VerdictComplete
+	}
+	for _, c := range r.ToolCalls {
+		if c.ArgumentsError != "" {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("tool call %d (%s): %s", c.Index, c.Name, c.ArgumentsError))
+		}
+	}
+	if len(r.Warnings) > maxWarnings {
+		more := len(r.Warnings) - maxWarnings + 1
+		r.Warnings = append(r.Warnings[:maxWarnings-1], fmt.Sprintf("… and %d more warnings", more))
+	}
+	return r
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
