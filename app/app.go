@@ -68,6 +68,7 @@ func New(o Options) *App {
 	}
 	a.store = &appstate.Store{Dir: dir}
 	a.System = &SystemService{}
+	a.System.diag.dir = o.Getenv(EnvDiag)
 	a.Settings = &SettingsService{app: a}
 	a.Project = &ProjectService{app: a}
 	a.Run = &RunService{app: a}

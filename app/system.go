@@ -7,7 +7,9 @@ import (
 )
 
 // SystemService answers questions about the running app.
-type SystemService struct{}
+type SystemService struct {
+	diag diagState
+}
 
 // AppInfo describes the running build.
 type AppInfo struct {

@@ -285,3 +285,44 @@ export interface EnvironmentEdit {
   name: string
   variables: VariableEdit[]
 }
+
+/** SystemService.Diagnostics: whether the UI measures itself (STREAMSCOPE_DIAG). */
+export interface DiagConfig {
+  enabled: boolean
+  dir: string
+}
+
+export interface DiagLatency {
+  count: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+  skipped: number
+}
+
+export interface DiagFrames {
+  count: number
+  maxGapMs: number
+  over50: number
+  over100: number
+  worst: number[]
+}
+
+/** What the UI measured of one run (SystemService.ReportDiagnostics). */
+export interface DiagRunReport {
+  runId: string
+  events: number
+  records: number
+  recordsInMemory: number
+  lastSeq: number
+  reordered: number
+  missingBatches: number
+  verdict: string
+  complete: boolean
+  reason: string
+  content: string
+  latency: DiagLatency
+  frames: DiagFrames
+  durationS: number
+}

@@ -10,6 +10,8 @@ import type {
   BodyView,
   ChunkView,
   CurlImport,
+  DiagConfig,
+  DiagRunReport,
   EndpointDoc,
   EnvironmentEdit,
   EnvironmentView,
@@ -70,6 +72,8 @@ export interface AppInfo {
 
 export const system = {
   info: () => call<AppInfo>('SystemService', 'Info'),
+  diagnostics: () => call<DiagConfig>('SystemService', 'Diagnostics'),
+  reportDiagnostics: (report: DiagRunReport) => call<string>('SystemService', 'ReportDiagnostics', report),
 }
 
 export type ExportKind = 'events-jsonl' | 'raw' | 'merged'

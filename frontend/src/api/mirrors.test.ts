@@ -42,6 +42,10 @@ export type Checked = [
   None<Extra<A.MockStatus, app.MockStatus>>,
   None<Extra<A.VariableEdit, app.VariableEdit>>,
   None<Extra<A.EnvironmentEdit, app.EnvironmentEdit>>,
+  None<Extra<A.DiagConfig, app.DiagConfig>>,
+  None<Extra<A.DiagLatency, app.DiagLatency>>,
+  None<Extra<A.DiagFrames, app.DiagFrames>>,
+  None<Extra<A.DiagRunReport, app.DiagRunReport>>,
   None<Extra<T.TimelineRecord, app.TimelineRecord>>,
   None<Extra<T.ToolCall, merge.ToolCall>>,
   None<Extra<T.StreamError, merge.StreamError>>,
@@ -62,7 +66,7 @@ export type Checked = [
 describe('binding mirrors', () => {
   it('are checked against the generated models by the type checker', () => {
     // The assertions above are compile-time; this keeps the file a test.
-    const checked: Checked['length'] = 45
-    expect(checked).toBe(45)
+    const checked: Checked['length'] = 49
+    expect(checked).toBe(49)
   })
 })

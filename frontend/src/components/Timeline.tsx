@@ -9,6 +9,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
+import { diagTimelineRendered } from '../lib/diag'
 import { IncrementalFilter, defaultFilter, gapBefore, isProblem, preview, typeLabel, type Filter } from '../lib/timeline'
 import type { RunData } from '../lib/runModel'
 import { useSettings } from '../store/settings'
@@ -108,6 +109,9 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
 
   // Rows have one fixed height; no synchronous re-render on scroll.
   const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8, useFlushSync: false })
+
+  // Diagnostics (off unless STREAMSCOPE_DIAG): time the new events' paint.
+  useLayoutEffect(() => diagTimelineRendered(runId, data.records), [runId, version]) // eslint-disable-line react-hooks/exhaustive-deps
 
   // Following: pin the list to its end after each render that added rows.
   useLayoutEffect(() => {

@@ -6,6 +6,7 @@ import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
+import { diagRunEnded, diagRunStarted } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
 
 export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
@@ -81,6 +82,11 @@ export const useRuns = create<RunsState>((set, get) => {
     const finished = !!data.done
     set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, data, status: finished ? 'done' : 'running', stopping: finished ? false : cur.stopping } } }))
     if (finished) {
+      const runId = cur.runId
+      if (runId) diagRunEnded(runId, () => {
+        const e = get().byTab[tab]
+        return e?.runId === runId ? { data: e.data, missingBatches: e.missingBatches } : undefined
+      })
       l.off()
       if (l.gapTimer) clearTimeout(l.gapTimer)
       live.delete(tab)
@@ -185,6 +191,7 @@ export const useRuns = create<RunsState>((set, get) => {
       }
       const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, lastFlush: performance.now(), rate: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
       live.set(tab, l)
+      diagRunStarted(started.runId)
       l.off = api.onBatch(started.event, (b) => receive(tab, b))
       // Batches emitted before the listener was registered are lost on
       // the bridge: if the first one has not come in time, catch up from

@@ -208,6 +208,118 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class DiagConfig {
+	    enabled: boolean;
+	    dir: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagConfig(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.dir = source["dir"];
+	    }
+	}
+	export class DiagFrames {
+	    count: number;
+	    maxGapMs: number;
+	    over50: number;
+	    over100: number;
+	    worst: number[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagFrames(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.maxGapMs = source["maxGapMs"];
+	        this.over50 = source["over50"];
+	        this.over100 = source["over100"];
+	        this.worst = source["worst"];
+	    }
+	}
+	export class DiagLatency {
+	    count: number;
+	    p50: number;
+	    p90: number;
+	    p99: number;
+	    max: number;
+	    skipped: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagLatency(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.p50 = source["p50"];
+	        this.p90 = source["p90"];
+	        this.p99 = source["p99"];
+	        this.max = source["max"];
+	        this.skipped = source["skipped"];
+	    }
+	}
+	export class DiagRunReport {
+	    runId: string;
+	    events: number;
+	    records: number;
+	    recordsInMemory: number;
+	    lastSeq: number;
+	    reordered: number;
+	    missingBatches: number;
+	    verdict: string;
+	    complete: boolean;
+	    reason: string;
+	    content: string;
+	    latency: DiagLatency;
+	    frames: DiagFrames;
+	    durationS: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagRunReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.events = source["events"];
+	        this.records = source["records"];
+	        this.recordsInMemory = source["recordsInMemory"];
+	        this.lastSeq = source["lastSeq"];
+	        this.reordered = source["reordered"];
+	        this.missingBatches = source["missingBatches"];
+	        this.verdict = source["verdict"];
+	        this.complete = source["complete"];
+	        this.reason = source["reason"];
+	        this.content = source["content"];
+	        this.latency = this.convertValues(source["latency"], DiagLatency);
+	        this.frames = this.convertValues(source["frames"], DiagFrames);
+	        this.durationS = source["durationS"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class VariableEdit {
 	    name: string;

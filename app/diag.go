@@ -1,0 +1,114 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+)
+
+// EnvDiag turns on the UI diagnostics: the directory the reports go to.
+// The benchmarks of the production window (scripts/bench-ui) set it; a
+// normal launch leaves it unset and the UI measures nothing.
+const EnvDiag = "STREAMSCOPE_DIAG"
+
+// DiagConfig tells the UI whether to measure itself.
+type DiagConfig struct {
+	Enabled bool   `json:"enabled"`
+	Dir     string `json:"dir"`
+}
+
+// DiagLatency summarises byte-to-screen latencies in milliseconds: for
+// every event whose id is a Unix time in microseconds (the mock's
+// X-Mock-Stamp), the time from that moment to the first painted frame that
+// shows the event.
+type DiagLatency struct {
+	Count int     `json:"count"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P99   float64 `json:"p99"`
+	Max   float64 `json:"max"`
+	// Skipped counts events without a usable stamp.
+	Skipped int `json:"skipped"`
+}
+
+// DiagFrames summarises the UI's frames during a run: the gaps between
+// consecutive animation frames (a gap over 100 ms is a stall).
+type DiagFrames struct {
+	Count    int     `json:"count"`
+	MaxGapMS float64 `json:"maxGapMs"`
+	Over50   int     `json:"over50"`
+	Over100  int     `json:"over100"`
+	// Worst holds the longest gaps (at most 20), longest first.
+	Worst []float64 `json:"worst"`
+}
+
+// DiagRunReport is what the UI measured of one run, sent once the run has
+// ended and its last batch is on screen.
+type DiagRunReport struct {
+	RunID string `json:"runId"`
+	// Events and Records are the UI's counts; LastSeq its last record seq.
+	Events         int    `json:"events"`
+	Records        int    `json:"records"`
+	RecordsInMem   int    `json:"recordsInMemory"`
+	LastSeq        int    `json:"lastSeq"`
+	Reordered      int    `json:"reordered"`
+	MissingBatches int    `json:"missingBatches"`
+	Verdict        string `json:"verdict"`
+	Complete       bool   `json:"complete"`
+	Reason         string `json:"reason"`
+	// Content is the merged text as the UI shows it.
+	Content   string      `json:"content"`
+	Latency   DiagLatency `json:"latency"`
+	Frames    DiagFrames  `json:"frames"`
+	DurationS float64     `json:"durationS"`
+}
+
+// diagState is the diagnostics' directory ("" when off).
+type diagState struct {
+	mu  sync.Mutex
+	dir string
+}
+
+var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Diagnostics says whether the UI should measure itself (STREAMSCOPE_DIAG).
+func (s *SystemService) Diagnostics() (DiagConfig, error) {
+	s.diag.mu.Lock()
+	defer s.diag.mu.Unlock()
+	return DiagConfig{Enabled: s.diag.dir != "", Dir: s.diag.dir}, nil
+}
+
+// ReportDiagnostics writes a run's measurements to
+// $STREAMSCOPE_DIAG/run-<runId>.json (the merged text beside it as
+// run-<runId>.content.txt) and returns the report's path. It fails when
+// diagnostics are off.
+func (s *SystemService) ReportDiagnostics(r DiagRunReport) (string, error) {
+	s.diag.mu.Lock()
+	defer s.diag.mu.Unlock()
+	if s.diag.dir == "" {
+		return "", errors.New("diagnostics are off (set " + EnvDiag + " to a directory to turn them on)")
+	}
+	if !runIDPattern.MatchString(r.RunID) {
+		return "", fmt.Errorf("diagnostics report: run id %q is not a run id", r.RunID)
+	}
+	if err := os.MkdirAll(s.diag.dir, 0o755); err != nil {
+		return "", fmt.Errorf("diagnostics directory: %w", err)
+	}
+	base := filepath.Join(s.diag.dir, "run-"+r.RunID)
+	if err := os.WriteFile(base+".content.txt", []byte(r.Content), 0o644); err != nil {
+		return "", err
+	}
+	r.Content = ""
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(base+".json", append(b, '\n'), 0o644); err != nil {
+		return "", err
+	}
+	return base + ".json", nil
+}

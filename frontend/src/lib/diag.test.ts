@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { stampMs, summariseFrames, summariseLatency } from './diag'
+
+describe('diagnostics', () => {
+  it('reads a microsecond Unix stamp from an event id and nothing else', () => {
+    expect(stampMs('1763751234567890')).toBe(1763751234567.89)
+    for (const id of [undefined, '', 'evt_1', '176375123456789', '17637512345678901', '1763751234567890x']) expect(stampMs(id)).toBeNull()
+  })
+
+  it('takes nearest-rank percentiles', () => {
+    const v = Array.from({ length: 100 }, (_, i) => i + 1)
+    expect(summariseLatency(v.reverse(), 3)).toEqual({ count: 100, p50: 50, p90: 90, p99: 99, max: 100, skipped: 3 })
+    expect(summariseLatency([], 0)).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0, skipped: 0 })
+    expect(summariseLatency([7], 0).p99).toBe(7)
+  })
+
+  it('counts only the slow frames inside the run', () => {
+    const gaps = [
+      { at: 5, gap: 400 },
+      { at: 20, gap: 60 },
+      { at: 30, gap: 150 },
+      { at: 40, gap: 101 },
+      { at: 90, gap: 900 },
+    ]
+    expect(summariseFrames(gaps, 500, 10, 50)).toEqual({ count: 500, maxGapMs: 150, over50: 3, over100: 2, worst: [150, 101, 60] })
+  })
+})

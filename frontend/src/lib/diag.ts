@@ -1,0 +1,177 @@
+// The UI's measurements of itself, for the benchmarks of the production
+// window (scripts/bench-ui). Off unless the Go side says so
+// (SystemService.Diagnostics, the STREAMSCOPE_DIAG environment variable):
+// a normal launch measures nothing and pays one flag check per render.
+//
+// Measured per run, and reported once it has ended and its last batch is
+// on screen (SystemService.ReportDiagnostics):
+//  - byte-to-screen latency: for every event whose id is a Unix time in
+//    microseconds (the mock's X-Mock-Stamp, taken as the event is written
+//    to the socket), the time from then to the end of the first frame
+//    painted with the event in the Timeline (a requestAnimationFrame
+//    callback, then a message posted from it: that runs once the frame is
+//    painted);
+//  - frames: the gaps between consecutive animation frames while the run
+//    streams; a gap over 100 ms is a stall of the UI;
+//  - what the UI ends with: its event and record counts and merged text,
+//    to compare with what was sent and with the command line's merge.
+import type { DiagFrames, DiagLatency, DiagRunReport } from '../api/app'
+import type { TimelineRecord } from '../api/types'
+import { hasBackend, system } from '../api/backend'
+import type { RunData } from './runModel'
+
+let enabled = false
+
+/** Whether diagnostics are on (false until initDiagnostics has asked). */
+export function diagEnabled(): boolean {
+  return enabled
+}
+
+/** Asks the Go side whether to measure; starts the frame clock when so. */
+export async function initDiagnostics(): Promise<void> {
+  // The bindings may come a moment after this module (wails dev).
+  for (let attempt = 0; attempt < 20 && !hasBackend(); attempt++) await new Promise((r) => setTimeout(r, 100))
+  if (!hasBackend()) return
+  try {
+    enabled = (await system.diagnostics()).enabled
+  } catch {
+    enabled = false
+  }
+  if (enabled) requestAnimationFrame(frame)
+}
+
+// ---- frames ----
+
+/** Gaps over this are kept with their time, to be counted per run. */
+const slowFrameMs = 50
+let frames = 0
+let lastFrame = -1
+const slowFrames: { at: number; gap: number }[] = []
+
+function frame(t: number) {
+  if (lastFrame >= 0) {
+    const gap = t - lastFrame
+    if (gap > slowFrameMs) slowFrames.push({ at: t, gap })
+  }
+  lastFrame = t
+  frames++
+  requestAnimationFrame(frame)
+}
+
+/** Summarises the frames between two performance.now() times. */
+export function summariseFrames(gaps: { at: number; gap: number }[], count: number, from: number, to: number): DiagFrames {
+  const inRun = gaps.filter((g) => g.at >= from && g.at <= to).map((g) => g.gap)
+  inRun.sort((a, b) => b - a)
+  return {
+    count,
+    maxGapMs: inRun.length ? inRun[0] : 0,
+    over50: inRun.filter((g) => g > 50).length,
+    over100: inRun.filter((g) => g > 100).length,
+    worst: inRun.slice(0, 20).map((g) => Math.round(g * 10) / 10),
+  }
+}
+
+// ---- latency ----
+
+interface Probe {
+  started: number
+  frames0: number
+  lastSeq: number
+  latencies: number[]
+  skipped: number
+  reported: boolean
+}
+
+const probes = new Map<string, Probe>()
+
+function probe(runId: string): Probe {
+  let p = probes.get(runId)
+  if (!p) {
+    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], skipped: 0, reported: false }
+    probes.set(runId, p)
+  }
+  return p
+}
+
+/** Starts measuring a run (its first batch is about to be applied). */
+export function diagRunStarted(runId: string): void {
+  if (enabled) probe(runId)
+}
+
+/** A stamp is a Unix time in microseconds: 16 digits, 2001 to 2286. */
+export function stampMs(id: string | undefined): number | null {
+  if (!id || !/^\d{16}$/.test(id)) return null
+  return Number(id) / 1000
+}
+
+/**
+ * Called when the Timeline has committed a render of a run's records (a
+ * layout effect, before the paint): the events not seen before are timed
+ * at the end of the next painted frame.
+ */
+export function diagTimelineRendered(runId: string | null, records: TimelineRecord[]): void {
+  if (!enabled || !runId) return
+  const p = probe(runId)
+  if (p.reported || records.length === 0) return
+  const fresh: TimelineRecord[] = []
+  for (let i = records.length - 1; i >= 0 && records[i].seq > p.lastSeq; i--) fresh.push(records[i])
+  if (fresh.length === 0) return
+  p.lastSeq = records[records.length - 1].seq
+  requestAnimationFrame(() => {
+    const ch = new MessageChannel()
+    ch.port1.onmessage = () => {
+      const now = performance.timeOrigin + performance.now()
+      for (const r of fresh) {
+        if (r.kind !== 'event') continue
+        const at = stampMs(r.event?.id)
+        if (at === null) p.skipped++
+        else p.latencies.push(now - at)
+      }
+      ch.port1.close()
+    }
+    ch.port2.postMessage(0)
+  })
+}
+
+/** Percentiles of latencies (nearest rank). */
+export function summariseLatency(values: number[], skipped: number): DiagLatency {
+  const v = values.slice().sort((a, b) => a - b)
+  const at = (q: number) => (v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : 0)
+  const r = (x: number) => Math.round(x * 100) / 100
+  return { count: v.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), max: r(v.length ? v[v.length - 1] : 0), skipped }
+}
+
+/**
+ * Called once a run's last batch has been applied: after a second (its
+ * last frames painted), reports what the UI shows of it.
+ */
+export function diagRunEnded(runId: string, current: () => { data: RunData; missingBatches: number } | undefined): void {
+  if (!enabled) return
+  const p = probe(runId)
+  setTimeout(() => {
+    if (p.reported) return
+    p.reported = true
+    const cur = current()
+    if (!cur) return
+    const { data } = cur
+    const now = performance.now()
+    const report: DiagRunReport = {
+      runId,
+      events: data.counts.events,
+      records: data.records.length,
+      recordsInMemory: data.records.length,
+      lastSeq: data.lastSeq,
+      reordered: data.reordered,
+      missingBatches: cur.missingBatches,
+      verdict: data.merge.verdict,
+      complete: data.merge.complete,
+      reason: data.done?.reason ?? '',
+      content: data.merge.content,
+      latency: summariseLatency(p.latencies, p.skipped),
+      frames: summariseFrames(slowFrames, frames - p.frames0, p.started, now),
+      durationS: (now - p.started) / 1000,
+    }
+    probes.delete(runId)
+    system.reportDiagnostics(report).catch((e) => console.error('diagnostics report failed', e))
+  }, 1000)
+}
