@@ -88,6 +88,17 @@
 // and `X-Mock-TTFT-Ms: MS` override them. Non-streaming answers wait the
 // time the stream would take.
 //
+// Pacing follows a schedule, not a sleep per token: the first token frame
+// is due TTFT after the stream starts, every later one when its own tokens
+// have been generated (start + TTFT + tokens since the first frame / rate).
+// A frame due more than min(1 ms, half a token interval) ahead is waited
+// for (heartbeats and client cancellation work during the wait); one due
+// sooner, or overdue, is written at once. Timer granularity and write costs
+// therefore do not add up: the average rate is the requested one at 20,000
+// tokens/s as at 5, a stream is never ahead of its schedule by more than
+// that slack, and at high rates frames go out in small bursts (about one
+// per millisecond).
+//
 // # Faults
 //
 // The header `X-Mock-Fault` takes a comma-separated list (several headers

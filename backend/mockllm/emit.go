@@ -225,12 +225,26 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 	if f.slowFirst {
 		ttft = slowFirstDelay
 	}
+	// Deadline-based pacing: the first token frame is due ttft after the
+	// start, every later one when its own tokens have been generated, i.e.
+	// at start + ttft + perToken * (tokens of the token frames after the
+	// first, up to and including it). A frame due more than slack ahead is
+	// waited for; an earlier or overdue one goes out at once, so timer
+	// granularity and write costs are caught up instead of adding up.
+	start := time.Now()
+	slack := min(maxSlack, pace.perToken/2)
+	var generated time.Duration // perToken * tokens after the first token frame
 	first := true
 	for i, fr := range frames {
 		if fr.tokens > 0 {
-			d := pace.perToken * time.Duration(fr.tokens)
 			if first {
-				d, first = ttft, false
+				first = false
+			} else {
+				generated += pace.perToken * time.Duration(fr.tokens)
+			}
+			d := time.Until(start.Add(ttft + generated))
+			if d <= slack {
+				d = 0
 			}
 			if !wait(r.Context(), d, hb) {
 				return
@@ -254,6 +268,11 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 		panic(http.ErrAbortHandler)
 	}
 }
+
+// maxSlack is how far ahead of its due time a token frame may be written
+// instead of being waited for (at most half a token interval): waits shorter
+// than the timer granularity would only make the stream fall behind.
+const maxSlack = time.Millisecond
 
 // slowFirstDelay is the time to first token under the slow-first fault.
 const slowFirstDelay = 2 * time.Second
