@@ -86,6 +86,7 @@ type run struct {
 	doneInfo  *RunDone
 	final     merge.Result
 	finalSet  bool
+	recs      recordLog // every record sent to the UI (RunService.Records)
 	spool     *os.File
 	spoolW    *bufio.Writer
 	spoolErr  error
@@ -308,6 +309,9 @@ func (r *run) openSpool() {
 	if err == nil {
 		r.raw, err = os.Create(p + ".body")
 	}
+	if err == nil {
+		r.recs.open(p + ".records.jsonl")
+	}
 	if err != nil {
 		r.spoolErr = err
 		return
@@ -409,6 +413,7 @@ func (r *run) readSpool(fn func(spoolEvent) error) error {
 func (r *run) removeSpool() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.recs.close()
 	if r.spool != nil {
 		r.spool.Close()
 		os.Remove(r.spool.Name())
@@ -439,7 +444,9 @@ func (r *run) flush(b send.Batch) {
 	logs, tests := r.takeScriptLocked()
 	seq := r.seq.Add(1)
 	r.mu.Unlock()
-	r.emit(RunBatch{Seq: seq, Records: timelineRecords(b.Records), Merge: delta, Metrics: &met, Logs: logs, Tests: tests})
+	recs := timelineRecords(b.Records)
+	r.logRecords(recs)
+	r.emit(RunBatch{Seq: seq, Records: recs, Merge: delta, Metrics: &met, Logs: logs, Tests: tests})
 }
 
 // end sends what is left of the merge and the final batch.

@@ -326,3 +326,11 @@ export interface DiagRunReport {
   frames: DiagFrames
   durationS: number
 }
+
+/** RunService.Records: consecutive timeline records paged back in from a run's record log. */
+export interface RecordPage {
+  records: TimelineRecord[]
+  from: number
+  first: number
+  last: number
+}

@@ -20,6 +20,7 @@ import type {
   ProjectChanged,
   ProjectView,
   RecentProject,
+  RecordPage,
   RuleCheck,
   RuleCheckRequest,
   RunBatch,
@@ -140,6 +141,8 @@ export const runs = {
   result: (runId: string) => call<RunResult>('RunService', 'Result', runId),
   body: (runId: string) => call<BodyView>('RunService', 'Body', runId),
   chunk: (runId: string, seq: number) => call<ChunkView>('RunService', 'Chunk', runId, seq),
+  /** Up to count (≤ 5,000) records from seq from on, paged back in from the run's record log. */
+  records: (runId: string, from: number, count: number) => call<RecordPage>('RunService', 'Records', runId, from, count),
   /** Exports a finished run; an empty path asks with a save dialog (Path "" when cancelled). */
   export: (runId: string, kind: ExportKind, path = '') => call<ExportResult>('RunService', 'Export', runId, kind, path),
   /** Saves a finished run as recordings/NAME.jsonl; returns the path in the project. */

@@ -961,6 +961,42 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class RecordPage {
+	    records: TimelineRecord[];
+	    from: number;
+	    first: number;
+	    last: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.records = this.convertValues(source["records"], TimelineRecord);
+	        this.from = source["from"];
+	        this.first = source["first"];
+	        this.last = source["last"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class RuleCheck {
 	    events: number;
