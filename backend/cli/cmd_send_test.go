@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -409,4 +411,140 @@ function onEnd(ctx) { ctx.append("!"); pm.test("status is 200", () => pm.expect(
 			}
 		})
 	}
+}
+
+func TestRunStreamKeepsBodyOnlyWhenRead(t *testing.T) {
+	t.Parallel()
+	const sseBody = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/plain":
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "plain text")
+		case "/denied":
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, "no access")
+		default:
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, sseBody)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	onEvent := StreamHook{OnEvent: func(*merge.Merger, sse.Event, int, time.Duration) error { return nil }}
+	onEnd := StreamHook{OnEnd: func(*StreamOutput) error { return nil }}
+	cases := []struct {
+		name  string
+		path  string
+		hooks []StreamHook
+		body  string
+		code  int
+	}{
+		{"event stream: not kept", "/sse", nil, "", ExitOK},
+		{"event hook only: not kept", "/sse", []StreamHook{onEvent}, "", ExitOK},
+		{"end hook reads it: kept", "/sse", []StreamHook{onEvent, onEnd}, sseBody, ExitOK},
+		{"plain body: kept", "/plain", nil, "plain text", ExitOK},
+		{"error status: kept", "/denied", nil, "no access", ExitUsage},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
+				Request: send.Request{URL: srv.URL + tc.path}, Hooks: tc.hooks,
+			})
+			code := ExitOK
+			var ee *ExitError
+			if errors.As(err, &ee) {
+				code = ee.Code
+			}
+			if code != tc.code || string(out.Send.Body) != tc.body {
+				t.Fatalf("exit %d (%v), body %q\n%s", code, err, out.Send.Body, stderr.String())
+			}
+			if tc.path == "/sse" && (stdout.String() != "hi\n" || out.Send.Bytes != int64(len(sseBody))) {
+				t.Fatalf("stdout %q, %d bytes read", stdout.String(), out.Send.Bytes)
+			}
+			if tc.path == "/denied" && !strings.Contains(err.Error(), "HTTP 403 Forbidden: no access") {
+				t.Fatalf("err %v", err)
+			}
+		})
+	}
+}
+
+// longStreamBody is the request body of scripts/bench-e2e's long stream:
+// n=16 choices, one tool with 2,000 string properties.
+func longStreamBody() []byte {
+	props := map[string]any{}
+	for i := range 2000 {
+		props[fmt.Sprintf("p%04d", i)] = map[string]any{"type": "string"}
+	}
+	body, _ := json.Marshal(map[string]any{
+		"model": "gpt-4o", "stream": true, "n": 16,
+		"messages": []any{map[string]any{"role": "user", "content": "Call fill for Paris"}},
+		"tools": []any{map[string]any{"type": "function", "function": map[string]any{
+			"name": "fill", "parameters": map[string]any{"type": "object", "properties": props}}}},
+	})
+	return body
+}
+
+// countWriter counts what is written to it.
+type countWriter struct{ n, lines int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	c.lines += int64(bytes.Count(p, []byte{'\n'}))
+	return len(p), nil
+}
+
+// BenchmarkSendLongStream runs `streamscope send` on scripts/bench-e2e's
+// long stream (113,824 events, 33.6 MB), pre-recorded from the mock and
+// served over loopback one flushed write per event like the mock, with the live timeline on a counting stderr:
+// ns/event and B/event are the CLI's whole per-event cost (HTTP, parse,
+// merge, timeline lines, the live writer).
+func BenchmarkSendLongStream(b *testing.B) {
+	reqBody := longStreamBody()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", bytes.NewReader(reqBody))
+	req.Header.Set("X-Mock-TPS", "0")
+	mockllm.New(mockllm.Options{Unpaced: true}).ServeHTTP(rec, req)
+	stream := rec.Body.Bytes()
+	ctype := rec.Header().Get("Content-Type")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", ctype)
+		// One write and flush per event, as the mock does.
+		for rest := stream; len(rest) > 0; {
+			n := len(rest)
+			if i := bytes.Index(rest, []byte("\n\n")); i >= 0 {
+				n = i + 2
+			}
+			w.Write(rest[:n])
+			w.(http.Flusher).Flush()
+			rest = rest[n:]
+		}
+	}))
+	defer srv.Close()
+	events := int64(bytes.Count(stream, []byte("\n\n")))
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	var lines int64
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		errw := &countWriter{}
+		env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: errw,
+			Getenv: func(string) string { return "" }}
+		if code := Main([]string{"send", srv.URL, "-d", string(reqBody)}, env); code != ExitOK {
+			b.Fatalf("exit %d", code)
+		}
+		lines = errw.lines
+	}
+	runtime.ReadMemStats(&after)
+	if lines < events {
+		b.Fatalf("%d timeline lines for %d events", lines, events)
+	}
+	n := float64(int64(b.N) * events)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/event")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/event")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/event")
 }

@@ -115,6 +115,19 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 		}
 		return "", ""
 	}
+	// The body is kept only where something reads it: a plain body is the
+	// result, an error status prints it, and a hook's OnEnd may read
+	// out.Send.Body (a script's pm.response.text()). An event stream's
+	// events are all the merge needs, so its body is not held in memory.
+	needBody := false
+	for _, h := range o.Hooks {
+		needBody = needBody || h.OnEnd != nil
+	}
+	if req.KeepBody == nil {
+		req.KeepBody = func(status int, k send.StreamKind) bool {
+			return needBody || status >= 400 || k == send.StreamPlain
+		}
+	}
 	sink := func(rec send.Record) {
 		switch rec.Kind {
 		case send.KindResponseHeaders:

@@ -64,6 +64,12 @@ type Request struct {
 	// MaxBody caps how much of the decoded body is kept in Result.Body
 	// (0: DefaultMaxBody, negative: nothing kept). Reading goes on past it.
 	MaxBody int
+	// KeepBody, when set, is asked once per attempt, when its response
+	// headers arrived, whether to keep that attempt's body in Result.Body
+	// (within MaxBody); false reads the body without keeping it, so a long
+	// stream whose events are all the caller needs costs no memory for
+	// it. nil keeps every body.
+	KeepBody func(status int, kind StreamKind) bool
 
 	Reconnect Reconnect
 	Retry     Retry

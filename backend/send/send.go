@@ -31,8 +31,9 @@ type Result struct {
 	Header     http.Header
 	// Kind is how the body was read.
 	Kind StreamKind
-	// Body is the decoded body of every attempt that was read, up to
-	// Request.MaxBody bytes; BodyTruncated says the cap was hit.
+	// Body is the decoded body of every attempt that was read (and that
+	// Request.KeepBody accepted), up to Request.MaxBody bytes;
+	// BodyTruncated says the cap was hit.
 	Body          []byte
 	BodyTruncated bool
 	// Events counts the dispatched events.
@@ -364,7 +365,8 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 			"Content-Encoding %q is not supported; the body is shown as received", enc)}})
 		encName = ""
 	}
-	o := x.read(ctx, src, wire, kind, encName)
+	keep := x.r.KeepBody == nil || x.r.KeepBody(resp.StatusCode, kind)
+	o := x.read(ctx, src, wire, kind, encName, keep)
 	x.res.WireBytes += wire.n
 	if o.next == "reconnect" && (kind != StreamSSE || resp.StatusCode != http.StatusOK) {
 		o.next = "" // only a 200 event stream is reopened, as EventSource does
@@ -415,7 +417,8 @@ func (x *run) parserFor(kind StreamKind) *sse.Parser {
 }
 
 // read streams the body of one attempt into the timeline.
-func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind StreamKind, encoding string) outcome {
+// keep says whether the body goes into Result.Body.
+func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind StreamKind, encoding string, keep bool) outcome {
 	var p *sse.Parser
 	if kind == StreamSSE || kind == StreamNDJSON {
 		p = x.parserFor(kind)
@@ -423,6 +426,9 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 	maxBody := x.r.MaxBody
 	if maxBody == 0 {
 		maxBody = DefaultMaxBody
+	}
+	if !keep {
+		maxBody = -1
 	}
 	var (
 		check  utf8Check

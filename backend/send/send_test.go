@@ -763,3 +763,63 @@ func TestHTTPErrorStatusIsRead(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+func TestKeepBody(t *testing.T) {
+	t.Parallel()
+	const stream = "data: one\n\ndata: two\n\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/plain" {
+			w.Header().Set("Content-Type", "text/plain")
+		} else {
+			w.Header().Set("Content-Type", "text/event-stream")
+		}
+		io.WriteString(w, stream)
+	}))
+	t.Cleanup(srv.Close)
+	cases := []struct {
+		name     string
+		path     string
+		keep     func(int, StreamKind) bool
+		wantBody string
+		wantKind StreamKind
+	}{
+		{"nil keeps", "/sse", nil, stream, StreamSSE},
+		{"true keeps", "/sse", func(int, StreamKind) bool { return true }, stream, StreamSSE},
+		{"false drops", "/sse", func(int, StreamKind) bool { return false }, "", StreamSSE},
+		{"by kind: sse dropped", "/sse", func(_ int, k StreamKind) bool { return k == StreamPlain }, "", StreamSSE},
+		{"by kind: plain kept", "/plain", func(_ int, k StreamKind) bool { return k == StreamPlain }, stream, StreamPlain},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var asked []string
+			keep := tc.keep
+			if keep != nil {
+				keep = func(status int, k StreamKind) bool {
+					asked = append(asked, fmt.Sprintf("%d %s", status, k))
+					return tc.keep(status, k)
+				}
+			}
+			sink, got := collect()
+			res := Do(context.Background(), &Request{URL: srv.URL + tc.path, KeepBody: keep}, sink)
+			recs := got()
+			checkSeq(t, recs)
+			if string(res.Body) != tc.wantBody || res.BodyTruncated || res.Bytes != int64(len(stream)) || res.Kind != tc.wantKind {
+				t.Fatalf("body %q (truncated %v), %d bytes read, kind %s", res.Body, res.BodyTruncated, res.Bytes, res.Kind)
+			}
+			if tc.wantKind == StreamSSE && fmt.Sprint(eventData(recs)) != "[one two]" {
+				t.Fatalf("events %q", eventData(recs))
+			}
+			if keep != nil && fmt.Sprint(asked) != fmt.Sprintf("[200 %s]", tc.wantKind) {
+				t.Fatalf("KeepBody asked %q", asked)
+			}
+			var chunked int
+			for _, r := range kinds(recs, KindChunk) {
+				chunked += len(r.Chunk.Data)
+			}
+			if chunked != len(stream) {
+				t.Fatalf("chunk records carry %d bytes, want %d", chunked, len(stream))
+			}
+		})
+	}
+}
