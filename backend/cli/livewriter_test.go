@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/streamscope/streamscope/backend/merge"
 )
@@ -109,5 +112,83 @@ func TestSummaryLineCountsEveryChoicesToolCalls(t *testing.T) {
 	out.Result.Choices = nil
 	if got := summaryLine(out); !strings.Contains(got, ", 1 tool call,") {
 		t.Fatalf("summary %q", got)
+	}
+}
+
+// referenceLine is the timeline line as first written with fmt and string
+// operations; line builds the same bytes without allocating.
+func referenceLine(width int, at time.Duration, tag, text string) string {
+	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, tag)
+	room := width - utf8.RuneCountInString(prefix)
+	if room < 10 {
+		room = 10
+	}
+	runes := func(s string, n int) string {
+		for i := range s {
+			if n == 0 {
+				return s[:i]
+			}
+			n--
+		}
+		return s
+	}
+	visible := func(s string) string {
+		if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return s
+		}
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r == '\n':
+				b.WriteString(`\n`)
+			case r == '\r':
+				b.WriteString(`\r`)
+			case r == '\t':
+				b.WriteString(`\t`)
+			case r < 0x20 || r == 0x7f:
+				fmt.Fprintf(&b, `\x%02x`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	text = visible(runes(text, room+1))
+	if len(runes(text, room)) < len(text) {
+		text = runes(text, room-1) + "…"
+	}
+	return strings.TrimRight(prefix+text, " ") + "\n"
+}
+
+func TestTimelineLineMatchesFmt(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", " ", "   ", "short", "trailing   ", "a\nb\r\tc\x00\x1f\x7f", "é", "\xff\xfe", "x\n\xffy",
+		strings.Repeat("é", 200), strings.Repeat("a", 300), strings.Repeat("😀", 50) + "\x01", strings.Repeat(" ", 150),
+		`{"id":"chatcmpl-1","choices":[{"index":3,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"p0"}}]}}]}`}
+	tags := []string{"message", "", "m", "response", "a-very-long-tag", "ünïcödé", "\xff", "tab\there"}
+	ats := []time.Duration{0, time.Microsecond, 49 * time.Microsecond, 50 * time.Microsecond, 1050 * time.Microsecond,
+		1150 * time.Microsecond, 12345678 * time.Microsecond, 99999999 * time.Microsecond, 1 << 50, -1500 * time.Microsecond}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", " ", "\n", "\x02", "é", "😀", "\xe2\x82", "\xff", "\x7f", "…", "z"}
+	for range 300 {
+		var b strings.Builder
+		for range rng.IntN(160) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	var out bytes.Buffer
+	for _, width := range []int{0, 20, 40, 100, 120, 400} {
+		tl := &timeline{w: &out, width: width}
+		for _, tag := range tags {
+			for i, text := range texts {
+				at := ats[i%len(ats)]
+				out.Reset()
+				tl.line(at, tag, text)
+				if want := referenceLine(width, at, tag, text); out.String() != want {
+					t.Fatalf("width %d, at %v, tag %q, text %q:\n got %q\nwant %q", width, at, tag, text, out.String(), want)
+				}
+			}
+		}
 	}
 }

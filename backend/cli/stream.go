@@ -314,57 +314,121 @@ func fmtMS(v float64) string {
 }
 
 // timeline prints records as terminal lines: time offset, a tag, details.
+// It is used from one goroutine (the sender's) at a time.
 type timeline struct {
 	w     io.Writer
 	width int
+	buf   []byte // the line being built, reused
 }
 
+// line writes one timeline line: "+%8.1fms  %-8s " then text, made
+// visible (control characters escaped), cut to the width with "…", and
+// without trailing spaces. It builds the line in a reused buffer and writes
+// it in one call, so a fast stream costs no allocation per line.
 func (t *timeline) line(at time.Duration, tag, text string) {
-	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, tag)
-	room := t.width - utf8.RuneCountInString(prefix)
+	b := append(t.buf[:0], '+')
+	// %8.1f: fmt formats with strconv's 'f' and pads on the left.
+	var scratch [32]byte
+	num := strconv.AppendFloat(scratch[:0], float64(at.Microseconds())/1000, 'f', 1, 64)
+	if pad := 8 - len(num); pad > 0 {
+		b = append(b, "        "[:pad]...)
+	}
+	b = append(b, num...)
+	b = append(b, "ms  "...)
+	b = append(b, tag...)
+	tagRunes := utf8.RuneCountInString(tag)
+	if pad := 8 - tagRunes; pad > 0 { // %-8s pads to 8 runes
+		b = append(b, "        "[:pad]...)
+	}
+	b = append(b, ' ')
+	room := t.width - (1 + max(len(num), 8) + 4 + max(tagRunes, 8) + 1)
 	if room < 10 {
 		room = 10
 	}
 	// Cut before escaping (escapes only lengthen), then cut to the rune.
-	text = visible(truncateRunes(text, room+1))
-	if len(truncateRunes(text, room)) < len(text) {
-		text = truncateRunes(text, room-1) + "…"
+	start := len(b)
+	b = appendVisible(b, truncateRunes(text, room+1))
+	if utf8.RuneCount(b[start:]) > room {
+		b = append(b[:start+runeOffset(b[start:], room-1)], "…"...)
 	}
-	fmt.Fprintln(t.w, strings.TrimRight(prefix+text, " "))
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	b = append(b, '\n')
+	t.buf = b
+	t.w.Write(b)
+}
+
+// runeOffset is the byte offset of the n-th rune of b (len(b) when b has
+// fewer), counting an invalid byte as one rune like a range loop does.
+func runeOffset(b []byte, n int) int {
+	i := 0
+	for ; n > 0 && i < len(b); n-- {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRune(b[i:])
+		i += size
+	}
+	return i
 }
 
 // truncateRunes returns the first n runes of s (s itself when shorter).
 func truncateRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
+	if n < 0 {
+		return s
+	}
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ { // ASCII: a rune per byte
+		if i == n {
 			return s[:i]
+		}
+	}
+	n -= i
+	for j := range s[i:] {
+		if n == 0 {
+			return s[:i+j]
 		}
 		n--
 	}
 	return s
 }
 
-// visible escapes control characters so that one record stays one line.
-func visible(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return s
+// hasControl reports whether s has a control character (only ASCII bytes
+// can be one: every byte of a multi-byte sequence is >= 0x80).
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return true
+		}
 	}
-	var b strings.Builder
+	return false
+}
+
+// appendVisible appends s to b with its control characters escaped, so
+// that one record stays one line; when s has any, invalid UTF-8 bytes
+// become U+FFFD.
+func appendVisible(b []byte, s string) []byte {
+	if !hasControl(s) {
+		return append(b, s...)
+	}
+	const hex = "0123456789abcdef"
 	for _, r := range s {
 		switch {
 		case r == '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case r == '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case r == '\t':
-			b.WriteString(`\t`)
+			b = append(b, `\t`...)
 		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
+			b = append(b, '\\', 'x', hex[r>>4], hex[r&0xf])
 		default:
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		}
 	}
-	return b.String()
+	return b
 }
 
 func (t *timeline) record(rec send.Record, kind send.StreamKind) {
