@@ -109,11 +109,15 @@ function RawTab({ data }: { data: RunData }) {
   for (let i = c.scanned; i < data.records.length; i++) if (data.records[i].kind === 'chunk') c.list.push(i)
   c.scanned = data.records.length
   const chunks = c.list
+  // Chunks of a long run's records that are paged out of memory.
+  const earlier = Math.max(0, data.counts.chunks - chunks.length)
   const scroller = useRef<HTMLDivElement>(null)
   const virt = useVirtualizer({ count: chunks.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 6 })
-  if (chunks.length === 0) return <div className="empty">No bytes received yet.</div>
+  if (chunks.length === 0) return <div className="empty">{earlier > 0 ? `The ${formatCount(earlier)} chunks of this run are on disk: export the raw body to see them.` : 'No bytes received yet.'}</div>
   return (
-    <div className="raw" ref={scroller} data-testid="raw">
+    <div className="col" style={{ height: '100%', minHeight: 0 }}>
+    {earlier > 0 && <div className="banner" data-testid="raw-paged">The first {formatCount(earlier)} chunks are on disk, not in memory: export the raw body to see every byte.</div>}
+    <div className="raw" ref={scroller} data-testid="raw" style={{ flex: 1, minHeight: 0 }}>
       <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
         {virt.getVirtualItems().map((v) => {
           const r = data.records[chunks[v.index]]
@@ -121,7 +125,7 @@ function RawTab({ data }: { data: RunData }) {
           return (
             <div key={r.seq} className="chunk" data-index={v.index} ref={virt.measureElement} style={{ transform: `translateY(${v.start}px)` }}>
               <div className="chunk-meta">
-                chunk {v.index + 1} · offset {c.offset} · {c.size} B · {(r.time_ms / 1000).toFixed(3)}s{r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
+                chunk {earlier + v.index + 1} · offset {c.offset} · {c.size} B · {(r.time_ms / 1000).toFixed(3)}s{r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
                 {c.truncated ? ' · shortened' : ''}
               </div>
               <pre>{visibleBytes(c.preview)}</pre>
@@ -129,6 +133,7 @@ function RawTab({ data }: { data: RunData }) {
           )
         })}
       </div>
+    </div>
     </div>
   )
 }

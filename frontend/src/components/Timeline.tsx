@@ -3,7 +3,7 @@
 // errors, auto-scroll that stops when the user scrolls up, a chart of
 // events/s and gaps, and the selected record as pretty JSON and raw bytes.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { ArrowDownToLine, ChevronsDown, CircleAlert, Search } from 'lucide-react'
+import { ArrowDownToLine, ChevronLeft, ChevronRight, ChevronsDown, ChevronsLeft, ChevronsRight, CircleAlert, HardDrive, Search } from 'lucide-react'
 import { Group, Panel, Separator } from 'react-resizable-panels'
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineRecord } from '../api/types'
@@ -17,6 +17,8 @@ import CodeEditor from './CodeEditor'
 import RateChart from './RateChart'
 
 const rowHeight = 24
+/** Records read back from disk per page (RunService.Records allows 5,000). */
+const recordPage = 5000
 
 function typeClass(r: TimelineRecord, types: string[]): string {
   if (r.kind !== 'event') return ''
@@ -101,11 +103,43 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   const inc = useRef(new IncrementalFilter())
   const programmatic = useRef(false)
 
+  // A long run keeps only its newest records in memory (data.pagedOut
+  // counts the others); a page of older ones can be read back from disk.
+  const [page, setPage] = useState<{ runId: string; from: number; records: TimelineRecord[] } | null>(null)
+  const [pageErr, setPageErr] = useState<string | null>(null)
+  const paged = page !== null && page.runId === runId
+  const records = paged ? page.records : data.records
+
   // Recomputed once per applied batch (data.version), scanning only new records.
   const version = data.version
   // The array is the filter's own, extended in place; count changes with it.
-  const indexes = useMemo(() => inc.current.update(data.records, filter, data.reordered), [data.records, data.reordered, filter, version]) // eslint-disable-line react-hooks/exhaustive-deps
+  const indexes = useMemo(() => inc.current.update(records, filter, paged ? 0 : data.reordered), [records, data.reordered, filter, version, paged]) // eslint-disable-line react-hooks/exhaustive-deps
   const count = indexes.length
+
+  async function loadPage(from: number) {
+    if (!runId) return
+    const firstLive = data.records[0]?.seq ?? Infinity
+    if (from >= firstLive) {
+      setPage(null)
+      return
+    }
+    try {
+      const p = await runsApi.records(runId, Math.max(1, from), Math.min(recordPage, firstLive - Math.max(1, from)))
+      setPageErr(null)
+      setFollow(false)
+      setSelected(null)
+      setPage({ runId, from: p.from, records: p.records })
+      scroller.current?.scrollTo({ top: 0 })
+    } catch (e) {
+      setPageErr(errorText(e))
+    }
+  }
+
+  function backToLive() {
+    setPage(null)
+    setPageErr(null)
+    setFollow(true)
+  }
 
   // Rows have one fixed height; no synchronous re-render on scroll.
   const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8, useFlushSync: false })
@@ -133,10 +167,10 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   }
 
   function jumpToError() {
-    const from = selected === null ? -1 : indexes.findIndex((i) => data.records[i].seq === selected)
+    const from = selected === null ? -1 : indexes.findIndex((i) => records[i].seq === selected)
     for (let k = 1; k <= indexes.length; k++) {
       const j = (from + k) % indexes.length
-      const r = data.records[indexes[j]]
+      const r = records[indexes[j]]
       if (isProblem(r) || r.kind === 'warning') {
         setFollow(false)
         setSelected(r.seq)
@@ -149,7 +183,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   const selRecord = useMemo(() => {
     if (selected === null) return null
     // Records are sorted by seq: binary search.
-    const rs = data.records
+    const rs = records
     let lo = 0
     let hi = rs.length - 1
     while (lo <= hi) {
@@ -159,7 +193,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
       else hi = mid - 1
     }
     return null
-  }, [selected, data.records])
+  }, [selected, records])
 
   const problems = data.counts.errors + data.counts.warnings
   const list = (
@@ -186,13 +220,13 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {virt.getVirtualItems().map((v) => {
             const i = indexes[v.index]
-            const r = data.records[i]
-            return <Row key={r.seq} r={r} gap={gapBefore(data.records, i)} types={data.types} selected={r.seq === selected} top={v.start} onSelect={setSelected} />
+            const r = records[i]
+            return <Row key={r.seq} r={r} gap={gapBefore(records, i)} types={data.types} selected={r.seq === selected} top={v.start} onSelect={setSelected} />
           })}
         </div>
-        {count === 0 && <div className="empty">{data.records.length === 0 ? (streaming ? 'Waiting for the first bytes…' : 'No records.') : 'Nothing matches the filter.'}</div>}
+        {count === 0 && <div className="empty">{records.length === 0 ? (streaming ? 'Waiting for the first bytes…' : 'No records.') : 'Nothing matches the filter.'}</div>}
       </div>
-      {!follow && streaming && (
+      {!follow && streaming && !paged && (
         <button className="btn small follow-pill" onClick={() => setFollow(true)} data-testid="follow">
           <ChevronsDown size={13} /> Follow new events
         </button>
@@ -224,10 +258,42 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
           <ArrowDownToLine size={14} />
         </button>
         <span className="grow" />
-        <span className="stat" data-testid="tl-count" title={`${formatCount(count)} of ${formatCount(data.records.length)} records shown`}>
-          {count === data.records.length ? formatCount(count) : `${formatCount(count)} / ${formatCount(data.records.length)}`} rows
+        <span className="stat" data-testid="tl-count" title={`${formatCount(count)} of ${formatCount(records.length)} records shown`}>
+          {count === records.length ? formatCount(count) : `${formatCount(count)} / ${formatCount(records.length)}`} rows
         </span>
       </div>
+      {(data.pagedOut > 0 || paged) && (
+        <div className="toolbar pager" data-testid="tl-pager">
+          <HardDrive size={13} className="faint" />
+          {paged ? (
+            <span className="hint" data-testid="tl-pager-text">
+              Records {formatCount(page.from)}–{formatCount(page.from + page.records.length - 1)} of {formatCount(data.lastSeq)}, read back from disk
+            </span>
+          ) : (
+            <span className="hint" data-testid="tl-pager-text" title="Long runs keep their newest records in memory; the others are on disk and can be paged in.">
+              Newest {formatCount(data.records.length)} of {formatCount(data.lastSeq)} records; {formatCount(data.pagedOut)} earlier ones are on disk
+            </span>
+          )}
+          {pageErr && <span className="pill err">{pageErr}</span>}
+          <span className="grow" />
+          <button className="btn small" onClick={() => void loadPage(1)} disabled={paged && page.from <= 1} title="The first records" data-testid="tl-page-first">
+            <ChevronsLeft size={13} /> First
+          </button>
+          <button className="btn small" onClick={() => void loadPage((paged ? page.from : (data.records[0]?.seq ?? 1)) - recordPage)} disabled={paged && page.from <= 1} title="The records before these" data-testid="tl-page-earlier">
+            <ChevronLeft size={13} /> Earlier
+          </button>
+          {paged && (
+            <>
+              <button className="btn small" onClick={() => void loadPage(page.from + page.records.length)} title="The records after these" data-testid="tl-page-later">
+                Later <ChevronRight size={13} />
+              </button>
+              <button className="btn small" onClick={backToLive} title="Back to the newest records" data-testid="tl-page-latest">
+                Latest <ChevronsRight size={13} />
+              </button>
+            </>
+          )}
+        </div>
+      )}
       <div className="chart">
         <div className="legend">
           <span style={{ color: 'var(--accent)' }}>events/s</span>

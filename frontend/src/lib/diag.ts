@@ -158,7 +158,7 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
     const report: DiagRunReport = {
       runId,
       events: data.counts.events,
-      records: data.records.length,
+      records: data.lastSeq,
       recordsInMemory: data.records.length,
       lastSeq: data.lastSeq,
       reordered: data.reordered,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { MergeDelta, RunBatch } from '../api/app'
 import type { TimelineRecord } from '../api/types'
 import { BatchAssembler } from './batches'
-import { applyBatches, applyMergeDelta, applyText, compact, emptyMerge, keepFull, keepPreview, newRunData } from './runModel'
+import { applyBatches, applyMergeDelta, applyText, emptyMerge, keepRecords, newRunData, pageOut, pageOutStep } from './runModel'
 
 function delta(over: Partial<MergeDelta>): MergeDelta {
   return {
@@ -132,18 +132,20 @@ describe('applyBatches', () => {
   })
 })
 
-describe('compact', () => {
-  it('shortens the data of records older than the newest keepFull, in steps', () => {
-    const long = 'x'.repeat(keepPreview * 2)
-    const recs: TimelineRecord[] = Array.from({ length: keepFull + 5_000 }, (_, i) => ev(i + 1, i, long))
-    expect(compact(recs, 0)).toBe(0) // less than a step beyond the limit: nothing yet
-    for (let i = 0; i < 20_000; i++) recs.push(ev(recs.length + 1, recs.length, long))
-    const done = compact(recs, 0)
-    expect(done).toBe(recs.length - keepFull)
-    expect(recs[0].event?.data).toHaveLength(keepPreview)
-    expect(recs[0].event?.truncated).toBe(true)
-    expect(recs[0].event?.size).toBe(long.length)
-    expect(recs[done].event?.data).toBe(long)
-    expect(recs.every((r, i) => r.seq === i + 1)).toBe(true)
+describe('pageOut', () => {
+  it('keeps the newest keepRecords records once a step more have come, and counts the rest', () => {
+    const recs: TimelineRecord[] = Array.from({ length: keepRecords + pageOutStep - 1 }, (_, i) => ev(i + 1, i, 'x'))
+    expect(pageOut(recs)).toBe(recs) // less than a step beyond the limit: nothing yet
+    let d = newRunData()
+    d = applyBatches(d, [{ runId: '1', seq: 1, records: recs } as RunBatch])
+    expect(d.records).toHaveLength(recs.length)
+    expect(d.pagedOut).toBe(0)
+    d = applyBatches(d, [{ runId: '1', seq: 2, records: [ev(recs.length + 1, recs.length, 'y')] } as RunBatch])
+    expect(d.records).toHaveLength(keepRecords)
+    expect(d.pagedOut).toBe(pageOutStep)
+    expect(d.records[0].seq).toBe(pageOutStep + 1)
+    expect(d.records[keepRecords - 1].event?.data).toBe('y')
+    expect(d.counts.events).toBe(keepRecords + pageOutStep)
+    expect(d.lastSeq).toBe(keepRecords + pageOutStep)
   })
 })

@@ -52,9 +52,13 @@ export interface RateSeries {
 
 export interface RunData {
   version: number
+  /**
+   * The newest records (at most keepRecords plus a step); older ones are
+   * paged out: the Go side keeps them on disk (RunService.Records).
+   */
   records: TimelineRecord[]
-  /** Records before this index had their data shortened to bound memory. */
-  compacted: number
+  /** How many of the oldest records were dropped from memory. */
+  pagedOut: number
   lastSeq: number
   /** Records that arrived with a seq not after the previous one (dev mode), put in order. */
   reordered: number
@@ -97,7 +101,7 @@ export function newRunData(): RunData {
   return {
     version: 0,
     records: [],
-    compacted: 0,
+    pagedOut: 0,
     lastSeq: 0,
     reordered: 0,
     merge: emptyMerge(),
@@ -233,33 +237,28 @@ export function applyBatches(cur: RunData, batches: RunBatch[]): RunData {
     if (b.done) next.done = b.done
   }
   next.types = types
-  next.compacted = compact(next.records, next.compacted)
+  const keep = pageOut(next.records)
+  if (keep !== next.records) {
+    next.pagedOut += next.records.length - keep.length
+    next.records = keep
+  }
   // The rate arrays are mutated in place; give the chart a fresh identity.
   next.rate = { ...next.rate }
   return next
 }
 
-/** How many of the newest records keep their whole data in memory. */
-export const keepFull = 200_000
-/** How much data an older record keeps (for its preview and search). */
-export const keepPreview = 256
+/** How many of the newest records a run keeps in memory. */
+export const keepRecords = 50_000
+/** Records are dropped from memory this many at a time. */
+export const pageOutStep = 25_000
 
 /**
- * Bounds memory on very long runs: records older than the newest keepFull
- * keep only the first keepPreview characters of their data (marked
- * truncated; the run's exported events have them whole). Works in steps so
- * each call does little. Returns the new compacted index.
+ * Bounds memory on long runs: once there are pageOutStep records more than
+ * keepRecords, returns a new array of the newest keepRecords (the older
+ * ones stay on disk on the Go side, for RunService.Records); otherwise the
+ * same array. A new array also tells incremental scanners to start again.
  */
-export function compact(records: TimelineRecord[], done: number): number {
-  const limit = records.length - keepFull
-  if (limit - done < 10_000) return done
-  for (let i = done; i < limit; i++) {
-    const r = records[i]
-    if (r.event && r.event.data.length > keepPreview) {
-      r.event = { ...r.event, size: r.event.size ?? r.event.data.length, data: r.event.data.slice(0, keepPreview), truncated: true }
-    } else if (r.chunk && r.chunk.preview.length > keepPreview) {
-      r.chunk = { ...r.chunk, preview: r.chunk.preview.slice(0, keepPreview), truncated: true }
-    }
-  }
-  return limit
+export function pageOut(records: TimelineRecord[]): TimelineRecord[] {
+  if (records.length < keepRecords + pageOutStep) return records
+  return records.slice(records.length - keepRecords)
 }
