@@ -78,9 +78,15 @@ type Sender struct {
 
 var defaultClient = &http.Client{Transport: newTransport()}
 
+// readBuffer is the transport's read buffer: a fast stream arriving as one
+// small HTTP chunk per event is then read in up to 64 KiB per system call
+// (net/http's default is 4 KiB); a slow stream's reads are as small as ever.
+const readBuffer = 64 << 10
+
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DisableCompression = true
+	t.ReadBufferSize = readBuffer
 	return t
 }
 
@@ -433,7 +439,7 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 	var (
 		check  utf8Check
 		bursts burst
-		buf    = make([]byte, 32<<10)
+		buf    = make([]byte, readBuffer)
 	)
 	onEvent := func(ev sse.Event) {
 		x.events++
