@@ -96,36 +96,43 @@ func snippet(prompt string) string {
 
 // tokenize splits text into model-like tokens: a word with its leading
 // spaces, or one other character. Joining the tokens gives the text back.
-func tokenize(s string) []string {
-	var toks []string
-	i := 0
-	for i < len(s) {
-		j := i
-		for j < len(s) && (s[j] == ' ' || s[j] == '\n') {
-			j++
-		}
-		k := j
-		for k < len(s) {
-			r, n := utf8.DecodeRuneInString(s[k:])
-			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'') || (r >= 0x2E80 && k > j) {
-				break
-			}
-			k += n
-			if r >= 0x2E80 { // CJK: one character per token
-				break
-			}
-			if k-j >= 10 {
-				break
-			}
-		}
-		if k == j && k < len(s) {
-			_, n := utf8.DecodeRuneInString(s[k:])
-			k += n
-		}
-		toks = append(toks, s[i:k])
-		i = k
+func tokenize(s string) []string { return appendTokens(nil, s) }
+
+// appendTokens appends the tokens of s to toks.
+func appendTokens(toks []string, s string) []string {
+	for i := 0; i < len(s); {
+		j := tokenEnd(s, i)
+		toks = append(toks, s[i:j])
+		i = j
 	}
 	return toks
+}
+
+// tokenEnd is the end of the token that starts at s[i] (i < len(s)).
+func tokenEnd(s string, i int) int {
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '\n') {
+		j++
+	}
+	k := j
+	for k < len(s) {
+		r, n := utf8.DecodeRuneInString(s[k:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'') || (r >= 0x2E80 && k > j) {
+			break
+		}
+		k += n
+		if r >= 0x2E80 { // CJK: one character per token
+			break
+		}
+		if k-j >= 10 {
+			break
+		}
+	}
+	if k == j && k < len(s) {
+		_, n := utf8.DecodeRuneInString(s[k:])
+		k += n
+	}
+	return k
 }
 
 // fragments cuts a JSON text into argument deltas of 2 to 7 bytes, on rune
@@ -212,8 +219,17 @@ func generateChoice(req *request, index int) AnswerChoice {
 			c.Reasoning = fmt.Sprintf(reasoningTemplates[(h>>8)%uint64(len(reasoningTemplates))], snip)
 		}
 	}
+	if req.tokens > 0 {
+		opening := c.Content
+		if len(c.ToolCalls) > 0 && opening == "" {
+			opening = fmt.Sprintf("I’ll use %s to answer that.", c.ToolCalls[0].Name)
+		}
+		c.Content = longText(opening, req.tokens, h)
+		c.contentTokens = appendTokens(make([]string, 0, req.tokens), c.Content)
+	} else {
+		c.contentTokens = tokenize(c.Content)
+	}
 	c.reasoningTokens = tokenize(c.Reasoning)
-	c.contentTokens = tokenize(c.Content)
 	if req.maxTokens > 0 {
 		limit := req.maxTokens
 		if len(c.reasoningTokens) >= limit {

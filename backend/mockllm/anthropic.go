@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 )
 
 // Anthropic Messages: POST /v1/messages.
@@ -165,8 +166,11 @@ func anthropicUsage(a *Answer, output int) obj {
 
 func streamAnthropic(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 	p := &plan{contentType: "text/event-stream; charset=utf-8", heartbeat: []byte(": ping\n\n")}
+	encode := func(typ string, payload obj) []byte {
+		return []byte("event: " + typ + "\ndata: " + string(mustJSON(payload)) + "\n\n")
+	}
 	ev := func(typ string, tokens int, payload obj) {
-		p.frames = append(p.frames, frame{b: []byte("event: " + typ + "\ndata: " + string(mustJSON(payload)) + "\n\n"), tokens: tokens})
+		p.frames = append(p.frames, frame{b: encode(typ, payload), tokens: int32(tokens)})
 	}
 	c := a.Choices[0]
 	ev("message_start", 0, o("type", "message_start", "message", o("id", a.ID, "type", "message", "role", "assistant",
@@ -181,23 +185,27 @@ func streamAnthropic(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 	delta := func(tokens int, d obj) {
 		ev("content_block_delta", tokens, o("type", "content_block_delta", "index", idx, "delta", d))
 	}
+	// textDeltas adds one delta per token, rendered from a template.
+	textDeltas := func(typ, key string, toks []string) {
+		t := newTmpl(encode("content_block_delta", o("type", "content_block_delta", "index", idx, "delta", o("type", typ, key, holeText))))
+		p.frames = slices.Grow(p.frames, len(toks))
+		for _, tok := range toks {
+			p.frames = append(p.frames, frame{t: t, text: tok, tokens: 1})
+		}
+	}
 	stop := func() {
 		ev("content_block_stop", 0, o("type", "content_block_stop", "index", idx))
 		idx++
 	}
 	if len(c.reasoningTokens) > 0 {
 		start(o("type", "thinking", "thinking", "", "signature", ""))
-		for _, t := range c.reasoningTokens {
-			delta(1, o("type", "thinking_delta", "thinking", t))
-		}
+		textDeltas("thinking_delta", "thinking", c.reasoningTokens)
 		delta(0, o("type", "signature_delta", "signature", signature(x.seed)))
 		stop()
 	}
 	if len(c.contentTokens) > 0 || (len(c.ToolCalls) == 0 && len(c.reasoningTokens) == 0) {
 		start(o("type", "text", "text", ""))
-		for _, t := range c.contentTokens {
-			delta(1, o("type", "text_delta", "text", t))
-		}
+		textDeltas("text_delta", "text", c.contentTokens)
 		stop()
 	}
 	for _, tc := range c.ToolCalls {

@@ -78,6 +78,22 @@
 // number. When the last turn is a tool result, the model answers with text
 // about it, so agent loops end.
 //
+// Long answers: the request header `X-Mock-Tokens: N` (1 <= N <= 2,000,000)
+// makes every choice's text content exactly N tokens long (as counted by
+// the mock's tokenizer, the unit of pacing and of the usage counts): the
+// usual answer, then generated Markdown (numbered `##` headings, paragraphs,
+// bullet lists with bold terms, inline code, multi-byte characters of two
+// to four bytes), cut at exactly N tokens and derived from the request like
+// everything else. Reasoning stays as it is. With tool calls, the calls stay
+// and the N-token text comes before them, opening with "I’ll use <tool> to
+// answer that."; after a tool result, the text about the result is the
+// opening. Usage counts include the N tokens; max_tokens and its
+// equivalents still cut the text (finish "length" and the like). Predict
+// ignores headers; PredictWith(path, header, body) applies X-Mock-Tokens.
+// Token-carrying events are rendered from per-kind templates when they are
+// written, so a plan of 1,200,000 tokens is built in well under 2 s and
+// about 100 to 200 MB (BenchmarkLongAnswerPlan).
+//
 // # Pacing
 //
 // Options.TokensPerSecond (default 250) and Options.TimeToFirstToken

@@ -11,10 +11,15 @@ import (
 	"unicode/utf8"
 )
 
-// frame is one event as written on the wire.
+// frame is one event as written on the wire: its bytes, or a template
+// rendered with the frame's values when it is written (see tmpl).
 type frame struct {
 	b      []byte
-	tokens int // generated tokens it carries: paced by the token rate
+	t      *tmpl
+	text   string // template values
+	aux    string
+	n      int32
+	tokens int32 // generated tokens it carries: paced by the token rate
 }
 
 // plan is a complete streamed response, built before anything is written.
@@ -235,6 +240,7 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 	slack := min(maxSlack, pace.perToken/2)
 	var generated time.Duration // perToken * tokens after the first token frame
 	first := true
+	var scratch []byte // a templated frame's bytes
 	for i, fr := range frames {
 		if fr.tokens > 0 {
 			if first {
@@ -253,7 +259,11 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 		if hb != nil && i > 0 {
 			hb()
 		}
-		s.write(fr.b)
+		b := p.frameAt(scratch, i)
+		if fr.t != nil {
+			scratch = b
+		}
+		s.write(b)
 		if s.err != nil {
 			return
 		}

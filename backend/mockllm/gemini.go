@@ -159,23 +159,33 @@ func geminiError(status int, msg string) []byte {
 }
 
 func geminiUsage(a *Answer, candidates, thoughts int) obj {
-	u := o("promptTokenCount", a.PromptTokens, "candidatesTokenCount", candidates,
-		"totalTokenCount", a.PromptTokens+candidates+thoughts,
-		"promptTokensDetails", []any{o("modality", "TEXT", "tokenCount", a.PromptTokens)})
+	var th any
 	if thoughts > 0 {
+		th = thoughts
+	}
+	return geminiUsageOf(a, candidates, a.PromptTokens+candidates+thoughts, th)
+}
+
+// geminiUsageOf is the usageMetadata with the given values (numbers, or
+// template holes); thoughts nil leaves thoughtsTokenCount out.
+func geminiUsageOf(a *Answer, candidates, total, thoughts any) obj {
+	u := o("promptTokenCount", a.PromptTokens, "candidatesTokenCount", candidates,
+		"totalTokenCount", total,
+		"promptTokensDetails", []any{o("modality", "TEXT", "tokenCount", a.PromptTokens)})
+	if thoughts != nil {
 		u = append(u, field{"thoughtsTokenCount", thoughts})
 	}
 	return u
 }
 
 // geminiResponse is one GenerateContentResponse.
-func geminiResponse(a *Answer, parts []any, finish string, candidates, thoughts int) obj {
+func geminiResponse(a *Answer, parts []any, finish string, usage obj) obj {
 	cand := o("content", o("parts", parts, "role", "model"))
 	if finish != "" {
 		cand = append(cand, field{"finishReason", finish})
 	}
 	cand = append(cand, field{"index", 0})
-	return o("candidates", []any{cand}, "usageMetadata", geminiUsage(a, candidates, thoughts),
+	return o("candidates", []any{cand}, "usageMetadata", usage,
 		"modelVersion", a.Model, "responseId", a.ID)
 }
 
@@ -196,7 +206,7 @@ func streamGemini(a *Answer, req *request, x *ids, r *http.Request) *plan {
 	}
 	c := a.Choices[0]
 	type piece struct {
-		part    obj
+		text    string
 		tokens  int
 		thought bool
 	}
@@ -204,15 +214,27 @@ func streamGemini(a *Answer, req *request, x *ids, r *http.Request) *plan {
 	group := func(toks []string, thought bool) {
 		for i := 0; i < len(toks); i += geminiChunkTokens {
 			j := min(len(toks), i+geminiChunkTokens)
-			part := o("text", strings.Join(toks[i:j], ""))
-			if thought {
-				part = append(part, field{"thought", true})
-			}
-			pieces = append(pieces, piece{part, j - i, thought})
+			pieces = append(pieces, piece{strings.Join(toks[i:j], ""), j - i, thought})
 		}
 	}
 	group(c.reasoningTokens, true)
 	group(c.contentTokens, false)
+	textPart := func(text any, thought bool) obj {
+		part := o("text", text)
+		if thought {
+			part = append(part, field{"thought", true})
+		}
+		return part
+	}
+	frameBytes := func(b []byte) []byte {
+		switch {
+		case sse:
+			return append(append([]byte("data: "), b...), "\r\n\r\n"...)
+		case len(p.frames) == 0:
+			return append([]byte("["), b...)
+		}
+		return append([]byte(",\r\n"), b...)
+	}
 	thoughts, cands := 0, 0
 	emit := func(parts []any, tokens int, finish string, isThought bool) {
 		if isThought {
@@ -220,24 +242,49 @@ func streamGemini(a *Answer, req *request, x *ids, r *http.Request) *plan {
 		} else {
 			cands += tokens
 		}
-		b := mustJSON(geminiResponse(a, parts, finish, cands, thoughts))
-		switch {
-		case sse:
-			b = append(append([]byte("data: "), b...), "\r\n\r\n"...)
-		case len(p.frames) == 0:
-			b = append([]byte("["), b...)
-		default:
-			b = append([]byte(",\r\n"), b...)
-		}
-		p.frames = append(p.frames, frame{b: b, tokens: tokens})
+		b := mustJSON(geminiResponse(a, parts, finish, geminiUsage(a, cands, thoughts)))
+		p.frames = append(p.frames, frame{b: frameBytes(b), tokens: int32(tokens)})
 	}
+	// Pieces without a finish reason, after the first frame, are rendered
+	// from a template per section: text, a running count and the total.
+	var thoughtTmpl, textTmpl *tmpl
 	calls := functionCallParts(c)
+	p.frames = make([]frame, 0, len(pieces)+2)
 	for i, pc := range pieces {
 		finish := ""
 		if i == len(pieces)-1 && len(calls) == 0 {
 			finish = c.FinishReason
 		}
-		emit([]any{pc.part}, pc.tokens, finish, pc.thought)
+		if finish != "" || len(p.frames) == 0 {
+			emit([]any{textPart(pc.text, pc.thought)}, pc.tokens, finish, pc.thought)
+			continue
+		}
+		var t *tmpl
+		var n int
+		if pc.thought {
+			thoughts += pc.tokens
+			n = thoughts
+			if thoughtTmpl == nil {
+				thoughtTmpl = newTmpl(frameBytes(mustJSON(geminiResponse(a, []any{textPart(holeText, true)}, "",
+					geminiUsageOf(a, 0, holeNumPlus, holeNum)))))
+				thoughtTmpl.plus = a.PromptTokens
+			}
+			t = thoughtTmpl
+		} else {
+			cands += pc.tokens
+			n = cands
+			if textTmpl == nil {
+				var th any
+				if thoughts > 0 {
+					th = thoughts
+				}
+				textTmpl = newTmpl(frameBytes(mustJSON(geminiResponse(a, []any{textPart(holeText, false)}, "",
+					geminiUsageOf(a, holeNum, holeNumPlus, th)))))
+				textTmpl.plus = a.PromptTokens + thoughts
+			}
+			t = textTmpl
+		}
+		p.frames = append(p.frames, frame{t: t, text: pc.text, n: int32(n), tokens: int32(pc.tokens)})
 	}
 	if len(calls) > 0 {
 		n := 0
@@ -272,5 +319,5 @@ func bodyGemini(a *Answer, _ *request, x *ids) []byte {
 		parts = append(parts, o("text", c.Content))
 	}
 	parts = append(parts, functionCallParts(c)...)
-	return mustJSON(geminiResponse(a, parts, c.FinishReason, a.CompletionTokens-a.ReasoningTokens, a.ReasoningTokens))
+	return mustJSON(geminiResponse(a, parts, c.FinishReason, geminiUsage(a, a.CompletionTokens-a.ReasoningTokens, a.ReasoningTokens)))
 }

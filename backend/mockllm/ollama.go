@@ -2,6 +2,7 @@ package mockllm
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -99,16 +100,26 @@ func ollamaStats(a *Answer) []field {
 func streamOllama(a *Answer, _ *request, x *ids, _ *http.Request) *plan {
 	p := &plan{contentType: "application/x-ndjson", heartbeat: []byte("\n")}
 	c := a.Choices[0]
+	encode := func(at any, msg obj, extra ...field) []byte {
+		l := append(o("model", a.Model, "created_at", at, "message", msg, "done", len(extra) > 0), extra...)
+		return append(mustJSON(l), '\n')
+	}
 	line := func(msg obj, tokens int, extra ...field) {
-		l := append(o("model", a.Model, "created_at", ollamaTime(x, len(p.frames)), "message", msg, "done", len(extra) > 0), extra...)
-		p.frames = append(p.frames, frame{b: append(mustJSON(l), '\n'), tokens: tokens})
+		p.frames = append(p.frames, frame{b: encode(ollamaTime(x, len(p.frames)), msg, extra...), tokens: int32(tokens)})
 	}
-	for _, t := range c.reasoningTokens {
-		line(o("role", "assistant", "content", "", "thinking", t), 1)
+	// lines adds one line per token, rendered from a template whose
+	// created_at is the line's own time.
+	at := func(i int) string { return ollamaTime(x, i) }
+	lines := func(msg obj, toks []string) {
+		t := newTmpl(encode(holeAt, msg))
+		t.at = at
+		p.frames = slices.Grow(p.frames, len(toks))
+		for _, tok := range toks {
+			p.frames = append(p.frames, frame{t: t, text: tok, tokens: 1})
+		}
 	}
-	for _, t := range c.contentTokens {
-		line(o("role", "assistant", "content", t), 1)
-	}
+	lines(o("role", "assistant", "content", "", "thinking", holeText), c.reasoningTokens)
+	lines(o("role", "assistant", "content", holeText), c.contentTokens)
 	if len(c.ToolCalls) > 0 {
 		line(o("role", "assistant", "content", "", "tool_calls", ollamaToolCalls(c)), len(c.ToolCalls))
 	}

@@ -210,38 +210,67 @@ func openAIError(status int, msg string) []byte {
 
 func fingerprint(x *ids) string { return fmt.Sprintf("fp_%010x", x.seed>>24) }
 
-// chatDelta is one delta of one choice.
+// chatDelta is one delta of one choice: an object, or with tok set a
+// content (tok 1) or reasoning_content (tok 2) delta carrying text.
 type chatDelta struct {
 	delta  obj
+	tok    int
+	text   string
 	tokens int
 	finish string
 }
 
-func chatDeltas(c AnswerChoice) []chatDelta {
-	var out []chatDelta
-	switch {
-	case len(c.reasoningTokens) > 0:
-		out = append(out, chatDelta{delta: o("role", "assistant", "content", nil, "reasoning_content", "")})
-	case len(c.contentTokens) == 0 && len(c.ToolCalls) > 0:
-		out = append(out, chatDelta{delta: o("role", "assistant", "content", nil)})
-	default:
-		out = append(out, chatDelta{delta: o("role", "assistant", "content", "", "refusal", nil)})
+// chatDeltas is the sequence of one choice's deltas, computed on demand so
+// that a long answer needs no delta per token.
+type chatDeltas struct {
+	c     AnswerChoice
+	frags [][]string // each tool call's argument fragments
+	n     int
+}
+
+func newChatDeltas(c AnswerChoice) *chatDeltas {
+	d := &chatDeltas{c: c, n: 2 + len(c.reasoningTokens) + len(c.contentTokens)}
+	for _, tc := range c.ToolCalls {
+		f := fragments(tc.Arguments, seed(tc.ID))
+		d.frags = append(d.frags, f)
+		d.n += 1 + len(f)
 	}
-	for _, t := range c.reasoningTokens {
-		out = append(out, chatDelta{delta: o("content", nil, "reasoning_content", t), tokens: 1})
-	}
-	for _, t := range c.contentTokens {
-		out = append(out, chatDelta{delta: o("content", t), tokens: 1})
-	}
-	for i, tc := range c.ToolCalls {
-		out = append(out, chatDelta{delta: o("tool_calls", []any{o("index", i, "id", tc.ID, "type", "function",
-			"function", o("name", tc.Name, "arguments", ""))}), tokens: 1})
-		for _, frag := range fragments(tc.Arguments, seed(tc.ID)) {
-			out = append(out, chatDelta{delta: o("tool_calls", []any{o("index", i, "function", o("arguments", frag))}), tokens: 1})
+	return d
+}
+
+// at returns delta k (0 <= k < d.n).
+func (d *chatDeltas) at(k int) chatDelta {
+	c := d.c
+	if k == 0 {
+		switch {
+		case len(c.reasoningTokens) > 0:
+			return chatDelta{delta: o("role", "assistant", "content", nil, "reasoning_content", "")}
+		case len(c.contentTokens) == 0 && len(c.ToolCalls) > 0:
+			return chatDelta{delta: o("role", "assistant", "content", nil)}
 		}
+		return chatDelta{delta: o("role", "assistant", "content", "", "refusal", nil)}
 	}
-	out = append(out, chatDelta{delta: o(), finish: c.FinishReason})
-	return out
+	k--
+	if k < len(c.reasoningTokens) {
+		return chatDelta{tok: 2, text: c.reasoningTokens[k], tokens: 1}
+	}
+	k -= len(c.reasoningTokens)
+	if k < len(c.contentTokens) {
+		return chatDelta{tok: 1, text: c.contentTokens[k], tokens: 1}
+	}
+	k -= len(c.contentTokens)
+	for i, tc := range c.ToolCalls {
+		if k == 0 {
+			return chatDelta{delta: o("tool_calls", []any{o("index", i, "id", tc.ID, "type", "function",
+				"function", o("name", tc.Name, "arguments", ""))}), tokens: 1}
+		}
+		k--
+		if k < len(d.frags[i]) {
+			return chatDelta{delta: o("tool_calls", []any{o("index", i, "function", o("arguments", d.frags[i][k]))}), tokens: 1}
+		}
+		k -= len(d.frags[i])
+	}
+	return chatDelta{delta: o(), finish: c.FinishReason}
 }
 
 func chatUsage(a *Answer) obj {
@@ -261,25 +290,40 @@ func streamOpenAIChat(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 		}
 		return []byte("data: " + string(mustJSON(c)) + "\n\n")
 	}
+	choice := func(i int, delta obj, finish any) []byte {
+		return chunk([]any{o("index", i, "delta", delta, "logprobs", nil, "finish_reason", finish)}, nil)
+	}
 	// Interleave the choices' deltas round-robin, as OpenAI does for n > 1.
-	per := make([][]chatDelta, len(a.Choices))
+	per := make([]*chatDeltas, len(a.Choices))
 	longest := 0
 	for i, c := range a.Choices {
-		per[i] = chatDeltas(c)
-		longest = max(longest, len(per[i]))
+		per[i] = newChatDeltas(c)
+		longest = max(longest, per[i].n)
 	}
+	// The text deltas of choice i render templates[i][tok-1].
+	templates := make([][2]*tmpl, len(a.Choices))
+	for i := range templates {
+		templates[i] = [2]*tmpl{
+			newTmpl(choice(i, o("content", holeText), nil)),
+			newTmpl(choice(i, o("content", nil, "reasoning_content", holeText), nil)),
+		}
+	}
+	p.frames = make([]frame, 0, longest*len(per)+2)
 	for k := range longest {
 		for i := range per {
-			if k >= len(per[i]) {
+			if k >= per[i].n {
 				continue
 			}
-			d := per[i][k]
+			d := per[i].at(k)
+			if d.tok != 0 {
+				p.frames = append(p.frames, frame{t: templates[i][d.tok-1], text: d.text, tokens: int32(d.tokens)})
+				continue
+			}
 			var finish any
 			if d.finish != "" {
 				finish = d.finish
 			}
-			ch := o("index", i, "delta", d.delta, "logprobs", nil, "finish_reason", finish)
-			p.frames = append(p.frames, frame{b: chunk([]any{ch}, nil), tokens: d.tokens})
+			p.frames = append(p.frames, frame{b: choice(i, d.delta, finish), tokens: int32(d.tokens)})
 		}
 	}
 	if req.includeUsage {

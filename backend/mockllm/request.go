@@ -23,6 +23,7 @@ type request struct {
 	includeUsage bool   // OpenAI Chat stream_options.include_usage
 	maxTokens    int    // 0 = no limit
 	preamble     bool   // say a sentence before calling tools (Anthropic style)
+	tokens       int    // X-Mock-Tokens: text content of exactly this many tokens (0 = the short answer)
 }
 
 type tool struct {

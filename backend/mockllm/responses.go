@@ -3,6 +3,7 @@ package mockllm
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -127,10 +128,23 @@ func responsesUsage(a *Answer) obj {
 func streamResponses(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 	p := &plan{contentType: "text/event-stream; charset=utf-8", heartbeat: []byte(": ping\n\n")}
 	seq := 0
-	ev := func(typ string, tokens int, kv ...any) {
+	encode := func(typ string, seq any, kv ...any) []byte {
 		payload := append(o("type", typ, "sequence_number", seq), o(kv...)...)
+		return []byte("event: " + typ + "\ndata: " + string(mustJSON(payload)) + "\n\n")
+	}
+	ev := func(typ string, tokens int, kv ...any) {
+		p.frames = append(p.frames, frame{b: encode(typ, seq, kv...), tokens: int32(tokens)})
 		seq++
-		p.frames = append(p.frames, frame{b: []byte("event: " + typ + "\ndata: " + string(mustJSON(payload)) + "\n\n"), tokens: tokens})
+	}
+	// deltas adds one delta event per token, rendered from a template whose
+	// sequence number is the frame's index (frame i has number i).
+	deltas := func(typ string, toks []string, kv ...any) {
+		t := newTmpl(encode(typ, holeIndex, kv...))
+		p.frames = slices.Grow(p.frames, len(toks))
+		for _, tok := range toks {
+			p.frames = append(p.frames, frame{t: t, text: tok, aux: x.token(max(1, 16-len(tok))), tokens: 1})
+			seq++
+		}
 	}
 	c := a.Choices[0]
 	ev("response.created", 0, "response", responseObject(a, req, x, "in_progress", []any{}, nil, nil))
@@ -142,10 +156,8 @@ func streamResponses(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 		ev("response.output_item.added", 0, "output_index", idx, "item", o("id", id, "type", "reasoning", "summary", []any{}))
 		ev("response.reasoning_summary_part.added", 0, "item_id", id, "output_index", idx, "summary_index", 0,
 			"part", o("type", "summary_text", "text", ""))
-		for _, t := range c.reasoningTokens {
-			ev("response.reasoning_summary_text.delta", 1, "item_id", id, "output_index", idx, "summary_index", 0,
-				"delta", t, "obfuscation", x.token(max(1, 16-len(t))))
-		}
+		deltas("response.reasoning_summary_text.delta", c.reasoningTokens, "item_id", id, "output_index", idx, "summary_index", 0,
+			"delta", holeText, "obfuscation", holeAux)
 		ev("response.reasoning_summary_text.done", 0, "item_id", id, "output_index", idx, "summary_index", 0, "text", c.Reasoning)
 		ev("response.reasoning_summary_part.done", 0, "item_id", id, "output_index", idx, "summary_index", 0,
 			"part", o("type", "summary_text", "text", c.Reasoning))
@@ -164,10 +176,8 @@ func streamResponses(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 			o("id", id, "type", "message", "status", "in_progress", "content", []any{}, "role", "assistant"))
 		ev("response.content_part.added", 0, "item_id", id, "output_index", idx, "content_index", 0,
 			"part", o("type", "output_text", "annotations", []any{}, "logprobs", []any{}, "text", ""))
-		for _, t := range c.contentTokens {
-			ev("response.output_text.delta", 1, "item_id", id, "output_index", idx, "content_index", 0,
-				"delta", t, "logprobs", []any{}, "obfuscation", x.token(max(1, 16-len(t))))
-		}
+		deltas("response.output_text.delta", c.contentTokens, "item_id", id, "output_index", idx, "content_index", 0,
+			"delta", holeText, "logprobs", []any{}, "obfuscation", holeAux)
 		ev("response.output_text.done", 0, "item_id", id, "output_index", idx, "content_index", 0,
 			"text", c.Content, "logprobs", []any{})
 		part := o("type", "output_text", "annotations", []any{}, "logprobs", []any{}, "text", c.Content)

@@ -31,6 +31,9 @@ const (
 	HeaderFault = "X-Mock-Fault"   // comma-separated fault names
 	HeaderTPS   = "X-Mock-TPS"     // tokens per second, > 0; 0 = no pacing
 	HeaderTTFT  = "X-Mock-TTFT-Ms" // time to first token in milliseconds, >= 0
+	// HeaderTokens makes the answer's text exactly N tokens long
+	// (1 <= N <= MaxAnswerTokens): several paragraphs of generated Markdown.
+	HeaderTokens = "X-Mock-Tokens"
 )
 
 // maxBody is the largest request body the mock reads.
@@ -173,7 +176,7 @@ func indexText() string {
 	for _, e := range Endpoints {
 		b.WriteString("  " + e + "\n")
 	}
-	b.WriteString("\nHeaders: " + HeaderFault + ": " + strings.Join(faultNames, ",") + "; " + HeaderTPS + ": N; " + HeaderTTFT + ": MS\n")
+	b.WriteString("\nHeaders: " + HeaderFault + ": " + strings.Join(faultNames, ",") + "; " + HeaderTPS + ": N; " + HeaderTTFT + ": MS; " + HeaderTokens + ": N\n")
 	return b.String()
 }
 
@@ -253,8 +256,9 @@ func (x *ids) token(n int) string {
 	return string(b)
 }
 
-// answerFor parses a body and generates the answer.
-func answerFor(p *provider, body []byte, r *http.Request, model string) (*request, *Answer, *ids, error) {
+// answerFor parses a body and generates the answer; tokens is the
+// X-Mock-Tokens value (0: none).
+func answerFor(p *provider, body []byte, r *http.Request, model string, tokens int) (*request, *Answer, *ids, error) {
 	m, err := decodeObject(body)
 	if err != nil {
 		return nil, nil, nil, err
@@ -263,6 +267,7 @@ func answerFor(p *provider, body []byte, r *http.Request, model string) (*reques
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	req.tokens = tokens
 	sd := seed(p.format, req.model, string(body))
 	x := newIDs(sd, p.idPrefix, p.idLen)
 	a := generate(p.format, req, x.id, p.finish)
@@ -291,12 +296,23 @@ func toolCallID(format, hex string) string {
 // (a path such as "/v1/messages" or "/v1beta/models/m:streamGenerateContent"),
 // or the error the mock would answer with HTTP 400.
 func Predict(path string, body []byte) (*Answer, error) {
+	return PredictWith(path, nil, body)
+}
+
+// PredictWith is Predict for a request with headers: of the mock's own
+// headers, X-Mock-Tokens changes the answer (the others change only the
+// timing or the bytes on the wire).
+func PredictWith(path string, header http.Header, body []byte) (*Answer, error) {
 	p, model, _, ok := route(path)
 	if !ok {
 		return nil, fmt.Errorf("mock LLM server: no endpoint %s", path)
 	}
+	tokens, err := parseTokens(header)
+	if err != nil {
+		return nil, err
+	}
 	r, _ := http.NewRequest(http.MethodPost, "http://mock"+path, nil)
-	_, a, _, err := answerFor(p, body, r, model)
+	_, a, _, err := answerFor(p, body, r, model, tokens)
 	return a, err
 }
 
@@ -322,6 +338,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 		fail(http.StatusBadRequest, err.Error())
 		return
 	}
+	tokens, err := parseTokens(r.Header)
+	if err != nil {
+		fail(http.StatusBadRequest, err.Error())
+		return
+	}
 	if f.rateLimit {
 		w.Header().Set("Retry-After", "1")
 		w.Header().Set("X-Ratelimit-Remaining-Requests", "0")
@@ -337,7 +358,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: larger than %d bytes", maxBody))
 		return
 	}
-	req, a, x, err := answerFor(p, body, r, model)
+	req, a, x, err := answerFor(p, body, r, model, tokens)
 	if err != nil {
 		var br *badRequest
 		if errors.As(err, &br) {
@@ -389,6 +410,19 @@ func (s *Server) pacing(h http.Header) (pacing, error) {
 		p.ttft = time.Duration(ms) * time.Millisecond
 	}
 	return p, nil
+}
+
+// parseTokens reads X-Mock-Tokens (0 when absent).
+func parseTokens(h http.Header) (int, error) {
+	v := h.Get(HeaderTokens)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > MaxAnswerTokens {
+		return 0, fmt.Errorf("header %s: %q is not a whole number of tokens from 1 to %d", HeaderTokens, v, MaxAnswerTokens)
+	}
+	return n, nil
 }
 
 // perToken is the pause between tokens at tps tokens per second (0: none).
