@@ -375,6 +375,31 @@ func TestRunStreamReconnectKeepsMerging(t *testing.T) {
 	}
 }
 
+func TestRunStreamMergesEventsAfterAnEarlierEnd(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		if calls.Add(1) == 1 {
+			io.WriteString(w, "id: 1\ndata: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n")
+			return // a clean close before [DONE]: judged by End, then reconnected
+		}
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // then silence until the idle timeout
+	}))
+	t.Cleanup(srv.Close)
+	var stdout, stderr bytes.Buffer
+	out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
+		Request: send.Request{URL: srv.URL, IdleTimeout: 100 * time.Millisecond,
+			Reconnect: send.Reconnect{Enabled: true, MaxAttempts: 1, Delay: time.Millisecond}},
+	})
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || stdout.String() != "Hello\n" || out.Events != 2 || out.Complete {
+		t.Fatalf("err %v stdout %q result %+v\n%s", err, stdout.String(), out.Result, stderr.String())
+	}
+}
+
 func TestSendScript(t *testing.T) {
 	t.Parallel()
 	base := mockServer(t)

@@ -102,11 +102,16 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	// Finish runs at every clean end of a body. The merger takes events
 	// after End too, so a reconnect (Request.Reconnect) goes on merging and
 	// the final End below judges the whole stream.
+	// ended is the result of the last End, valid while no event came after
+	// it (End validates every tool call's arguments: with many long calls
+	// it is worth not doing twice).
+	var ended *merge.Result
 	req.Finish = func() (send.EndReason, string) {
 		if kind == send.StreamPlain {
 			return "", ""
 		}
 		r := m.End()
+		ended = &r
 		switch {
 		case r.Error != nil:
 			return send.EndError, "error event in the stream: " + oneLine(r.Error.Message)
@@ -138,6 +143,7 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 				}
 			}
 		case send.KindEvent:
+			ended = nil
 			m.AddTimed(rec.Event.Event, rec.At)
 			for _, h := range o.Hooks {
 				if h.OnEvent == nil {
@@ -166,7 +172,11 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 		v := res.Timing.FirstEventMS
 		out.Timing.FirstEventMS = &v
 	}
-	out.Result = m.End()
+	if ended != nil {
+		out.Result = *ended
+	} else {
+		out.Result = m.End()
+	}
 	if res.Kind == send.StreamPlain && res.Status != 0 {
 		out.Result = merge.Body(o.Merge, res.Body, res.Reason == send.EndComplete)
 	}

@@ -139,10 +139,14 @@ type run struct {
 
 func (x *run) since() time.Duration { return time.Since(x.start) }
 
-func (x *run) emit(rec Record) {
+func (x *run) emit(rec Record) { x.emitAt(rec, x.since()) }
+
+// emitAt emits rec with the time offset at, taken just before (one clock
+// read per record on the hot path).
+func (x *run) emitAt(rec Record, at time.Duration) {
 	x.seq++
 	rec.Seq = x.seq
-	rec.At = x.since()
+	rec.At = at
 	rec.TimeMS = ms(rec.At)
 	rec.Attempt = x.attempt
 	x.sink(rec)
@@ -448,7 +452,7 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 			x.firstEvent = at
 		}
 		bursts.add(at, wire.reads)
-		x.emit(Record{Kind: KindEvent, Event: &EventInfo{Index: x.events, Event: ev}})
+		x.emitAt(Record{Kind: KindEvent, Event: &EventInfo{Index: x.events, Event: ev}}, at)
 	}
 	var readErr error
 	for {
