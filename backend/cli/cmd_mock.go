@@ -36,7 +36,7 @@ func runMock(ctx context.Context, env *Env, args []string) (int, error) {
 		return ExitUsage, err
 	}
 	if len(pos) > 0 {
-		return ExitUsage, UsageError("unexpected argument %q (usage: streamscope mock [--addr HOST:PORT])", pos[0])
+		return ExitUsage, UsageError("unexpected argument %q (usage: streamscope mock [--addr HOST:PORT] [--tps N] [--ttft-ms MS] [--log])", pos[0])
 	}
 	if *tps < 0 {
 		return ExitUsage, UsageError("--tps: must be >= 0, got %g", *tps)
@@ -71,6 +71,10 @@ func runMock(ctx context.Context, env *Env, args []string) (int, error) {
 	fmt.Fprintf(env.Stderr, "streamscope mock: serving on %s (Ctrl-C to stop)\n", url)
 	for _, e := range mockllm.Endpoints {
 		fmt.Fprintf(env.Stderr, "  %s\n", e)
+	}
+	fmt.Fprintln(env.Stderr, "request headers:")
+	for _, h := range mockllm.Headers {
+		fmt.Fprintf(env.Stderr, "  %s\n", h)
 	}
 	<-ctx.Done()
 	return ExitOK, nil

@@ -60,6 +60,11 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	if !strings.Contains(errb.String(), "/v1/messages") {
 		t.Errorf("stderr does not list the endpoints: %q", errb.String())
 	}
+	for _, h := range []string{"X-Mock-Fault", "X-Mock-TPS", "X-Mock-TTFT-Ms", "X-Mock-Tokens", "X-Mock-Stamp"} {
+		if !strings.Contains(errb.String(), h+": ") {
+			t.Errorf("stderr does not list the header %s: %q", h, errb.String())
+		}
+	}
 }
 
 func TestMockUsageErrors(t *testing.T) {

@@ -62,7 +62,8 @@
 //     "length".
 //
 // Every endpoint answers `"stream": false` (Gemini: :generateContent) with
-// the provider's non-streaming JSON. GET / lists the endpoints.
+// the provider's non-streaming JSON. GET / lists the endpoints and the
+// request headers (also exported as Endpoints and Headers).
 //
 // # Answers
 //
@@ -114,6 +115,24 @@
 // tokens/s as at 5, a stream is never ahead of its schedule by more than
 // that slack, and at high rates frames go out in small bursts (about one
 // per millisecond).
+//
+// # Timestamps
+//
+// For latency measurements, the request header `X-Mock-Stamp: 1` (or
+// "true"; any other value is refused) puts an `id:` line first in every SSE
+// event, holding the Unix time in microseconds at which the mock wrote the
+// event to the connection, e.g. `id: 1763751234567890` (CRLF-terminated in
+// Gemini's CRLF framing). The time is taken when the event is written, not
+// when the response is planned; it is the wall clock at the start of the
+// stream plus the monotonic time since, so the ids of one stream never
+// decrease. A client's SSE parser then reports it as the event's last
+// event ID, and now minus the id is the delivery latency. Every event gets
+// its own line (also the two events of the Responses error fault, and the
+// OpenAI `[DONE]`); heartbeat comments do not. The stamp is inserted before
+// the split fault cuts the bytes; with gzip it is the time the event was
+// compressed. Only SSE streams have ids: an Ollama (NDJSON) stream, a
+// Gemini stream without alt=sse, or a non-streaming request with the header
+// is answered with HTTP 400 naming the header and the reason.
 //
 // # Faults
 //

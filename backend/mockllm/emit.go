@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -33,6 +34,9 @@ type plan struct {
 	// error fault; the stream then ends without its end marker.
 	errFrames func(cut int) []byte
 	heartbeat []byte // a comment (SSE) or blank line (NDJSON)
+	// stamp (X-Mock-Stamp, SSE only) puts an `id:` line with the Unix time
+	// in microseconds at the head of every event when it is written.
+	stamp bool
 }
 
 // setCut places the fault point after half of the token frames (at least one).
@@ -240,7 +244,7 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 	slack := min(maxSlack, pace.perToken/2)
 	var generated time.Duration // perToken * tokens after the first token frame
 	first := true
-	var scratch []byte // a templated frame's bytes
+	var scratch, stamped []byte // a templated frame's bytes; with stamps
 	for i, fr := range frames {
 		if fr.tokens > 0 {
 			if first {
@@ -263,13 +267,21 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 		if fr.t != nil {
 			scratch = b
 		}
+		if p.stamp {
+			stamped = stampEvents(stamped[:0], b, stampNow(start))
+			b = stamped
+		}
 		s.write(b)
 		if s.err != nil {
 			return
 		}
 	}
 	if f.err {
-		s.write(p.errFrames(p.cut))
+		b := p.errFrames(p.cut)
+		if p.stamp {
+			b = stampEvents(nil, b, stampNow(start))
+		}
+		s.write(b)
 	}
 	s.finish(f.drop)
 	if f.drop {
@@ -277,6 +289,34 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 		// sees the body end abruptly (unexpected EOF), like a network drop.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// stampNow is the Unix time in microseconds: the wall clock at start plus
+// the monotonic time since, so stamps never decrease within a stream.
+func stampNow(start time.Time) int64 {
+	return start.UnixMicro() + time.Since(start).Microseconds()
+}
+
+// stampEvents appends the SSE events of b to dst, each with an `id: us`
+// line first. Events end with a blank line; the id line ends like the
+// event's first line (LF, or CRLF for Gemini).
+func stampEvents(dst, b []byte, us int64) []byte {
+	for len(b) > 0 {
+		eol := "\n"
+		if i := bytes.IndexByte(b, '\n'); i > 0 && b[i-1] == '\r' {
+			eol = "\r\n"
+		}
+		end := len(b)
+		if i := bytes.Index(b, []byte(eol+eol)); i >= 0 {
+			end = i + 2*len(eol)
+		}
+		dst = append(dst, "id: "...)
+		dst = strconv.AppendInt(dst, us, 10)
+		dst = append(dst, eol...)
+		dst = append(dst, b[:end]...)
+		b = b[end:]
+	}
+	return dst
 }
 
 // maxSlack is how far ahead of its due time a token frame may be written

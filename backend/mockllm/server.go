@@ -34,6 +34,9 @@ const (
 	// HeaderTokens makes the answer's text exactly N tokens long
 	// (1 <= N <= MaxAnswerTokens): several paragraphs of generated Markdown.
 	HeaderTokens = "X-Mock-Tokens"
+	// HeaderStamp ("1" or "true") gives every SSE event an `id:` line with
+	// the Unix time in microseconds at which the mock wrote it.
+	HeaderStamp = "X-Mock-Stamp"
 )
 
 // maxBody is the largest request body the mock reads.
@@ -170,13 +173,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handle(w, r, p, model, method)
 }
 
+// Headers lists the request headers the mock understands, for help texts.
+var Headers = []string{
+	HeaderFault + ": " + strings.Join(faultNames, ",") + "  (comma-separated faults)",
+	HeaderTPS + ": N  (tokens per second; 0 = no pacing)",
+	HeaderTTFT + ": MS  (time to first token in milliseconds)",
+	HeaderTokens + ": N  (answer text of exactly N tokens, 1 to " + strconv.Itoa(MaxAnswerTokens) + ")",
+	HeaderStamp + ": 1  (every SSE event gets an id: line with its write time in Unix microseconds)",
+}
+
 func indexText() string {
 	var b strings.Builder
 	b.WriteString("Streamscope mock LLM server\n\nEndpoints:\n")
 	for _, e := range Endpoints {
 		b.WriteString("  " + e + "\n")
 	}
-	b.WriteString("\nHeaders: " + HeaderFault + ": " + strings.Join(faultNames, ",") + "; " + HeaderTPS + ": N; " + HeaderTTFT + ": MS; " + HeaderTokens + ": N\n")
+	b.WriteString("\nRequest headers:\n")
+	for _, h := range Headers {
+		b.WriteString("  " + h + "\n")
+	}
 	return b.String()
 }
 
@@ -343,6 +358,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 		fail(http.StatusBadRequest, err.Error())
 		return
 	}
+	stamp, err := parseStamp(r.Header)
+	if err != nil {
+		fail(http.StatusBadRequest, err.Error())
+		return
+	}
 	if f.rateLimit {
 		w.Header().Set("Retry-After", "1")
 		w.Header().Set("X-Ratelimit-Remaining-Requests", "0")
@@ -371,6 +391,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	if p == gemini {
 		req.stream = method == "streamGenerateContent"
 	}
+	if stamp {
+		if msg := stampUnsupported(p, req, r); msg != "" {
+			fail(http.StatusBadRequest, fmt.Sprintf("header %s: %s", HeaderStamp, msg))
+			return
+		}
+	}
 	w.Header().Set("X-Request-Id", "req_"+x.token(20))
 	if !req.stream {
 		if f.err {
@@ -383,6 +409,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	}
 	pl := p.stream(a, req, x, r)
 	pl.setCut()
+	pl.stamp = stamp
 	stream(w, r, pl, f, pace, x.seed)
 }
 
@@ -410,6 +437,33 @@ func (s *Server) pacing(h http.Header) (pacing, error) {
 		p.ttft = time.Duration(ms) * time.Millisecond
 	}
 	return p, nil
+}
+
+// parseStamp reads X-Mock-Stamp: "1" or "true" turn stamps on.
+func parseStamp(h http.Header) (bool, error) {
+	v, ok := h[http.CanonicalHeaderKey(HeaderStamp)]
+	if !ok {
+		return false, nil
+	}
+	s := strings.TrimSpace(strings.Join(v, ","))
+	if s == "1" || strings.EqualFold(s, "true") {
+		return true, nil
+	}
+	return false, fmt.Errorf("header %s: %q is not 1 or true (the only values; leave the header out for no stamps)", HeaderStamp, s)
+}
+
+// stampUnsupported says why a request cannot carry X-Mock-Stamp ("" when
+// it can): stamps are SSE `id:` lines, so the response must be an SSE stream.
+func stampUnsupported(p *provider, req *request, r *http.Request) string {
+	switch {
+	case !req.stream:
+		return "the request is not streamed (a plain JSON response has no events to stamp); stamps need an SSE stream"
+	case p == ollama:
+		return "Ollama's /api/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
+	case p == gemini && r.URL.Query().Get("alt") != "sse":
+		return "without ?alt=sse Gemini streams one JSON array, which has no event ids; add alt=sse for an SSE stream"
+	}
+	return ""
 }
 
 // parseTokens reads X-Mock-Tokens (0 when absent).

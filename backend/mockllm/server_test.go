@@ -472,7 +472,7 @@ func TestIndexPage(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{"/v1/chat/completions", "/api/chat", HeaderFault, "slow-first"} {
+	for _, want := range []string{"/v1/chat/completions", "/api/chat", HeaderFault, "slow-first", HeaderTPS, HeaderTTFT, HeaderTokens, HeaderStamp} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("index lacks %q: %s", want, b)
 		}
