@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -177,6 +178,9 @@ func TestTimelineLineMatchesFmt(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
+	for n := range 130 { // every cut point of the printable-ASCII fast path
+		texts = append(texts, strings.Repeat("x", n), strings.Repeat("x ", n/2))
+	}
 	var out bytes.Buffer
 	for _, width := range []int{0, 20, 40, 100, 120, 400} {
 		tl := &timeline{w: &out, width: width}
@@ -191,4 +195,25 @@ func TestTimelineLineMatchesFmt(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkTimelineLine is the cost of one timeline line for a typical
+// event of bench-e2e's stream (a tool-call argument fragment): "reference"
+// is the fmt-based original (referenceLine), "line" the reused buffer.
+func BenchmarkTimelineLine(b *testing.B) {
+	data := `{"id":"chatcmpl-9f3a","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o","choices":[{"index":7,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"p04"}}]},"finish_reason":null}]}`
+	at := 1234567 * time.Microsecond
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			io.WriteString(io.Discard, referenceLine(120, at, "message", data))
+		}
+	})
+	b.Run("line", func(b *testing.B) {
+		tl := &timeline{w: io.Discard, width: 120}
+		b.ReportAllocs()
+		for b.Loop() {
+			tl.line(at, "message", data)
+		}
+	})
 }

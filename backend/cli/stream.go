@@ -355,11 +355,20 @@ func (t *timeline) line(at time.Duration, tag, text string) {
 	if room < 10 {
 		room = 10
 	}
-	// Cut before escaping (escapes only lengthen), then cut to the rune.
-	start := len(b)
-	b = appendVisible(b, truncateRunes(text, room+1))
-	if utf8.RuneCount(b[start:]) > room {
-		b = append(b[:start+runeOffset(b[start:], room-1)], "…"...)
+	if n := min(len(text), room+1); printableASCII(text[:n]) {
+		// The common case: a rune per byte and nothing to escape.
+		if n > room {
+			b = append(append(b, text[:room-1]...), "…"...)
+		} else {
+			b = append(b, text[:n]...)
+		}
+	} else {
+		// Cut before escaping (escapes only lengthen), then cut to the rune.
+		start := len(b)
+		b = appendVisible(b, truncateRunes(text, room+1))
+		if utf8.RuneCount(b[start:]) > room {
+			b = append(b[:start+runeOffset(b[start:], room-1)], "…"...)
+		}
 	}
 	for len(b) > 0 && b[len(b)-1] == ' ' {
 		b = b[:len(b)-1]
@@ -367,6 +376,16 @@ func (t *timeline) line(at time.Duration, tag, text string) {
 	b = append(b, '\n')
 	t.buf = b
 	t.w.Write(b)
+}
+
+// printableASCII reports whether s is all ASCII without control characters.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // runeOffset is the byte offset of the n-th rune of b (len(b) when b has
