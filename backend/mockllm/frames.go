@@ -94,7 +94,11 @@ func appendJSONString(dst []byte, s string) []byte {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
-	return append(dst, mustJSON(s)...)
+	b, err := marshal(s) // a string always encodes
+	if err != nil {
+		panic("mockllm: " + err.Error())
+	}
+	return append(dst, b...)
 }
 
 // plainJSON reports whether s encodes as itself between quotes: valid

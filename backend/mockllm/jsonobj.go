@@ -3,6 +3,7 @@ package mockllm
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 )
 
 // obj is a JSON object that keeps its keys in the order they were given, so
@@ -28,27 +29,64 @@ func o(kv ...any) obj {
 }
 
 // MarshalJSON writes the fields in order, compactly, without HTML escaping.
-func (x obj) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (x obj) MarshalJSON() ([]byte, error) { return x.appendTo(nil) }
+
+// appendTo appends the object's JSON to b. Nested objects, arrays, strings
+// and integers are written directly, so a long string nested deep inside is
+// copied once instead of once per level (encoding/json re-compacts what a
+// Marshaler returns); other values go through marshal.
+func (x obj) appendTo(b []byte) ([]byte, error) {
+	b = append(b, '{')
 	for i, f := range x {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, err := marshal(f.k)
-		if err != nil {
+		b = appendJSONString(b, f.k)
+		b = append(b, ':')
+		var err error
+		if b, err = appendValue(b, f.v); err != nil {
 			return nil, err
 		}
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
+}
+
+// appendValue appends v's JSON as marshal would write it.
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case obj:
+		return v.appendTo(b)
+	case []any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendValue(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case string:
+		return appendJSONString(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	}
+	m, err := marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, m...), nil
 }
 
 // marshal encodes v compactly like the providers do: UTF-8 kept as is, no
@@ -66,7 +104,7 @@ func marshal(v any) ([]byte, error) {
 // mustJSON encodes a value built by this package; every such value is
 // encodable, so a failure is a programming error.
 func mustJSON(v any) []byte {
-	b, err := marshal(v)
+	b, err := appendValue(nil, v)
 	if err != nil {
 		panic("mockllm: " + err.Error())
 	}

@@ -243,3 +243,23 @@ func TestTokensHeaderErrors(t *testing.T) {
 		t.Fatalf("PredictWith with a bad header: %v", err)
 	}
 }
+
+func TestAppendValueMatchesMarshal(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{
+		nil, "", "é “x” \u2028 \x01 <&>", 0, -42, int64(1767225600), true, false,
+		[]any{}, []any(nil), []any{1, "two", nil, []any{true}}, json.Number("3.5"),
+		map[string]any{"b": 1, "a": []any{"x"}}, json.RawMessage(`{"a": 1}`),
+	} {
+		got, err := appendValue([]byte("pre"), v)
+		want, werr := marshal(v)
+		if err != nil || werr != nil || string(got) != "pre"+string(want) {
+			t.Errorf("appendValue(%#v) = %s (%v), want %s (%v)", v, got, err, want, werr)
+		}
+	}
+	// An obj writes its keys in order, nested values the same way.
+	got := string(mustJSON(o("z", 1, "a", o("k", []any{o(), "s"}), "m", map[string]any{"y": 2, "x": 1})))
+	if want := `{"z":1,"a":{"k":[{},"s"]},"m":{"x":1,"y":2}}`; got != want {
+		t.Fatalf("obj: %s, want %s", got, want)
+	}
+}

@@ -140,10 +140,20 @@ func streamResponses(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 	// sequence number is the frame's index (frame i has number i).
 	deltas := func(typ string, toks []string, kv ...any) {
 		t := newTmpl(encode(typ, holeIndex, kv...))
+		first := len(p.frames)
 		p.frames = slices.Grow(p.frames, len(toks))
+		// The obfuscation strings, drawn in order, are cut from one string.
+		var obf []byte
 		for _, tok := range toks {
-			p.frames = append(p.frames, frame{t: t, text: tok, aux: x.token(max(1, 16-len(tok))), tokens: 1})
+			obf = x.appendToken(obf, max(1, 16-len(tok)))
+			p.frames = append(p.frames, frame{t: t, text: tok, n: int32(len(obf)), tokens: 1})
 			seq++
+		}
+		all, from := string(obf), 0
+		for i := first; i < len(p.frames); i++ {
+			f := &p.frames[i]
+			f.aux, from = all[from:f.n], int(f.n)
+			f.n = 0
 		}
 	}
 	c := a.Choices[0]
@@ -208,7 +218,9 @@ func streamResponses(a *Answer, req *request, x *ids, _ *http.Request) *plan {
 	ev(final, 0, "response", responseObject(a, req, x, status, output, responsesUsage(a), nil))
 	// The error fault: an error event and response.failed at the cut; the
 	// sequence numbers go on from the last event sent (frame i has number i).
-	p.errFrames = func(cut int) []byte { return responsesErrorFrames(a, req, x, cut) }
+	// (The closure keeps only the id and model, not the answer's text.)
+	head := &Answer{ID: a.ID, Model: a.Model}
+	p.errFrames = func(cut int) []byte { return responsesErrorFrames(head, req, x, cut) }
 	return p
 }
 

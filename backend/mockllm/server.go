@@ -264,11 +264,15 @@ const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // token returns n deterministic alphanumeric characters.
 func (x *ids) token(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alnum[x.rng.IntN(len(alnum))]
+	return string(x.appendToken(make([]byte, 0, n), n))
+}
+
+// appendToken appends what token(n) returns to b.
+func (x *ids) appendToken(b []byte, n int) []byte {
+	for range n {
+		b = append(b, alnum[x.rng.IntN(len(alnum))])
 	}
-	return string(b)
+	return b
 }
 
 // answerFor parses a body and generates the answer; tokens is the
