@@ -160,6 +160,16 @@ func TestLongAnswers(t *testing.T) {
 						}
 					}
 				}
+				// The error fault cuts the long text about halfway (a one-token
+				// Gemini answer has its finish reason in that one chunk).
+				_, body, err := post(t, base+tc.path, tc.body, HeaderTokens, strconv.Itoa(n), HeaderFault, "error")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := refMerge(t, tc.format, body)
+				if !got.errored || (got.complete && n > 1) || !strings.HasPrefix(c.Content, got.content) || (n > 1 && len(got.content) > len(c.Content)*3/4) {
+					t.Fatalf("error fault: errored %v, complete %v, %d of %d content bytes", got.errored, got.complete, len(got.content), len(c.Content))
+				}
 			})
 		}
 	}
