@@ -99,13 +99,13 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	tl := &timeline{w: env.Stderr, width: width}
 	kind := send.StreamPlain
 	req := o.Request
-	// Finish runs at every clean end of a body. The merger takes events
-	// after End too, so a reconnect (Request.Reconnect) goes on merging and
-	// the final End below judges the whole stream.
 	// ended is the result of the last End, valid while no event came after
 	// it (End validates every tool call's arguments: with many long calls
 	// it is worth not doing twice).
 	var ended *merge.Result
+	// Finish runs at every clean end of a body. The merger takes events
+	// after End too, so a reconnect (Request.Reconnect) goes on merging and
+	// the final End below judges the whole stream.
 	req.Finish = func() (send.EndReason, string) {
 		if kind == send.StreamPlain {
 			return "", ""
