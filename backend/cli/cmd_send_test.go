@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -522,6 +523,81 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// longStream is scripts/bench-e2e's long stream as the mock sends it, with
+// its Content-Type and the number of events, recorded once per process.
+var longStream = sync.OnceValues(func() ([]byte, string) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", bytes.NewReader(longStreamBody()))
+	req.Header.Set("X-Mock-TPS", "0")
+	mockllm.New(mockllm.Options{Unpaced: true}).ServeHTTP(rec, req)
+	return rec.Body.Bytes(), rec.Header().Get("Content-Type")
+})
+
+// memTransport answers every request with one 200 response whose body is
+// read at most readSize bytes at a time: the sender without a network.
+type memTransport struct {
+	body     []byte
+	ctype    string
+	readSize int
+}
+
+func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {m.ctype}}, ContentLength: -1, Request: r,
+		Body: io.NopCloser(&pieceReader{b: m.body, n: m.readSize})}, nil
+}
+
+// pieceReader reads b at most n bytes at a time.
+type pieceReader struct {
+	b []byte
+	n int
+}
+
+func (p *pieceReader) Read(q []byte) (int, error) {
+	if len(p.b) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(q[:min(len(q), p.n)], p.b)
+	p.b = p.b[k:]
+	return k, nil
+}
+
+// BenchmarkRunStreamPerEvent is the CLI's own cost per event on
+// scripts/bench-e2e's long stream (113,824 events, 33.6 MB): the sender
+// (chunk and event records), SSE parsing, the merge, timeline lines and
+// the live stderr writer, as `send` runs them, with the body served from
+// memory in 4 KiB reads so that no server or network cost is counted.
+func BenchmarkRunStreamPerEvent(b *testing.B) {
+	stream, ctype := longStream()
+	events := int64(bytes.Count(stream, []byte("\n\n")))
+	sender := &send.Sender{Client: &http.Client{Transport: memTransport{body: stream, ctype: ctype, readSize: 4 << 10}}}
+	reqBody := longStreamBody()
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		errw := &countWriter{}
+		lw := newLiveWriter(errw)
+		env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: lw, Getenv: func(string) string { return "" }}
+		_, err := RunStream(context.Background(), env, StreamOptions{Sender: sender,
+			Request: send.Request{Method: http.MethodPost, URL: "http://mem.invalid/v1/chat/completions", Body: reqBody}})
+		lw.Close()
+		if err != nil || errw.lines < events {
+			b.Fatalf("err %v, %d timeline lines for %d events", err, errw.lines, events)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	n := float64(int64(b.N) * events)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/event")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/event")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/event")
+}
+
 // BenchmarkSendLongStream runs `streamscope send` on scripts/bench-e2e's
 // long stream (113,824 events, 33.6 MB), pre-recorded from the mock and
 // served over loopback one flushed write per event like the mock, with the live timeline on a counting stderr:
@@ -529,12 +605,7 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // merge, timeline lines, the live writer).
 func BenchmarkSendLongStream(b *testing.B) {
 	reqBody := longStreamBody()
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", bytes.NewReader(reqBody))
-	req.Header.Set("X-Mock-TPS", "0")
-	mockllm.New(mockllm.Options{Unpaced: true}).ServeHTTP(rec, req)
-	stream := rec.Body.Bytes()
-	ctype := rec.Header().Get("Content-Type")
+	stream, ctype := longStream()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", ctype)
