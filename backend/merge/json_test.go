@@ -3,6 +3,8 @@ package merge
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,4 +103,34 @@ func FuzzMerge(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestArgsErrorMatchesUnmarshal(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("9", 400)
+	cases := []string{
+		`{}`, `{"city":"Paris"}`, `[1,2.5,-3e2,0]`, `{"n":1e400}`, `{"n":1E+400}`, `[-1e309]`, `{"n":1e-400}`,
+		`{"s":"1e400"}`, `{"s":"\"1e400\""}`, `{"s":"\\"}`, `{"s":"\\","n":1e999}`, `{"s":"\"","n":1e999}`, long, "-" + long, `[` + long + `]`,
+		`0.` + strings.Repeat("0", 400) + `1`, `{"a":[{"b":[1,2,{"c":1.5e3}]}]}`, `{"a":`, `{"a":1}x`, `nul`, `"open`,
+		`{"a":01}`, `{"a":1.}`, `  {"a" : [ true , false , null ] }  `, "{\"a\":\"\x01\"}", `{"a":"\ud800"}`,
+		`{"p0":"x","p1":"` + strings.Repeat("y", 5000) + `"}`, `12345678901234567890`, `[1e308, 2e308]`,
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	base := `{"a":[1,-2.5e3,"x\"y",true,null,{"b":"1e999"}],"c":123456789}`
+	for range 2000 { // random cuts and byte changes of a valid text
+		b := []byte(base)
+		for range 1 + rng.IntN(3) {
+			const alphabet = "0123456789eE+-.\"\\{}[],:x "
+			b[rng.IntN(len(b))] = alphabet[rng.IntN(len(alphabet))]
+		}
+		cases = append(cases, string(b[:rng.IntN(len(b)+1)]))
+	}
+	for _, s := range cases {
+		var v any
+		want := json.Unmarshal([]byte(s), &v)
+		got := argsError(s)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("argsError(%q) = %v, json.Unmarshal says %v", s, got, want)
+		}
+	}
 }

@@ -115,13 +115,52 @@ func (m *Merger) End() Result {
 			if args == "" {
 				continue
 			}
-			var v any
-			if err := json.Unmarshal([]byte(args), &v); err != nil {
+			if err := argsError(args); err != nil {
 				t.argsErr = "arguments are not valid JSON: " + err.Error()
 			}
 		}
 	}
 	return m.Result()
+}
+
+// argsError is what json.Unmarshal of args into an `any` reports, without
+// building the value when json.Valid can tell: valid JSON fails to decode
+// only where a number overflows a float64, which takes an exponent or more
+// than 300 characters; such a text is decoded to get the error.
+func argsError(args string) error {
+	b := []byte(args)
+	if json.Valid(b) && !mayOverflow(args) {
+		return nil
+	}
+	var v any
+	return json.Unmarshal(b, &v)
+}
+
+// mayOverflow reports whether the valid JSON text s has a number with an
+// exponent or longer than 300 characters (one that may not fit a float64).
+func mayOverflow(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i
+			for ; j < len(s) && (s[j] == '-' || s[j] == '+' || s[j] == '.' || (s[j] >= '0' && s[j] <= '9') || s[j] == 'e' || s[j] == 'E'); j++ {
+				if s[j] == 'e' || s[j] == 'E' {
+					return true
+				}
+			}
+			if j-i > 300 {
+				return true
+			}
+			i = j - 1
+		}
+	}
+	return false
 }
 
 func (t *tool) arguments() string {
