@@ -61,8 +61,14 @@ type DiagRunReport struct {
 	Complete       bool   `json:"complete"`
 	Reason         string `json:"reason"`
 	// Content is the merged text as the UI shows it.
-	Content   string      `json:"content"`
-	Latency   DiagLatency `json:"latency"`
+	Content string      `json:"content"`
+	Latency DiagLatency `json:"latency"`
+	// Arrival is the part of Latency up to the batch's arrival in the
+	// UI's JavaScript (Go side and bridge), before it is applied.
+	Arrival DiagLatency `json:"arrival"`
+	// Render is how long applying batches took up to the Timeline's
+	// commit (React's render), per render.
+	Render    DiagLatency `json:"render"`
 	Frames    DiagFrames  `json:"frames"`
 	DurationS float64     `json:"durationS"`
 }

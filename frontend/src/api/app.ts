@@ -323,6 +323,8 @@ export interface DiagRunReport {
   reason: string
   content: string
   latency: DiagLatency
+  arrival: DiagLatency
+  render: DiagLatency
   frames: DiagFrames
   durationS: number
 }

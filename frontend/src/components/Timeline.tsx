@@ -88,6 +88,13 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
   )
 }
 
+/** The last n rows of a list of count fixed-height rows, as virtual items. */
+function tailItems(count: number, n: number): { index: number; start: number }[] {
+  const out: { index: number; start: number }[] = []
+  for (let i = Math.max(0, count - n); i < count; i++) out.push({ index: i, start: i * rowHeight })
+  return out
+}
+
 export default function Timeline({ data, runId, streaming }: { data: RunData; runId: string | null; streaming: boolean }) {
   const [filter, setFilter] = useState<Filter>(defaultFilter)
   // The search box updates at once; the (whole-list) search runs once typing pauses.
@@ -147,17 +154,25 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   // Diagnostics (off unless STREAMSCOPE_DIAG): time the new events' paint.
   useLayoutEffect(() => diagTimelineRendered(runId, data.records), [runId, version]) // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Following: the rows rendered are the last ones, where the list is about
+  // to be scrolled to, so that new events are painted in the same frame
+  // (waiting for the scroll event to move the virtualizer's range would
+  // show them a frame later).
+  const viewHeight = virt.scrollRect?.height ?? 0
+  const tail = follow && !paged && viewHeight > 0
+  const items = tail ? tailItems(count, Math.ceil(viewHeight / rowHeight) + 8) : virt.getVirtualItems()
+
   // Following: pin the list to its end after each render that added rows.
   useLayoutEffect(() => {
     const el = scroller.current
     if (!follow || !el || count === 0) return
-    const end = count * rowHeight - el.clientHeight
+    const end = count * rowHeight - (viewHeight || el.clientHeight)
     if (end > 0 && Math.abs(el.scrollTop - end) > 1) {
       programmatic.current = true
       el.scrollTop = end
       requestAnimationFrame(() => (programmatic.current = false))
     }
-  }, [count, follow])
+  }, [count, follow, viewHeight])
 
   function onScroll() {
     const el = scroller.current
@@ -218,7 +233,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
         tabIndex={0}
       >
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {virt.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const i = indexes[v.index]
             const r = records[i]
             return <Row key={r.seq} r={r} gap={gapBefore(records, i)} types={data.types} selected={r.seq === selected} top={v.start} onSelect={setSelected} />

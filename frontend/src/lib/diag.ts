@@ -78,6 +78,10 @@ interface Probe {
   frames0: number
   lastSeq: number
   latencies: number[]
+  /** Stamp to the batch's arrival in JavaScript (the Go side and the bridge). */
+  arrivals: number[]
+  /** From applying batches to the Timeline's commit (React's render). */
+  renders: number[]
   skipped: number
   reported: boolean
 }
@@ -87,7 +91,7 @@ const probes = new Map<string, Probe>()
 function probe(runId: string): Probe {
   let p = probes.get(runId)
   if (!p) {
-    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], skipped: 0, reported: false }
+    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], renders: [], skipped: 0, reported: false }
     probes.set(runId, p)
   }
   return p
@@ -96,6 +100,36 @@ function probe(runId: string): Probe {
 /** Starts measuring a run (its first batch is about to be applied). */
 export function diagRunStarted(runId: string): void {
   if (enabled) probe(runId)
+}
+
+let applyStarted = -1
+/** Whether batches are being applied inside an animation frame callback. */
+let inFrame = false
+
+/**
+ * Says the batches applied from now until false are applied in an
+ * animation frame callback (the store's flush): their render is painted
+ * at the end of this frame, not the next.
+ */
+export function diagInFrame(v: boolean): void {
+  inFrame = v
+}
+
+/** Marks the start of applying batches (the render that follows is timed). */
+export function diagApplyStarted(): void {
+  if (enabled) applyStarted = performance.now()
+}
+
+/** Times a batch's arrival from the Go side (before it is applied). */
+export function diagBatchArrived(runId: string, records: TimelineRecord[] | null | undefined): void {
+  if (!enabled || !records) return
+  const p = probe(runId)
+  const now = Date.now()
+  for (const r of records) {
+    if (r.kind !== 'event') continue
+    const at = stampMs(r.event?.id)
+    if (at !== null) p.arrivals.push(now - at)
+  }
 }
 
 /** A stamp is a Unix time in microseconds: 16 digits, 2001 to 2286. */
@@ -113,14 +147,20 @@ export function diagTimelineRendered(runId: string | null, records: TimelineReco
   if (!enabled || !runId) return
   const p = probe(runId)
   if (p.reported || records.length === 0) return
+  if (applyStarted >= 0) {
+    p.renders.push(performance.now() - applyStarted)
+    applyStarted = -1
+  }
   const fresh: TimelineRecord[] = []
   for (let i = records.length - 1; i >= 0 && records[i].seq > p.lastSeq; i--) fresh.push(records[i])
   if (fresh.length === 0) return
   p.lastSeq = records[records.length - 1].seq
-  requestAnimationFrame(() => {
+  // A message posted from an animation frame callback runs once that
+  // frame is painted.
+  const afterPaint = () => {
     const ch = new MessageChannel()
     ch.port1.onmessage = () => {
-      const now = performance.timeOrigin + performance.now()
+      const now = Date.now()
       for (const r of fresh) {
         if (r.kind !== 'event') continue
         const at = stampMs(r.event?.id)
@@ -130,7 +170,9 @@ export function diagTimelineRendered(runId: string | null, records: TimelineReco
       ch.port1.close()
     }
     ch.port2.postMessage(0)
-  })
+  }
+  if (inFrame) afterPaint()
+  else requestAnimationFrame(afterPaint)
 }
 
 /** Percentiles of latencies (nearest rank). */
@@ -168,6 +210,8 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
       reason: data.done?.reason ?? '',
       content: data.merge.content,
       latency: summariseLatency(p.latencies, p.skipped),
+      arrival: summariseLatency(p.arrivals, 0),
+      render: summariseLatency(p.renders, 0),
       frames: summariseFrames(slowFrames, frames - p.frames0, p.started, now),
       durationS: (now - p.started) / 1000,
     }

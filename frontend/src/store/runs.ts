@@ -1,12 +1,12 @@
 // Runs store: one live or finished run per editor tab, fed by the
 // "run:<id>" batches. Batches are put back in seq order (BatchAssembler)
-// and applied in one state update per arrival, or at most every 100 ms for
-// a very fast stream, so 20,000 events/s cost ten renders a second.
+// and applied together in the next animation frame: one state update and
+// render per frame at most, however fast the stream.
 import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
-import { diagRunEnded, diagRunStarted } from '../lib/diag'
+import { diagApplyStarted, diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
 
 export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
@@ -38,11 +38,8 @@ interface RunsState {
 interface Live {
   asm: BatchAssembler<RunBatch>
   ready: RunBatch[]
-  /** Records waiting in ready, and when the last flush ran. */
+  /** Records waiting in ready. */
   readyRecords: number
-  lastFlush: number
-  /** Smoothed records per second, to slow renders down for very fast streams. */
-  rate: number
   off: () => void
   frame: number | null
   timer: ReturnType<typeof setTimeout> | null
@@ -51,9 +48,8 @@ interface Live {
 
 const live = new Map<string, Live>()
 
-/** Above this many records per second, renders are spaced slowFlushMs apart. */
-const fastRate = 5000
-const slowFlushMs = 100
+/** How long batches wait for an animation frame before a timer applies them. */
+const frameFallbackMs = 250
 
 /** How long the first batch is waited for before catching up from a snapshot. */
 const catchUpMs = 1200
@@ -70,14 +66,11 @@ export const useRuns = create<RunsState>((set, get) => {
     l.frame = l.timer = null
     const batches = l.ready
     if (batches.length === 0) return
-    const now = performance.now()
-    const dt = Math.max(1, now - l.lastFlush)
-    l.rate = 0.7 * l.rate + 0.3 * ((l.readyRecords * 1000) / dt)
-    l.lastFlush = now
     l.ready = []
     l.readyRecords = 0
     const cur = get().byTab[tab]
     if (!cur) return
+    diagApplyStarted()
     const data = applyBatches(cur.data, batches)
     const finished = !!data.done
     set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, data, status: finished ? 'done' : 'running', stopping: finished ? false : cur.stopping } } }))
@@ -95,17 +88,18 @@ export const useRuns = create<RunsState>((set, get) => {
 
   function schedule(tab: string, done: boolean) {
     const l = live.get(tab)
-    if (!l || l.frame !== null || l.timer !== null) return
-    // A very fast stream (over fastRate records/s) renders every
-    // slowFlushMs: the same records, fewer renders. Otherwise a batch is
-    // applied at once (a microtask, so batches that arrive together still
-    // make one update) and painted in the next frame.
-    if (l.rate > fastRate && !done) {
-      const wait = Math.max(0, slowFlushMs - (performance.now() - l.lastFlush))
-      l.timer = setTimeout(() => flush(tab), wait)
-      return
-    }
-    l.timer = setTimeout(() => flush(tab), 0)
+    if (!l || l.frame !== null) return
+    // Batches are applied in the next animation frame, just before it is
+    // painted: one render per frame however fast the stream, and no wait
+    // beyond the frame. A timer stands in when frames stop (a hidden window).
+    l.frame = requestAnimationFrame(() => {
+      l.frame = null
+      diagInFrame(true)
+      flush(tab)
+      // after React's render of this update (a microtask queued before this one)
+      queueMicrotask(() => diagInFrame(false))
+    })
+    if (l.timer === null) l.timer = setTimeout(() => flush(tab), done ? 50 : frameFallbackMs)
   }
 
   function receive(tab: string, b: RunBatch) {
@@ -189,10 +183,13 @@ export const useRuns = create<RunsState>((set, get) => {
         void api.stop(started.runId).catch(() => {})
         return
       }
-      const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, lastFlush: performance.now(), rate: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
+      const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
       live.set(tab, l)
       diagRunStarted(started.runId)
-      l.off = api.onBatch(started.event, (b) => receive(tab, b))
+      l.off = api.onBatch(started.event, (b) => {
+        diagBatchArrived(started.runId, b.records)
+        receive(tab, b)
+      })
       // Batches emitted before the listener was registered are lost on
       // the bridge: if the first one has not come in time, catch up from
       // a snapshot (merge, script output, end; not the records).

@@ -277,6 +277,8 @@ export namespace app {
 	    reason: string;
 	    content: string;
 	    latency: DiagLatency;
+	    arrival: DiagLatency;
+	    render: DiagLatency;
 	    frames: DiagFrames;
 	    durationS: number;
 	
@@ -298,6 +300,8 @@ export namespace app {
 	        this.reason = source["reason"];
 	        this.content = source["content"];
 	        this.latency = this.convertValues(source["latency"], DiagLatency);
+	        this.arrival = this.convertValues(source["arrival"], DiagLatency);
+	        this.render = this.convertValues(source["render"], DiagLatency);
 	        this.frames = this.convertValues(source["frames"], DiagFrames);
 	        this.durationS = source["durationS"];
 	    }
