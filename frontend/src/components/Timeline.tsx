@@ -148,18 +148,29 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
     setFollow(true)
   }
 
+  // The list's height, for the rows to render while following.
+  const [viewHeight, setViewHeight] = useState(0)
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    setViewHeight(el.clientHeight)
+    const ro = new ResizeObserver(() => setViewHeight(el.clientHeight))
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+
+  // Following: the rows rendered are the last ones, where the list is about
+  // to be scrolled to, so that new events are painted in the same frame
+  // (waiting for the scroll event to move a virtualizer's range would show
+  // them a frame later, after two more renders). The virtualizer is off
+  // meanwhile; it takes over when the user scrolls away from the end.
+  const tail = follow && !paged && viewHeight > 0
   // Rows have one fixed height; no synchronous re-render on scroll.
-  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8, useFlushSync: false })
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8, useFlushSync: false, enabled: !tail })
 
   // Diagnostics (off unless STREAMSCOPE_DIAG): time the new events' paint.
   useLayoutEffect(() => diagTimelineRendered(runId, data.records), [runId, version]) // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Following: the rows rendered are the last ones, where the list is about
-  // to be scrolled to, so that new events are painted in the same frame
-  // (waiting for the scroll event to move the virtualizer's range would
-  // show them a frame later).
-  const viewHeight = virt.scrollRect?.height ?? 0
-  const tail = follow && !paged && viewHeight > 0
   const items = tail ? tailItems(count, Math.ceil(viewHeight / rowHeight) + 8) : virt.getVirtualItems()
 
   // Following: pin the list to its end after each render that added rows.
@@ -189,7 +200,8 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
       if (isProblem(r) || r.kind === 'warning') {
         setFollow(false)
         setSelected(r.seq)
-        virt.scrollToIndex(j, { align: 'center' })
+        // rows have one height: scroll there directly (the virtualizer may be off while following)
+        if (scroller.current) scroller.current.scrollTop = Math.max(0, j * rowHeight - (viewHeight - rowHeight) / 2)
         return
       }
     }
@@ -232,7 +244,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
         data-testid="timeline-list"
         tabIndex={0}
       >
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: count * rowHeight, position: 'relative' }}>
           {items.map((v) => {
             const i = indexes[v.index]
             const r = records[i]

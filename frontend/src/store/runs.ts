@@ -2,6 +2,7 @@
 // "run:<id>" batches. Batches are put back in seq order (BatchAssembler)
 // and applied together in the next animation frame: one state update and
 // render per frame at most, however fast the stream.
+import { flushSync } from 'react-dom'
 import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
@@ -95,9 +96,11 @@ export const useRuns = create<RunsState>((set, get) => {
     l.frame = requestAnimationFrame(() => {
       l.frame = null
       diagInFrame(true)
-      flush(tab)
-      // after React's render of this update (a microtask queued before this one)
-      queueMicrotask(() => diagInFrame(false))
+      // React renders the update now, inside this frame callback, so it is
+      // painted in this frame (left to itself React would render in a task
+      // after the paint, and the update would show a frame later).
+      flushSync(() => flush(tab))
+      diagInFrame(false)
     })
     if (l.timer === null) l.timer = setTimeout(() => flush(tab), done ? 50 : frameFallbackMs)
   }
