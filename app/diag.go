@@ -71,6 +71,13 @@ type DiagRunReport struct {
 	Render    DiagLatency `json:"render"`
 	Frames    DiagFrames  `json:"frames"`
 	DurationS float64     `json:"durationS"`
+	// BridgeMS is the UI's main-thread time in the Wails event bridge
+	// (parsing every event's payload, our listeners), ApplyMS its time
+	// applying batches and rendering them, with how often each ran.
+	BridgeMS    float64 `json:"bridgeMs"`
+	BridgeCalls int     `json:"bridgeCalls"`
+	ApplyMS     float64 `json:"applyMs"`
+	ApplyCalls  int     `json:"applyCalls"`
 }
 
 // diagState is the diagnostics' directory ("" when off).

@@ -53,6 +53,14 @@ const (
 	// at 60 Hz, the low end of the 16–50 ms that keeps WebKit smooth, so
 	// batching adds at most a frame to byte-to-screen latency.
 	uiBatchInterval = 16 * time.Millisecond
+	// chunkPreview is how much of a chunk a batch carries (the Raw tab
+	// fetches the rest on request with Chunk): at 20,000 events/s the
+	// chunks repeat every event's bytes, and whole copies would double what
+	// the UI has to take in.
+	chunkPreview = 256
+	// maxBatchRecords lets the interval and the byte budget, not a record
+	// count, decide when a batch goes: fewer, fuller batches for the bridge.
+	maxBatchRecords = 4096
 	// maxRawBody bounds the body kept on disk per run.
 	maxRawBody = 256 << 20
 )
@@ -224,6 +232,12 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 	}
 	if o.KeepFull <= 0 {
 		o.KeepFull = keepFull
+	}
+	if o.PreviewBytes <= 0 {
+		o.PreviewBytes = chunkPreview
+	}
+	if o.MaxRecords <= 0 {
+		o.MaxRecords = maxBatchRecords
 	}
 	r.batcher = send.NewBatcher(o, r.flush)
 	s.mu.Lock()

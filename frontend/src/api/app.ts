@@ -327,6 +327,10 @@ export interface DiagRunReport {
   render: DiagLatency
   frames: DiagFrames
   durationS: number
+  bridgeMs: number
+  bridgeCalls: number
+  applyMs: number
+  applyCalls: number
 }
 
 /** RunService.Records: consecutive timeline records paged back in from a run's record log. */

@@ -97,7 +97,33 @@ function BodyTab({ run }: { run: RunEntry }) {
   )
 }
 
-function RawTab({ data }: { data: RunData }) {
+/** A chunk's bytes: the batch's preview, and the whole chunk on request when it was shortened. */
+function ChunkBytes({ runId, seq, preview, truncated }: { runId: string | null; seq: number; preview: string; truncated: boolean }) {
+  const [full, setFull] = useState<string | null>(null)
+  const [err, setErr] = useState<string | null>(null)
+  async function load() {
+    if (!runId) return
+    try {
+      const c = await runsApi.chunk(runId, seq)
+      if (c.available) setFull(c.isText ? c.text : atob(c.base64))
+      else setErr('no longer kept in memory: export the raw body for every byte')
+    } catch (e) {
+      setErr(errorText(e))
+    }
+  }
+  return (
+    <>
+      <pre>{visibleBytes(full ?? preview)}</pre>
+      {truncated && full === null && (
+        <button className="btn small" onClick={() => void load()} data-testid="chunk-more">
+          shortened: show all {err ? `(${err})` : ''}
+        </button>
+      )}
+    </>
+  )
+}
+
+function RawTab({ data, runId }: { data: RunData; runId: string | null }) {
   // The chunk records' indexes, extended as records arrive (never rescanned).
   const cache = useRef<{ records: RunData['records'] | null; scanned: number; list: number[] }>({ records: null, scanned: 0, list: [] })
   const c = cache.current
@@ -126,9 +152,8 @@ function RawTab({ data }: { data: RunData }) {
             <div key={r.seq} className="chunk" data-index={v.index} ref={virt.measureElement} style={{ transform: `translateY(${v.start}px)` }}>
               <div className="chunk-meta">
                 chunk {earlier + v.index + 1} · offset {c.offset} · {c.size} B · {(r.time_ms / 1000).toFixed(3)}s{r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
-                {c.truncated ? ' · shortened' : ''}
               </div>
-              <pre>{visibleBytes(c.preview)}</pre>
+              <ChunkBytes runId={runId} seq={r.seq} preview={c.preview} truncated={!!c.truncated} />
             </div>
           )
         })}
@@ -341,7 +366,7 @@ export default function ResponsePane() {
         {tab === 'timeline' && <Timeline data={d} runId={run.runId} streaming={streaming} />}
         {tab === 'merge' && <AutoMerge data={d} runId={run.runId} />}
         {tab === 'body' && <BodyTab run={run} />}
-        {tab === 'raw' && <RawTab data={d} />}
+        {tab === 'raw' && <RawTab data={d} runId={run.runId} />}
         {tab === 'script' && <ScriptTab data={d} />}
         {tab === 'headers' && <HeadersTab data={d} />}
       </div>

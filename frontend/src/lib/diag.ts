@@ -37,7 +37,42 @@ export async function initDiagnostics(): Promise<void> {
   } catch {
     enabled = false
   }
-  if (enabled) requestAnimationFrame(frame)
+  if (enabled) {
+    requestAnimationFrame(frame)
+    timeBridge()
+  }
+}
+
+// ---- main-thread time spent on the bridge and on applying batches ----
+
+/** Milliseconds spent in the Wails event bridge (parse + listeners) and applying batches, and how often. */
+export const busy = { bridgeMs: 0, bridgeCalls: 0, applyMs: 0, applyCalls: 0 }
+
+function timeBridge() {
+  const w = window as unknown as { wails?: { EventsNotify?: (msg: string) => void } }
+  const notify = w.wails?.EventsNotify
+  if (!w.wails || !notify) return
+  w.wails.EventsNotify = (msg: string) => {
+    const t = performance.now()
+    try {
+      notify.call(w.wails, msg)
+    } finally {
+      busy.bridgeMs += performance.now() - t
+      busy.bridgeCalls++
+    }
+  }
+}
+
+/** Times one application of batches (apply + React render). */
+export function diagTimeApply<T>(fn: () => T): T {
+  if (!enabled) return fn()
+  const t = performance.now()
+  try {
+    return fn()
+  } finally {
+    busy.applyMs += performance.now() - t
+    busy.applyCalls++
+  }
 }
 
 // ---- frames ----
@@ -84,6 +119,7 @@ interface Probe {
   renders: number[]
   skipped: number
   reported: boolean
+  busy0: typeof busy
 }
 
 const probes = new Map<string, Probe>()
@@ -91,7 +127,7 @@ const probes = new Map<string, Probe>()
 function probe(runId: string): Probe {
   let p = probes.get(runId)
   if (!p) {
-    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], renders: [], skipped: 0, reported: false }
+    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], renders: [], skipped: 0, reported: false, busy0: { ...busy } }
     probes.set(runId, p)
   }
   return p
@@ -214,6 +250,10 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
       render: summariseLatency(p.renders, 0),
       frames: summariseFrames(slowFrames, frames - p.frames0, p.started, now),
       durationS: (now - p.started) / 1000,
+      bridgeMs: Math.round(busy.bridgeMs - p.busy0.bridgeMs),
+      bridgeCalls: busy.bridgeCalls - p.busy0.bridgeCalls,
+      applyMs: Math.round(busy.applyMs - p.busy0.applyMs),
+      applyCalls: busy.applyCalls - p.busy0.applyCalls,
     }
     probes.delete(runId)
     system.reportDiagnostics(report).catch((e) => console.error('diagnostics report failed', e))

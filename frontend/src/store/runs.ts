@@ -7,7 +7,7 @@ import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
-import { diagApplyStarted, diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted } from '../lib/diag'
+import { diagApplyStarted, diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
 
 export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
@@ -99,7 +99,7 @@ export const useRuns = create<RunsState>((set, get) => {
       // React renders the update now, inside this frame callback, so it is
       // painted in this frame (left to itself React would render in a task
       // after the paint, and the update would show a frame later).
-      flushSync(() => flush(tab))
+      diagTimeApply(() => flushSync(() => flush(tab)))
       diagInFrame(false)
     })
     if (l.timer === null) l.timer = setTimeout(() => flush(tab), done ? 50 : frameFallbackMs)

@@ -281,6 +281,10 @@ export namespace app {
 	    render: DiagLatency;
 	    frames: DiagFrames;
 	    durationS: number;
+	    bridgeMs: number;
+	    bridgeCalls: number;
+	    applyMs: number;
+	    applyCalls: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagRunReport(source);
@@ -304,6 +308,10 @@ export namespace app {
 	        this.render = this.convertValues(source["render"], DiagLatency);
 	        this.frames = this.convertValues(source["frames"], DiagFrames);
 	        this.durationS = source["durationS"];
+	        this.bridgeMs = source["bridgeMs"];
+	        this.bridgeCalls = source["bridgeCalls"];
+	        this.applyMs = source["applyMs"];
+	        this.applyCalls = source["applyCalls"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
