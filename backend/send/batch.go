@@ -238,16 +238,20 @@ func headerLen(h map[string][]string) int {
 	return n
 }
 
-// jsonLen bounds the encoded length of s: control characters, quotes,
-// backslashes, HTML-escaped and invalid bytes may take 6 bytes each.
+// jsonLen bounds the encoded length of s as encoding/json writes it: a
+// quote or backslash takes 2 bytes (\" \\), control characters, HTML-escaped
+// and invalid bytes at most 6 (\u003c).
 func jsonLen(s string) int {
 	n := 2
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			switch {
+			case c == '"' || c == '\\':
+				n += 2
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
 				n += 6
-			} else {
+			default:
 				n++
 			}
 			i++

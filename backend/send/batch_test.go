@@ -178,3 +178,30 @@ func TestBatcherWithSender(t *testing.T) {
 		t.Fatalf("events %d, in batches %d", res.Events, len(kinds(recs, KindEvent)))
 	}
 }
+
+// jsonLen is an upper bound of the encoded size, and a close one for the
+// quotes every JSON event carries.
+func TestJSONLenBoundsEncoding(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 7))
+	alphabet := []string{"a", "\"", "\\", "\n", "\x01", "<", "&", "é", "東", "\u2028", "\xff", " ", "{", "😀"}
+	for i := 0; i < 2000; i++ {
+		var sb strings.Builder
+		for j := rng.IntN(40); j > 0; j-- {
+			sb.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := sb.String()
+		enc, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := jsonLen(s); got < len(enc) {
+			t.Fatalf("jsonLen(%q) = %d, encoded %d bytes: %s", s, got, len(enc), enc)
+		}
+	}
+	quoted := `{"choices":[{"delta":{"content":"hi"}}]}`
+	enc, _ := json.Marshal(quoted)
+	if got := jsonLen(quoted); got != len(enc) {
+		t.Fatalf("jsonLen of a JSON event = %d, encoded %d", got, len(enc))
+	}
+}
