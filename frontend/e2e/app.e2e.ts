@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { launch, openApp } from './harness'
 import { makeProject } from './fixture'
 
@@ -278,6 +280,42 @@ describe('streaming against the in-process mock', () => {
     await expect.poll(async () => Number(await page.getByTestId('event-count').getAttribute('data-count'))).toBe(events)
     await page.getByTestId('resp-tab-merge').click()
     await expect.poll(async () => ((await page.getByTestId('merged-content').textContent()) ?? '').length).toBeGreaterThan(20)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('exports a run as events (JSON Lines), raw body and merged text', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Chat')
+    await page.getByTestId('send').click()
+    expect(await endReason(page)).toBe('complete')
+    const events = Number(await page.getByTestId('event-count').getAttribute('data-count'))
+    // The menu offers the three exports once the run is done.
+    await page.getByTestId('export').click()
+    for (const label of ['Events as JSON Lines', 'Raw body', 'Merged text']) await page.getByRole('button', { name: label }).waitFor()
+    await page.getByTestId('export').click()
+    // The save dialog is native: export through the same binding with a path.
+    const runId = await page.getByTestId('response').getAttribute('data-run-id')
+    expect(runId).toBeTruthy()
+    const dir = mkdtempSync(join(tmpdir(), 'streamscope-export-'))
+    type Go = { go: { app: { RunService: { Export: (id: string, kind: string, path: string) => Promise<{ path: string; bytes: number }>; Result: (id: string) => Promise<{ merge: { content: string } }> } } } }
+    const exp = (kind: string, file: string) => page.evaluate(([id, k, f]) => (window as unknown as Go).go.app.RunService.Export(id, k, f), [runId!, kind, join(dir, file)] as const)
+    const ev = await exp('events-jsonl', 'events.jsonl')
+    const lines = readFileSync(ev.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; data: string })
+    expect(lines).toHaveLength(events)
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1))
+    expect(lines[lines.length - 1].data).toBe('[DONE]')
+    const raw = await exp('raw', 'body.txt')
+    const body = readFileSync(raw.path, 'utf8')
+    expect(raw.bytes).toBe(Buffer.byteLength(body))
+    expect(body.match(/^data: /gm)).toHaveLength(events)
+    const merged = await exp('merged', 'merged.md')
+    const result = await page.evaluate((id) => (window as unknown as Go).go.app.RunService.Result(id), runId!)
+    expect(readFileSync(merged.path, 'utf8')).toBe(result.merge.content)
+    expect(result.merge.content.length).toBeGreaterThan(20)
+    // A bad kind is an error that names it.
+    await expect(exp('pdf', 'x.pdf')).rejects.toThrow(/pdf/)
     expect(errors).toEqual([])
     await page.close()
   })

@@ -331,7 +331,7 @@ export default function ResponsePane() {
     ['headers', 'Headers', null],
   ]
   return (
-    <div className="pane" data-testid="response">
+    <div className="pane" data-testid="response" data-run-id={run.runId ?? ''}>
       <div className="resp-head">
         <StatusPill run={run} />
         {streaming && <span className="pill info" data-testid="streaming">streaming</span>}
