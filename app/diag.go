@@ -44,6 +44,8 @@ type DiagFrames struct {
 	Over100  int     `json:"over100"`
 	// Worst holds the longest gaps (at most 20), longest first.
 	Worst []float64 `json:"worst"`
+	// WorstAtMS is when each of them ended, in ms since the run started.
+	WorstAtMS []float64 `json:"worstAtMs"`
 }
 
 // DiagRunReport is what the UI measured of one run, sent once the run has

@@ -307,6 +307,7 @@ export interface DiagFrames {
   over50: number
   over100: number
   worst: number[]
+  worstAtMs: number[]
 }
 
 /** What the UI measured of one run (SystemService.ReportDiagnostics). */

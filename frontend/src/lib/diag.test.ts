@@ -22,6 +22,6 @@ describe('diagnostics', () => {
       { at: 40, gap: 101 },
       { at: 90, gap: 900 },
     ]
-    expect(summariseFrames(gaps, 500, 10, 50)).toEqual({ count: 500, maxGapMs: 150, over50: 3, over100: 2, worst: [150, 101, 60] })
+    expect(summariseFrames(gaps, 500, 10, 50)).toEqual({ count: 500, maxGapMs: 150, over50: 3, over100: 2, worst: [150, 101, 60], worstAtMs: [20, 30, 10] })
   })
 })

@@ -95,14 +95,16 @@ function frame(t: number) {
 
 /** Summarises the frames between two performance.now() times. */
 export function summariseFrames(gaps: { at: number; gap: number }[], count: number, from: number, to: number): DiagFrames {
-  const inRun = gaps.filter((g) => g.at >= from && g.at <= to).map((g) => g.gap)
-  inRun.sort((a, b) => b - a)
+  const inRun = gaps.filter((g) => g.at >= from && g.at <= to)
+  inRun.sort((a, b) => b.gap - a.gap)
+  const worst = inRun.slice(0, 20)
   return {
     count,
-    maxGapMs: inRun.length ? inRun[0] : 0,
-    over50: inRun.filter((g) => g > 50).length,
-    over100: inRun.filter((g) => g > 100).length,
-    worst: inRun.slice(0, 20).map((g) => Math.round(g * 10) / 10),
+    maxGapMs: inRun.length ? inRun[0].gap : 0,
+    over50: inRun.filter((g) => g.gap > 50).length,
+    over100: inRun.filter((g) => g.gap > 100).length,
+    worst: worst.map((g) => Math.round(g.gap * 10) / 10),
+    worstAtMs: worst.map((g) => Math.round(g.at - from)),
   }
 }
 

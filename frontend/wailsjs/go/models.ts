@@ -228,6 +228,7 @@ export namespace app {
 	    over50: number;
 	    over100: number;
 	    worst: number[];
+	    worstAtMs: number[];
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagFrames(source);
@@ -240,6 +241,7 @@ export namespace app {
 	        this.over50 = source["over50"];
 	        this.over100 = source["over100"];
 	        this.worst = source["worst"];
+	        this.worstAtMs = source["worstAtMs"];
 	    }
 	}
 	export class DiagLatency {
