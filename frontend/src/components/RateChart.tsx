@@ -41,14 +41,23 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
         { label: 'gap', scale: 'gap', stroke: cssVar('--warn'), width: 1.5, points: { show: false }, paths: uPlot.paths.stepped?.({ align: 1 }) },
       ],
     }
-    const data = toData(latest.current, perSec)
-    const u = new uPlot(opts, data, el)
-    plot.current = u
-    const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 68 }))
-    ro.observe(el)
+    // Created after the pane's first paint: building the chart (canvas,
+    // font measurements) in the same frame as the pane's first render made
+    // the first Send stall the window for ~100 ms in WebKitGTK.
+    let u: uPlot | null = null
+    let ro: ResizeObserver | null = null
+    const t = setTimeout(() => {
+      opts.width = el.clientWidth || 400
+      const chart = new uPlot(opts, toData(latest.current, perSec), el)
+      u = chart
+      plot.current = chart
+      ro = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 68 }))
+      ro.observe(el)
+    }, 50)
     return () => {
-      ro.disconnect()
-      u.destroy()
+      clearTimeout(t)
+      ro?.disconnect()
+      u?.destroy()
       plot.current = null
     }
   }, [theme, rate.bucketMs])
