@@ -452,10 +452,11 @@ func (r *run) emit(b RunBatch) {
 
 // flush is the Batcher's callback: the records plus what changed.
 func (r *run) flush(b send.Batch) {
+	out := r.scriptOutput()
 	r.mu.Lock()
 	delta, _ := r.deltaLocked(textBudget)
 	met := r.metricsLocked()
-	logs, tests := r.takeScriptLocked()
+	logs, tests := r.takeScriptLocked(out)
 	seq := r.seq.Add(1)
 	r.mu.Unlock()
 	recs := timelineRecords(b.Records)
@@ -467,10 +468,11 @@ func (r *run) flush(b send.Batch) {
 func (r *run) end(done RunDone) {
 	r.batcher.Close()
 	for {
+		out := r.scriptOutput()
 		r.mu.Lock()
 		delta, more := r.deltaLocked(textBudget)
 		met := r.metricsLocked()
-		logs, tests := r.takeScriptLocked()
+		logs, tests := r.takeScriptLocked(out)
 		more = more || r.newLogs < len(r.logs) || r.newTests < len(r.tests)
 		if !more {
 			r.doneInfo = &done
@@ -670,11 +672,30 @@ func (r *run) metricsLocked() RunMetrics {
 	return met
 }
 
+// scriptOut is the script's output at one moment.
+type scriptOut struct {
+	logs  []ScriptLog
+	tests []ScriptTest
+	err   string
+}
+
+// scriptOutput reads the script's output (nil without a script). It must
+// be called without r.mu: the script holds its own lock while an event
+// asks for the merge snapshot (r.mu), so taking them the other way round
+// would deadlock.
+func (r *run) scriptOutput() *scriptOut {
+	if r.script == nil {
+		return nil
+	}
+	l, t, e := r.script.output()
+	return &scriptOut{logs: l, tests: t, err: e}
+}
+
 // takeScriptLocked returns the script output not sent yet (bounded so a
-// batch stays small; the rest follows).
-func (r *run) takeScriptLocked() ([]ScriptLog, []ScriptTest) {
-	if r.script != nil {
-		r.logs, r.tests, _ = r.script.output()
+// batch stays small; the rest follows), out being scriptOutput's.
+func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
+	if out != nil {
+		r.logs, r.tests = out.logs, out.tests
 		r.redactOutputLocked()
 	}
 	var logs []ScriptLog

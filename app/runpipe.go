@@ -219,6 +219,7 @@ func (r *run) finish(res *send.Result) {
 			scriptError = err.Error()
 		}
 	}
+	out := r.scriptOutput()
 	r.mu.Lock()
 	r.final, r.finalSet = final, true
 	done := RunDone{
@@ -228,12 +229,11 @@ func (r *run) finish(res *send.Result) {
 		StreamKind: string(res.Kind), ContentType: res.Header.Get("Content-Type"), ScriptError: scriptError,
 		Replay: r.replay,
 	}
-	if r.script != nil {
-		var se string
-		r.logs, r.tests, se = r.script.output()
+	if out != nil {
+		r.logs, r.tests = out.logs, out.tests
 		r.redactOutputLocked()
 		if done.ScriptError == "" {
-			done.ScriptError = se
+			done.ScriptError = out.err
 		}
 		done.ScriptError = r.redact(done.ScriptError)
 		r.script.close()
