@@ -67,10 +67,7 @@ type DiagRunReport struct {
 	Latency DiagLatency `json:"latency"`
 	// Arrival is the part of Latency up to the batch's arrival in the
 	// UI's JavaScript (Go side and bridge), before it is applied.
-	Arrival DiagLatency `json:"arrival"`
-	// Render is how long applying batches took up to the Timeline's
-	// commit (React's render), per render.
-	Render    DiagLatency `json:"render"`
+	Arrival   DiagLatency `json:"arrival"`
 	Frames    DiagFrames  `json:"frames"`
 	DurationS float64     `json:"durationS"`
 	// BridgeMS is the UI's main-thread time in the Wails event bridge

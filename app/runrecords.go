@@ -84,13 +84,11 @@ func (l *recordLog) close() {
 	l.f, l.w = nil, nil
 }
 
-// logRecords adds a batch's records to the run's record log.
-func (r *run) logRecords(recs []TimelineRecord) {
-	if len(recs) == 0 {
-		return
-	}
-	seqs := make([]int64, len(recs))
-	lines := make([][]byte, len(recs))
+// encodeRecords turns a batch's records into record-log lines (done
+// before the run's lock is taken; recordLog.append writes them under it).
+func encodeRecords(recs []TimelineRecord) (seqs []int64, lines [][]byte) {
+	seqs = make([]int64, len(recs))
+	lines = make([][]byte, len(recs))
 	for i := range recs {
 		b, err := json.Marshal(&recs[i])
 		if err != nil {
@@ -98,9 +96,7 @@ func (r *run) logRecords(recs []TimelineRecord) {
 		}
 		seqs[i], lines[i] = recs[i].Seq, append(b, '\n')
 	}
-	r.mu.Lock()
-	r.recs.append(seqs, lines)
-	r.mu.Unlock()
+	return seqs, lines
 }
 
 // Records returns up to count (at most 5,000) consecutive timeline records

@@ -325,7 +325,6 @@ export interface DiagRunReport {
   content: string
   latency: DiagLatency
   arrival: DiagLatency
-  render: DiagLatency
   frames: DiagFrames
   durationS: number
   bridgeMs: number

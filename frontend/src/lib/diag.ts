@@ -117,8 +117,6 @@ interface Probe {
   latencies: number[]
   /** Stamp to the batch's arrival in JavaScript (the Go side and the bridge). */
   arrivals: number[]
-  /** From applying batches to the Timeline's commit (React's render). */
-  renders: number[]
   skipped: number
   reported: boolean
   busy0: typeof busy
@@ -129,7 +127,7 @@ const probes = new Map<string, Probe>()
 function probe(runId: string): Probe {
   let p = probes.get(runId)
   if (!p) {
-    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], renders: [], skipped: 0, reported: false, busy0: { ...busy } }
+    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], skipped: 0, reported: false, busy0: { ...busy } }
     probes.set(runId, p)
   }
   return p
@@ -140,7 +138,6 @@ export function diagRunStarted(runId: string): void {
   if (enabled) probe(runId)
 }
 
-let applyStarted = -1
 /** Whether batches are being applied inside an animation frame callback. */
 let inFrame = false
 
@@ -151,11 +148,6 @@ let inFrame = false
  */
 export function diagInFrame(v: boolean): void {
   inFrame = v
-}
-
-/** Marks the start of applying batches (the render that follows is timed). */
-export function diagApplyStarted(): void {
-  if (enabled) applyStarted = performance.now()
 }
 
 /** Times a batch's arrival from the Go side (before it is applied). */
@@ -185,10 +177,6 @@ export function diagTimelineRendered(runId: string | null, records: TimelineReco
   if (!enabled || !runId) return
   const p = probe(runId)
   if (p.reported || records.length === 0) return
-  if (applyStarted >= 0) {
-    p.renders.push(performance.now() - applyStarted)
-    applyStarted = -1
-  }
   const fresh: TimelineRecord[] = []
   for (let i = records.length - 1; i >= 0 && records[i].seq > p.lastSeq; i--) fresh.push(records[i])
   if (fresh.length === 0) return
@@ -249,7 +237,6 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
       content: data.merge.content,
       latency: summariseLatency(p.latencies, p.skipped),
       arrival: summariseLatency(p.arrivals, 0),
-      render: summariseLatency(p.renders, 0),
       frames: summariseFrames(slowFrames, frames - p.frames0, p.started, now),
       durationS: (now - p.started) / 1000,
       bridgeMs: Math.round(busy.bridgeMs - p.busy0.bridgeMs),

@@ -7,7 +7,7 @@ import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
-import { diagApplyStarted, diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply } from '../lib/diag'
+import { diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
 
 export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
@@ -39,8 +39,6 @@ interface RunsState {
 interface Live {
   asm: BatchAssembler<RunBatch>
   ready: RunBatch[]
-  /** Records waiting in ready. */
-  readyRecords: number
   off: () => void
   frame: number | null
   timer: ReturnType<typeof setTimeout> | null
@@ -68,10 +66,8 @@ export const useRuns = create<RunsState>((set, get) => {
     const batches = l.ready
     if (batches.length === 0) return
     l.ready = []
-    l.readyRecords = 0
     const cur = get().byTab[tab]
     if (!cur) return
-    diagApplyStarted()
     const data = applyBatches(cur.data, batches)
     const finished = !!data.done
     set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, data, status: finished ? 'done' : 'running', stopping: finished ? false : cur.stopping } } }))
@@ -111,7 +107,6 @@ export const useRuns = create<RunsState>((set, get) => {
     const ready = l.asm.push(b)
     if (ready.length) {
       l.ready.push(...ready)
-      for (const r of ready) l.readyRecords += r.records?.length ?? 0
       schedule(tab, ready.some((r) => !!r.done))
     }
     if (l.asm.waiting > 0 && !l.gapTimer) {
@@ -126,7 +121,6 @@ export const useRuns = create<RunsState>((set, get) => {
             return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + skipped } } } : s
           })
           l.ready.push(...more)
-          for (const r of more) l.readyRecords += r.records?.length ?? 0
           schedule(tab, more.some((r) => !!r.done))
         }
       }, gapWaitMs)
@@ -152,7 +146,6 @@ export const useRuns = create<RunsState>((set, get) => {
     for (let s = 1; s <= snap.seq; s++) if (!have.has(s)) missed++
     // Records of the covered batches, then the snapshot's state, then what follows.
     l.ready.push(...covered.map((b) => ({ ...b, merge: undefined, logs: undefined, tests: undefined, done: undefined })), { ...snap, records: null }, ...ready)
-    for (const r of [...covered, ...ready]) l.readyRecords += r.records?.length ?? 0
     set((s) => {
       const cur = s.byTab[tab]
       return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + missed } } } : s
@@ -186,7 +179,7 @@ export const useRuns = create<RunsState>((set, get) => {
         void api.stop(started.runId).catch(() => {})
         return
       }
-      const l: Live = { asm: new BatchAssembler(), ready: [], readyRecords: 0, off: () => {}, frame: null, timer: null, gapTimer: null }
+      const l: Live = { asm: new BatchAssembler(), ready: [], off: () => {}, frame: null, timer: null, gapTimer: null }
       live.set(tab, l)
       diagRunStarted(started.runId)
       l.off = api.onBatch(started.event, (b) => {

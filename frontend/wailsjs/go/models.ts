@@ -280,7 +280,6 @@ export namespace app {
 	    content: string;
 	    latency: DiagLatency;
 	    arrival: DiagLatency;
-	    render: DiagLatency;
 	    frames: DiagFrames;
 	    durationS: number;
 	    bridgeMs: number;
@@ -307,7 +306,6 @@ export namespace app {
 	        this.content = source["content"];
 	        this.latency = this.convertValues(source["latency"], DiagLatency);
 	        this.arrival = this.convertValues(source["arrival"], DiagLatency);
-	        this.render = this.convertValues(source["render"], DiagLatency);
 	        this.frames = this.convertValues(source["frames"], DiagFrames);
 	        this.durationS = source["durationS"];
 	        this.bridgeMs = source["bridgeMs"];
