@@ -33,6 +33,9 @@ type DiagLatency struct {
 	Max   float64 `json:"max"`
 	// Skipped counts events without a usable stamp.
 	Skipped int `json:"skipped"`
+	// P99BySecond is the p99 of the events stamped in each second of the
+	// run (from its first stamped event): where in the run the tail is.
+	P99BySecond []float64 `json:"p99BySecond"`
 }
 
 // DiagFrames summarises the UI's frames during a run: the gaps between
@@ -77,6 +80,11 @@ type DiagRunReport struct {
 	BridgeCalls int     `json:"bridgeCalls"`
 	ApplyMS     float64 `json:"applyMs"`
 	ApplyCalls  int     `json:"applyCalls"`
+	// FrameRestMS is the time from the end of applying batches in an
+	// animation frame to the frame's end (style, layout, paint and tasks
+	// queued before it), summed over FrameRestCalls frames.
+	FrameRestMS    float64 `json:"frameRestMs"`
+	FrameRestCalls int     `json:"frameRestCalls"`
 }
 
 // diagState is the diagnostics' directory ("" when off).

@@ -299,6 +299,7 @@ export interface DiagLatency {
   p99: number
   max: number
   skipped: number
+  p99BySecond: number[]
 }
 
 export interface DiagFrames {
@@ -331,6 +332,8 @@ export interface DiagRunReport {
   bridgeCalls: number
   applyMs: number
   applyCalls: number
+  frameRestMs: number
+  frameRestCalls: number
 }
 
 /** RunService.Records: consecutive timeline records paged back in from a run's record log. */

@@ -13,6 +13,7 @@ import { useRuns, type RunEntry } from '../store/runs'
 import AutoMerge, { VerdictBadge } from './AutoMerge'
 import CodeEditor, { langFor } from './CodeEditor'
 import Timeline from './Timeline'
+import { useThrottled } from '../lib/throttle'
 
 type Tab = 'timeline' | 'merge' | 'body' | 'raw' | 'script' | 'headers'
 
@@ -318,6 +319,13 @@ export default function ResponsePane() {
       </div>
     )
   }
+  return <RunView run={run} tab={tab} setTab={setTab} />
+}
+
+function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: (t: Tab) => void }) {
+  // The header's figures follow the stream at ~8 frames/s; the Timeline and
+  // the other tabs get every batch.
+  const run = useThrottled(live, 120, `${live.runId}|${live.status}|${live.stopping}|${live.error}|${!!live.data.done}|${!!live.data.response}`)
   const d = run.data
   const m = d.metrics
   const streaming = run.status === 'running' || run.status === 'starting'
@@ -363,12 +371,12 @@ export default function ResponsePane() {
         ))}
       </div>
       <div className="resp-body">
-        {tab === 'timeline' && <Timeline data={d} runId={run.runId} streaming={streaming} />}
-        {tab === 'merge' && <AutoMerge data={d} runId={run.runId} />}
-        {tab === 'body' && <BodyTab run={run} />}
-        {tab === 'raw' && <RawTab data={d} runId={run.runId} />}
-        {tab === 'script' && <ScriptTab data={d} />}
-        {tab === 'headers' && <HeadersTab data={d} />}
+        {tab === 'timeline' && <Timeline data={live.data} runId={live.runId} streaming={streaming} />}
+        {tab === 'merge' && <AutoMerge data={live.data} runId={live.runId} />}
+        {tab === 'body' && <BodyTab run={live} />}
+        {tab === 'raw' && <RawTab data={live.data} runId={live.runId} />}
+        {tab === 'script' && <ScriptTab data={live.data} />}
+        {tab === 'headers' && <HeadersTab data={live.data} />}
       </div>
     </div>
   )

@@ -10,6 +10,7 @@ import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
 import { diagTimelineRendered } from '../lib/diag'
+import { shallowEqual, useThrottled } from '../lib/throttle'
 import { IncrementalFilter, defaultFilter, gapBefore, isProblem, preview, typeLabel, type Filter } from '../lib/timeline'
 import type { RunData } from '../lib/runModel'
 import { useSettings } from '../store/settings'
@@ -223,6 +224,8 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   }, [selected, records])
 
   const problems = data.counts.errors + data.counts.warnings
+  // The toolbar's figures change every frame of a fast stream: shown ~8 times a second.
+  const shown = useThrottled({ count, total: records.length, inMemory: data.records.length, lastSeq: data.lastSeq, pagedOut: data.pagedOut }, 120, `${streaming}|${paged}|${filter.text}|${filter.type}|${filter.chunks}`, shallowEqual)
   const list = (
     <div className="col" style={{ height: '100%', position: 'relative' }}>
       <div className="tl-head">
@@ -285,8 +288,8 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
           <ArrowDownToLine size={14} />
         </button>
         <span className="grow" />
-        <span className="stat" data-testid="tl-count" title={`${formatCount(count)} of ${formatCount(records.length)} records shown`}>
-          {count === records.length ? formatCount(count) : `${formatCount(count)} / ${formatCount(records.length)}`} rows
+        <span className="stat" data-testid="tl-count" title={`${formatCount(shown.count)} of ${formatCount(shown.total)} records shown`}>
+          {shown.count === shown.total ? formatCount(shown.count) : `${formatCount(shown.count)} / ${formatCount(shown.total)}`} rows
         </span>
       </div>
       {(data.pagedOut > 0 || paged) && (
@@ -298,7 +301,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
             </span>
           ) : (
             <span className="hint" data-testid="tl-pager-text" title="Long runs keep their newest records in memory; the others are on disk and can be paged in.">
-              Newest {formatCount(data.records.length)} of {formatCount(data.lastSeq)} records; {formatCount(data.pagedOut)} earlier ones are on disk
+              Newest {formatCount(shown.inMemory)} of {formatCount(shown.lastSeq)} records; {formatCount(shown.pagedOut)} earlier ones are on disk
             </span>
           )}
           {pageErr && <span className="pill err">{pageErr}</span>}

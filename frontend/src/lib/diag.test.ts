@@ -9,9 +9,16 @@ describe('diagnostics', () => {
 
   it('takes nearest-rank percentiles', () => {
     const v = Array.from({ length: 100 }, (_, i) => i + 1)
-    expect(summariseLatency(v.reverse(), 3)).toEqual({ count: 100, p50: 50, p90: 90, p99: 99, max: 100, skipped: 3 })
-    expect(summariseLatency([], 0)).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0, skipped: 0 })
+    expect(summariseLatency(v.reverse(), 3)).toEqual({ count: 100, p50: 50, p90: 90, p99: 99, max: 100, skipped: 3, p99BySecond: [] })
+    expect(summariseLatency([], 0)).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0, skipped: 0, p99BySecond: [] })
     expect(summariseLatency([7], 0).p99).toBe(7)
+  })
+
+  it('gives the p99 of each second of the run', () => {
+    // stamps in ms: three in the first second, none in the second, two in the third
+    const s = summariseLatency([10, 90, 20, 30, 5], 0, [5000, 5999, 5500, 7100, 7900])
+    expect(s.p99BySecond).toEqual([90, 0, 30])
+    expect(s.max).toBe(90)
   })
 
   it('counts only the slow frames inside the run', () => {

@@ -45,8 +45,12 @@ export async function initDiagnostics(): Promise<void> {
 
 // ---- main-thread time spent on the bridge and on applying batches ----
 
-/** Milliseconds spent in the Wails event bridge (parse + listeners) and applying batches, and how often. */
-export const busy = { bridgeMs: 0, bridgeCalls: 0, applyMs: 0, applyCalls: 0 }
+/**
+ * Milliseconds spent in the Wails event bridge (parse + listeners), in
+ * applying batches, and in the rest of the frames that applied them, and
+ * how often.
+ */
+export const busy = { bridgeMs: 0, bridgeCalls: 0, applyMs: 0, applyCalls: 0, frameRestMs: 0, frameRestCalls: 0 }
 
 function timeBridge() {
   const w = window as unknown as { wails?: { EventsNotify?: (msg: string) => void } }
@@ -63,16 +67,38 @@ function timeBridge() {
   }
 }
 
-/** Times one application of batches (apply + React render). */
+/**
+ * Times one application of batches (apply + React render) and, when it is
+ * applied in an animation frame, the rest of that frame: style, layout and
+ * paint, and any task queued before the frame ended.
+ */
 export function diagTimeApply<T>(fn: () => T): T {
   if (!enabled) return fn()
   const t = performance.now()
   try {
     return fn()
   } finally {
-    busy.applyMs += performance.now() - t
+    const end = performance.now()
+    busy.applyMs += end - t
     busy.applyCalls++
+    if (inFrame)
+      afterFrame(() => {
+        busy.frameRestMs += performance.now() - end
+        busy.frameRestCalls++
+      })
   }
+}
+
+/** Runs fn once the current frame is painted (call from an animation frame callback). */
+function afterFrame(fn: () => void): void {
+  // A message posted from an animation frame callback runs once that
+  // frame is painted.
+  const ch = new MessageChannel()
+  ch.port1.onmessage = () => {
+    ch.port1.close()
+    fn()
+  }
+  ch.port2.postMessage(0)
 }
 
 // ---- frames ----
@@ -115,8 +141,11 @@ interface Probe {
   frames0: number
   lastSeq: number
   latencies: number[]
+  /** The stamps (ms) of latencies, in the same order. */
+  stamps: number[]
   /** Stamp to the batch's arrival in JavaScript (the Go side and the bridge). */
   arrivals: number[]
+  arrivalStamps: number[]
   skipped: number
   reported: boolean
   busy0: typeof busy
@@ -127,7 +156,7 @@ const probes = new Map<string, Probe>()
 function probe(runId: string): Probe {
   let p = probes.get(runId)
   if (!p) {
-    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], arrivals: [], skipped: 0, reported: false, busy0: { ...busy } }
+    p = { started: performance.now(), frames0: frames, lastSeq: 0, latencies: [], stamps: [], arrivals: [], arrivalStamps: [], skipped: 0, reported: false, busy0: { ...busy } }
     probes.set(runId, p)
   }
   return p
@@ -158,7 +187,10 @@ export function diagBatchArrived(runId: string, records: TimelineRecord[] | null
   for (const r of records) {
     if (r.kind !== 'event') continue
     const at = stampMs(r.event?.id)
-    if (at !== null) p.arrivals.push(now - at)
+    if (at !== null) {
+      p.arrivals.push(now - at)
+      p.arrivalStamps.push(at)
+    }
   }
 }
 
@@ -181,32 +213,46 @@ export function diagTimelineRendered(runId: string | null, records: TimelineReco
   for (let i = records.length - 1; i >= 0 && records[i].seq > p.lastSeq; i--) fresh.push(records[i])
   if (fresh.length === 0) return
   p.lastSeq = records[records.length - 1].seq
-  // A message posted from an animation frame callback runs once that
-  // frame is painted.
-  const afterPaint = () => {
-    const ch = new MessageChannel()
-    ch.port1.onmessage = () => {
+  const afterPaint = () =>
+    afterFrame(() => {
       const now = Date.now()
       for (const r of fresh) {
         if (r.kind !== 'event') continue
         const at = stampMs(r.event?.id)
         if (at === null) p.skipped++
-        else p.latencies.push(now - at)
+        else {
+          p.latencies.push(now - at)
+          p.stamps.push(at)
+        }
       }
-      ch.port1.close()
-    }
-    ch.port2.postMessage(0)
-  }
+    })
   if (inFrame) afterPaint()
   else requestAnimationFrame(afterPaint)
 }
 
-/** Percentiles of latencies (nearest rank). */
-export function summariseLatency(values: number[], skipped: number): DiagLatency {
+/** The nearest-rank percentile q of ascending values (0 for none). */
+function rank(v: number[], q: number): number {
+  return v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : 0
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100
+
+/**
+ * Percentiles of latencies (nearest rank); with their stamps (ms, same
+ * order), also the p99 of each second from the first stamp.
+ */
+export function summariseLatency(values: number[], skipped: number, stamps: number[] = []): DiagLatency {
   const v = values.slice().sort((a, b) => a - b)
-  const at = (q: number) => (v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : 0)
-  const r = (x: number) => Math.round(x * 100) / 100
-  return { count: v.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), max: r(v.length ? v[v.length - 1] : 0), skipped }
+  const bySecond: number[][] = []
+  if (stamps.length === values.length && stamps.length > 0) {
+    const first = Math.min(...stamps.slice(0, 1000), stamps[0])
+    values.forEach((x, i) => {
+      const s = Math.max(0, Math.floor((stamps[i] - first) / 1000))
+      ;(bySecond[s] ??= []).push(x)
+    })
+  }
+  const p99BySecond = Array.from(bySecond, (xs) => round2(xs ? rank(xs.sort((a, b) => a - b), 0.99) : 0))
+  return { count: v.length, p50: round2(rank(v, 0.5)), p90: round2(rank(v, 0.9)), p99: round2(rank(v, 0.99)), max: round2(v.length ? v[v.length - 1] : 0), skipped, p99BySecond }
 }
 
 /**
@@ -235,14 +281,16 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
       complete: data.merge.complete,
       reason: data.done?.reason ?? '',
       content: data.merge.content,
-      latency: summariseLatency(p.latencies, p.skipped),
-      arrival: summariseLatency(p.arrivals, 0),
+      latency: summariseLatency(p.latencies, p.skipped, p.stamps),
+      arrival: summariseLatency(p.arrivals, 0, p.arrivalStamps),
       frames: summariseFrames(slowFrames, frames - p.frames0, p.started, now),
       durationS: (now - p.started) / 1000,
       bridgeMs: Math.round(busy.bridgeMs - p.busy0.bridgeMs),
       bridgeCalls: busy.bridgeCalls - p.busy0.bridgeCalls,
       applyMs: Math.round(busy.applyMs - p.busy0.applyMs),
       applyCalls: busy.applyCalls - p.busy0.applyCalls,
+      frameRestMs: Math.round(busy.frameRestMs - p.busy0.frameRestMs),
+      frameRestCalls: busy.frameRestCalls - p.busy0.frameRestCalls,
     }
     probes.delete(runId)
     system.reportDiagnostics(report).catch((e) => console.error('diagnostics report failed', e))

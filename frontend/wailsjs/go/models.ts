@@ -251,6 +251,7 @@ export namespace app {
 	    p99: number;
 	    max: number;
 	    skipped: number;
+	    p99BySecond: number[];
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagLatency(source);
@@ -264,6 +265,7 @@ export namespace app {
 	        this.p99 = source["p99"];
 	        this.max = source["max"];
 	        this.skipped = source["skipped"];
+	        this.p99BySecond = source["p99BySecond"];
 	    }
 	}
 	export class DiagRunReport {
@@ -286,6 +288,8 @@ export namespace app {
 	    bridgeCalls: number;
 	    applyMs: number;
 	    applyCalls: number;
+	    frameRestMs: number;
+	    frameRestCalls: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagRunReport(source);
@@ -312,6 +316,8 @@ export namespace app {
 	        this.bridgeCalls = source["bridgeCalls"];
 	        this.applyMs = source["applyMs"];
 	        this.applyCalls = source["applyCalls"];
+	        this.frameRestMs = source["frameRestMs"];
+	        this.frameRestCalls = source["frameRestCalls"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
