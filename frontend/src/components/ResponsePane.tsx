@@ -5,9 +5,10 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { CheckCircle2, Download, Radio, Save, XCircle } from 'lucide-react'
 import { useEffect, useRef, useState } from 'react'
 import type { BodyView } from '../api/app'
+import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi, type ExportKind } from '../api/backend'
 import { formatBytes, formatCount, formatMs, prettyJSON, visibleBytes } from '../format'
-import type { RunData } from '../lib/runModel'
+import { newRunData, type RunData } from '../lib/runModel'
 import { useProject } from '../store/project'
 import { useRuns, type RunEntry } from '../store/runs'
 import AutoMerge, { VerdictBadge } from './AutoMerge'
@@ -306,20 +307,69 @@ export default function ResponsePane() {
   if (!run) {
     return (
       <div className="pane" data-testid="response-empty">
-        <div className="empty">
-          <Radio size={28} className="faint" />
-          <h2>Send a request to see its stream</h2>
-          <div className="keys">
-            <kbd>Ctrl+Enter</kbd> <span>Send</span>
-            <kbd>Esc</kbd> <span>Stop</span>
-            <kbd>Ctrl+S</kbd> <span>Save the endpoint</span>
-            <kbd>Ctrl+Shift+T</kbd> <span>Toggle theme</span>
+        <WarmUp />
+        <div className="warm-up-cover">
+          <div className="empty">
+            <Radio size={28} className="faint" />
+            <h2>Send a request to see its stream</h2>
+            <div className="keys">
+              <kbd>Ctrl+Enter</kbd> <span>Send</span>
+              <kbd>Esc</kbd> <span>Stop</span>
+              <kbd>Ctrl+S</kbd> <span>Save the endpoint</span>
+              <kbd>Ctrl+Shift+T</kbd> <span>Toggle theme</span>
+            </div>
           </div>
         </div>
       </div>
     )
   }
   return <RunView run={run} tab={tab} setTab={setTab} />
+}
+
+/** A run as it looks mid-stream, for WarmUp. */
+function sampleRun(): RunEntry {
+  const data = newRunData()
+  const records: TimelineRecord[] = [
+    { seq: 1, kind: 'request_sent', time_ms: 0, attempt: 1 },
+    { seq: 2, kind: 'response_headers', time_ms: 1, attempt: 1, response: { status: 200, status_text: 'OK', proto: 'HTTP/1.1', headers: null, stream_kind: 'sse', timing: { dns_ms: 0, connect_ms: 0.5, tls_ms: -1, ttfb_ms: 1, first_event_ms: 2, duration_ms: 0, reused: false } } },
+  ]
+  for (let i = 0; i < 40; i++) {
+    records.push({ seq: records.length + 1, kind: 'chunk', time_ms: 2 + i, attempt: 1, chunk: { offset: i * 80, size: 80, preview: 'data: {"choices":[{"delta":{"content":"word"}}]}' } })
+    records.push({ seq: records.length + 1, kind: 'event', time_ms: 2 + i, attempt: 1, event: { index: i, type: 'message', data: '{"choices":[{"index":0,"delta":{"content":" word"}}]}', id: String(1_700_000_000_000_000 + i) } })
+  }
+  const run: RunEntry = { tab: '', runId: null, status: 'running', error: null, method: 'POST', url: '', startedAt: 0, data, stopping: false, missingBatches: 0 }
+  run.data = { ...data, records, lastSeq: records.length, version: 1, response: records[1].response, counts: { ...data.counts, events: 40, chunks: 40 }, rate: { bucketMs: 100, events: [40], maxGap: [1] } }
+  return run
+}
+
+let warmedUp = false
+
+/**
+ * Renders a sample run once, unseen, while the app is idle after launch:
+ * the first render of the response pane (code run for the first time,
+ * styles, fonts) took ~50 ms and then a ~70 ms frame in WebKitGTK, which
+ * the first Send's opening events would otherwise wait behind.
+ */
+function WarmUp() {
+  const [phase, setPhase] = useState<'wait' | 'render' | 'done'>(warmedUp ? 'done' : 'wait')
+  useEffect(() => {
+    if (phase === 'wait') {
+      const t = setTimeout(() => setPhase('render'), 600)
+      return () => clearTimeout(t)
+    }
+    if (phase === 'render') {
+      warmedUp = true
+      // long enough for the Timeline's chart, built 50 ms after it
+      const t = setTimeout(() => setPhase('done'), 250)
+      return () => clearTimeout(t)
+    }
+  }, [phase])
+  if (phase !== 'render') return null
+  return (
+    <div className="warm-up" aria-hidden="true">
+      <RunView run={sampleRun()} tab="timeline" setTab={() => {}} />
+    </div>
+  )
 }
 
 function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: (t: Tab) => void }) {
