@@ -248,14 +248,15 @@ export function applyBatches(cur: RunData, batches: RunBatch[]): RunData {
 }
 
 /**
- * How many of the newest records a run keeps in memory. Fewer records mean
- * a smaller JavaScript heap and shorter garbage collections: at 20,000
- * events/s in the production window, 20,000 gave 2 frame gaps over 100 ms in
- * 30 s where 50,000 gave 10.
+ * How many of the newest records a run keeps in memory (the Timeline pages
+ * older ones in from disk). Fewer records mean a smaller JavaScript heap
+ * and shorter garbage collections: at 20,000 events/s for 30 s in the
+ * production window, 50,000 gave 10 frame gaps over 100 ms, 20,000 gave 2–3
+ * (and 54 over 50 ms), 10,000 gave 1 (and 29 over 50 ms).
  */
-export const keepRecords = 20_000
+export const keepRecords = 10_000
 /** Records are dropped from memory this many at a time. */
-export const pageOutStep = 10_000
+export const pageOutStep = 5_000
 
 /**
  * Bounds memory on long runs: once there are pageOutStep records more than
