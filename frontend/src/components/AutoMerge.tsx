@@ -10,8 +10,10 @@ import { errorText, runs as runsApi } from '../api/backend'
 import { formatCount, prettyJSON } from '../format'
 import type { MergeView, RunData } from '../lib/runModel'
 
-// Longer replies are shown as plain text: re-parsing Markdown of that size on every batch would stall.
-const plainAbove = 60_000
+// Longer replies are shown as plain text. Markdown is rendered block by
+// block (a batch re-parses only the last block), so this bounds the size of
+// the page, not the work per batch.
+const plainAbove = 2_000_000
 
 // The Markdown renderer loads with the first Auto-Merge view.
 const Markdown = lazy(() => import('./Markdown'))

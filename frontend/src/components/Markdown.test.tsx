@@ -24,4 +24,24 @@ describe('Markdown while streaming', () => {
       unmount()
     }
   })
+
+  it('keeps the rendered blocks before the last as the reply grows', () => {
+    const { container, rerender } = render(<Markdown text={'# Title\n\nFirst paragraph.\n\nSecond'} streaming />)
+    const h1 = container.querySelector('h1')
+    const p1 = container.querySelectorAll('p')[0]
+    rerender(<Markdown text={'# Title\n\nFirst paragraph.\n\nSecond paragraph, longer.\n\n- item'} streaming />)
+    expect(container.querySelector('h1')).toBe(h1)
+    expect(container.querySelectorAll('p')[0]).toBe(p1)
+    expect(container.querySelectorAll('p')[1].textContent).toBe('Second paragraph, longer.')
+    expect(container.querySelector('li')?.textContent).toBe('item')
+  })
+
+  it('shows a very long last block as plain text while it streams, as Markdown once done', () => {
+    const long = '**' + 'x'.repeat(31_000) + '**'
+    const streamingView = render(<Markdown text={long} streaming />)
+    expect(streamingView.container.querySelector('strong')).toBeNull()
+    expect(streamingView.container.querySelector('pre.md-plain')?.textContent).toBe(long)
+    const done = render(<Markdown text={long} streaming={false} />)
+    expect(done.container.querySelector('strong')?.textContent).toHaveLength(31_000)
+  })
 })

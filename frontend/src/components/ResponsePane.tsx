@@ -354,7 +354,7 @@ function WarmUp() {
   const [phase, setPhase] = useState<'wait' | 'render' | 'done'>(warmedUp ? 'done' : 'wait')
   useEffect(() => {
     if (phase === 'wait') {
-      const t = setTimeout(() => setPhase('render'), 600)
+      const t = setTimeout(() => setPhase('render'), 1500)
       return () => clearTimeout(t)
     }
     if (phase === 'render') {

@@ -65,3 +65,49 @@ function splitCells(line: string): string[] {
   if (s.endsWith('|')) s = s.slice(0, -1)
   return s.split('|')
 }
+
+/** A text split into top-level Markdown blocks (see splitBlocks). */
+export interface BlockSplit {
+  text: string
+  /** Where each block starts in text; blocks[i] = text.slice(starts[i], starts[i + 1]). */
+  starts: number[]
+  blocks: string[]
+}
+
+/**
+ * Splits a Markdown text into top-level blocks that render the same apart
+ * as together, so a streaming reply re-renders only its last block: a
+ * block ends at a blank line outside a code fence when the next line
+ * starts in the first column (an indented line may continue a list item
+ * or a code block). A reference-style link whose definition is in another
+ * block is the one thing that renders differently.
+ *
+ * With the previous split of a text this one extends (the usual case while
+ * streaming), only the last block onwards is scanned again.
+ */
+export function splitBlocks(text: string, prev?: BlockSplit | null): BlockSplit {
+  let starts = [0]
+  if (prev && prev.starts.length > 0 && text.length >= prev.text.length && text.startsWith(prev.text)) starts = prev.starts.slice()
+  // Scan from the last block's start: no block starts inside a fence.
+  let pos = starts[starts.length - 1]
+  let open: { char: string; len: number } | null = null
+  let blankBefore = false
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos)
+    const end = nl < 0 ? text.length : nl
+    const line = text.slice(pos, end)
+    if (open === null && blankBefore && pos > starts[starts.length - 1] && line.length > 0 && line[0] !== ' ' && line[0] !== '\t') starts.push(pos)
+    const m = fenceRe.exec(line)
+    if (m) {
+      const marker = m[1]
+      if (open === null) {
+        if (!(marker[0] === '`' && m[2].includes('`'))) open = { char: marker[0], len: marker.length }
+      } else if (marker[0] === open.char && marker.length >= open.len && m[2].trim() === '') open = null
+    }
+    blankBefore = line.trim() === ''
+    if (nl < 0) break
+    pos = nl + 1
+  }
+  const blocks = starts.map((s, i) => text.slice(s, i + 1 < starts.length ? starts[i + 1] : text.length))
+  return { text, starts, blocks }
+}
