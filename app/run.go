@@ -542,6 +542,22 @@ func (r *run) scriptOutput() *scriptOut {
 	return &scriptOut{logs: l, tests: t, err: e}
 }
 
+// refreshScriptOutput copies the script's output so far into the run while
+// it streams (once it has ended, the run's copy is final). Like
+// scriptOutput, it must be called without r.mu.
+func (r *run) refreshScriptOutput() {
+	out := r.scriptOutput()
+	if out == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.doneInfo == nil {
+		r.logs, r.tests = out.logs, out.tests
+		r.redactOutputLocked()
+	}
+	r.mu.Unlock()
+}
+
 // takeScriptLocked returns the script output not sent yet (bounded so a
 // batch stays small; the rest follows), out being scriptOutput's.
 func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {

@@ -24,16 +24,7 @@ func (s *RunService) Result(runID string) (RunResult, error) {
 	if err != nil {
 		return RunResult{}, err
 	}
-	if r.script != nil {
-		// refresh the script output under its own lock first
-		logs, tests, _ := r.script.output()
-		r.mu.Lock()
-		if r.doneInfo == nil {
-			r.logs, r.tests = logs, tests
-			r.redactOutputLocked()
-		}
-		r.mu.Unlock()
-	}
+	r.refreshScriptOutput()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := RunResult{
@@ -281,15 +272,7 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 	if err != nil {
 		return RunBatch{}, err
 	}
-	if r.script != nil {
-		logs, tests, _ := r.script.output()
-		r.mu.Lock()
-		if r.doneInfo == nil {
-			r.logs, r.tests = logs, tests
-			r.redactOutputLocked()
-		}
-		r.mu.Unlock()
-	}
+	r.refreshScriptOutput()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	res := r.currentLocked()

@@ -337,9 +337,18 @@ function sampleRun(): RunEntry {
     records.push({ seq: records.length + 1, kind: 'chunk', time_ms: 2 + i, attempt: 1, chunk: { offset: i * 80, size: 80, preview: 'data: {"choices":[{"delta":{"content":"word"}}]}' } })
     records.push({ seq: records.length + 1, kind: 'event', time_ms: 2 + i, attempt: 1, event: { index: i, type: 'message', data: '{"choices":[{"index":0,"delta":{"content":" word"}}]}', id: String(1_700_000_000_000_000 + i) } })
   }
-  const run: RunEntry = { tab: '', runId: null, status: 'running', error: null, method: 'POST', url: '', startedAt: 0, data, stopping: false, missingBatches: 0 }
-  run.data = { ...data, records, lastSeq: records.length, version: 1, response: records[1].response, counts: { ...data.counts, events: 40, chunks: 40 }, rate: { bucketMs: 100, events: [40], maxGap: [1] } }
-  return run
+  return {
+    tab: '',
+    runId: null,
+    status: 'running',
+    error: null,
+    method: 'POST',
+    url: '',
+    startedAt: 0,
+    stopping: false,
+    missingBatches: 0,
+    data: { ...data, records, lastSeq: records.length, version: 1, response: records[1].response, counts: { ...data.counts, events: 40, chunks: 40 }, rate: { bucketMs: 100, events: [40], maxGap: [1] } },
+  }
 }
 
 let warmedUp = false

@@ -245,7 +245,8 @@ export function summariseLatency(values: number[], skipped: number, stamps: numb
   const v = values.slice().sort((a, b) => a - b)
   const bySecond: number[][] = []
   if (stamps.length === values.length && stamps.length > 0) {
-    const first = Math.min(...stamps.slice(0, 1000), stamps[0])
+    let first = stamps[0]
+    for (const t of stamps) if (t < first) first = t
     values.forEach((x, i) => {
       const s = Math.max(0, Math.floor((stamps[i] - first) / 1000))
       ;(bySecond[s] ??= []).push(x)

@@ -6,26 +6,29 @@
 
 const fenceRe = /^ {0,3}(`{3,}|~{3,})(.*)$/
 
+/** An open code fence: its character and length (null: none open). */
+type Fence = { char: string; len: number } | null
+
+/** The code fence open after line, given the one open before it. */
+function fenceAfter(open: Fence, line: string): Fence {
+  const m = fenceRe.exec(line)
+  if (!m) return open
+  const marker = m[1]
+  if (open === null) {
+    // A backtick fence's info string may not contain backticks.
+    return marker[0] === '`' && m[2].includes('`') ? null : { char: marker[0], len: marker.length }
+  }
+  return marker[0] === open.char && marker.length >= open.len && m[2].trim() === '' ? null : open
+}
+
 /**
  * Returns the text with an open code fence closed and a table whose
  * delimiter row is still arriving held back as plain text until it is
  * complete.
  */
 export function closeStreamingMarkdown(text: string): string {
-  const lines = text.split('\n')
-  let open: { char: string; len: number } | null = null
-  for (const line of lines) {
-    const m = fenceRe.exec(line)
-    if (!m) continue
-    const marker = m[1]
-    if (open === null) {
-      // A backtick fence's info string may not contain backticks.
-      if (marker[0] === '`' && m[2].includes('`')) continue
-      open = { char: marker[0], len: marker.length }
-    } else if (marker[0] === open.char && marker.length >= open.len && m[2].trim() === '') {
-      open = null
-    }
-  }
+  let open: Fence = null
+  for (const line of text.split('\n')) open = fenceAfter(open, line)
   if (open !== null) {
     const sep = text.endsWith('\n') ? '' : '\n'
     return text + sep + open.char.repeat(open.len) + '\n'
@@ -90,20 +93,14 @@ export function splitBlocks(text: string, prev?: BlockSplit | null): BlockSplit 
   if (prev && prev.starts.length > 0 && text.length >= prev.text.length && text.startsWith(prev.text)) starts = prev.starts.slice()
   // Scan from the last block's start: no block starts inside a fence.
   let pos = starts[starts.length - 1]
-  let open: { char: string; len: number } | null = null
+  let open: Fence = null
   let blankBefore = false
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos)
     const end = nl < 0 ? text.length : nl
     const line = text.slice(pos, end)
     if (open === null && blankBefore && pos > starts[starts.length - 1] && line.length > 0 && line[0] !== ' ' && line[0] !== '\t') starts.push(pos)
-    const m = fenceRe.exec(line)
-    if (m) {
-      const marker = m[1]
-      if (open === null) {
-        if (!(marker[0] === '`' && m[2].includes('`'))) open = { char: marker[0], len: marker.length }
-      } else if (marker[0] === open.char && marker.length >= open.len && m[2].trim() === '') open = null
-    }
+    open = fenceAfter(open, line)
     blankBefore = line.trim() === ''
     if (nl < 0) break
     pos = nl + 1
