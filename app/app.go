@@ -36,6 +36,10 @@ type Options struct {
 	// Demo installs the demo project into dir, leaving a demo project
 	// already there as it is (backend/demo's Install; nil: no demo).
 	Demo func(dir string) error
+	// Edit runs a WebKit editing command ("Undo", "Redo", "Cut", "Copy",
+	// "Paste", "SelectAll") in the window's web view, for the Edit menu
+	// (nil: the menu sends "menu:edit" and the UI runs the command).
+	Edit func(command string)
 }
 
 // App owns the bound services and their lifecycle.

@@ -507,6 +507,94 @@ func (s *ProjectService) RenameFolder(folderPath, name string) (ProjectView, err
 	return v, err
 }
 
+// MoveFolder puts a folder at position index (0-based) among the
+// subfolders of parent ("" the top). When parent is not its parent the
+// folder's directory moves there, with everything in it; the endpoints in
+// it then have new refs (the folder path is part of a ref). A folder cannot
+// move into itself, and a folder of the same directory name already in
+// parent stops the move.
+func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (ProjectView, error) {
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		if folderPath == "" || strings.Contains(folderPath, "..") || strings.Contains(parent, "..") {
+			return fmt.Errorf("move folder %q into %q: not folders of the project", folderPath, parent)
+		}
+		if folderOf(p, folderPath) == nil {
+			return fmt.Errorf("no folder %q in the project", folderPath)
+		}
+		if parent != "" && folderOf(p, parent) == nil {
+			return fmt.Errorf("no folder %q to move %q into", parent, folderPath)
+		}
+		if parent == folderPath || strings.HasPrefix(parent, folderPath+"/") {
+			return fmt.Errorf("folder %q cannot move into itself (%q)", folderPath, parent)
+		}
+		target := folderPath
+		if parentOf(folderPath) != parent {
+			target = path.Join(parent, path.Base(folderPath))
+			dst := filepath.Join(p.Dir, filepath.FromSlash(target))
+			if _, err := os.Lstat(dst); err == nil {
+				return fmt.Errorf("folder %q already has a %q: rename one of them first", parent, path.Base(folderPath))
+			}
+			if err := os.Rename(filepath.Join(p.Dir, filepath.FromSlash(folderPath)), dst); err != nil {
+				return fmt.Errorf("move folder %q into %q: %w", folderPath, parent, err)
+			}
+			np, err := project.Load(p.Dir)
+			if err != nil {
+				return err
+			}
+			p, s.p = np, np
+		}
+		var list []*project.Folder
+		var moved *project.Folder
+		for _, f := range p.Folders {
+			switch {
+			case f.Path == target:
+				moved = f
+			case parentOf(f.Path) == parent:
+				list = append(list, f)
+			}
+		}
+		if moved == nil {
+			return fmt.Errorf("folder %q is missing after the move", target)
+		}
+		index = max(0, min(index, len(list)))
+		list = append(list[:index], append([]*project.Folder{moved}, list[index:]...)...)
+		for i, f := range list {
+			if f.Seq != i+1 || !f.HasFile {
+				cp := *f
+				cp.Seq = i + 1
+				if cp.Name == "" {
+					cp.Name = path.Base(cp.Path)
+				}
+				if err := p.SaveFolder(&cp); err != nil {
+					return err
+				}
+				*f = cp
+			}
+		}
+		np, err := project.Load(p.Dir)
+		if err != nil {
+			return err
+		}
+		s.p = np
+		v = s.viewLocked()
+		return nil
+	})
+	if err == nil {
+		s.saved()
+	}
+	return v, err
+}
+
+func folderOf(p *project.Project, folderPath string) *project.Folder {
+	for _, f := range p.Folders {
+		if f.Path == folderPath {
+			return f
+		}
+	}
+	return nil
+}
+
 // DeleteFolder removes an empty folder (its folder.yaml and directory). A
 // folder that still holds endpoints, subfolders or other files is kept and
 // the error says what is in it.

@@ -12,19 +12,23 @@ const (
 	MenuOpenDemo    = "open-demo"
 	MenuOpenRecent  = "open-recent"
 	MenuSave        = "save"
+	MenuSaveAll     = "save-all"
 	MenuToggleTheme = "toggle-theme"
 	MenuReload      = "reload"
+	MenuEdit        = "edit"
 )
 
 // MenuEvent is the payload of a "menu:<action>" event; Path is the
-// project folder for "menu:open-recent".
+// project folder for "menu:open-recent" and the editing command for
+// "menu:edit".
 type MenuEvent struct {
 	Action string `json:"action"`
 	Path   string `json:"path"`
 }
 
 // Menu builds the application menu: File (new, open, demo, recent, save,
-// quit), Edit (the standard roles) and View (theme, reload). Its items emit
+// save all, quit), Edit (undo, redo, cut, copy, paste, select all) and View (theme,
+// reload). Its items emit
 // "menu:<action>" for the UI to act on.
 //
 // The menu is built once, before the window opens: Wails v2 on Linux
@@ -54,15 +58,41 @@ func (a *App) Menu() *menu.Menu {
 	}
 	file.AddSeparator()
 	file.AddText("Save", keys.CmdOrCtrl("s"), send(MenuSave, ""))
+	file.AddText("Save all", keys.Combo("s", keys.CmdOrCtrlKey, keys.ShiftKey), send(MenuSaveAll, ""))
 	file.AddSeparator()
 	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) {
 		if rt := a.runtime(); rt != nil {
 			rt.Quit()
 		}
 	})
-	m.Append(menu.EditMenu())
+	// Wails v2 leaves menu.EditMenu() out on Linux, so the Edit menu is
+	// built here. Its items carry no accelerators: the keys (Ctrl+Z, Ctrl+C,
+	// …) stay with the web view, where editors handle them themselves.
+	edit := m.AddSubmenu("Edit")
+	for _, it := range []struct{ label, command string }{
+		{"Undo", "Undo"}, {"Redo", "Redo"}, {"", ""},
+		{"Cut", "Cut"}, {"Copy", "Copy"}, {"Paste", "Paste"}, {"", ""},
+		{"Select all", "SelectAll"},
+	} {
+		if it.command == "" {
+			edit.AddSeparator()
+			continue
+		}
+		command := it.command
+		edit.AddText(it.label, nil, func(*menu.CallbackData) { a.edit(command) })
+	}
 	view := m.AddSubmenu("View")
 	view.AddText("Toggle theme", keys.Combo("t", keys.CmdOrCtrlKey, keys.ShiftKey), send(MenuToggleTheme, ""))
 	view.AddText("Reload", keys.CmdOrCtrl("r"), send(MenuReload, ""))
 	return m
+}
+
+// edit runs an Edit menu command in the web view (Options.Edit), or asks
+// the UI to run it when there is no native way.
+func (a *App) edit(command string) {
+	if a.opts.Edit != nil {
+		a.opts.Edit(command)
+		return
+	}
+	a.emit("menu:"+MenuEdit, MenuEvent{Action: MenuEdit, Path: command})
 }

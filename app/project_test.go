@@ -416,3 +416,67 @@ func TestSecretWithoutAStoreIsRefusedNotDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMoveFolder(t *testing.T) {
+	t.Parallel()
+	a, _, dir := projectApp(t)
+	ps := a.Project
+	for _, n := range []string{"A", "B", "C"} {
+		if _, err := ps.CreateFolder("", n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ps.CreateEndpoint("b", "Inside", ""); err != nil {
+		t.Fatal(err)
+	}
+	folders := func(v ProjectView) string {
+		var out []string
+		for _, it := range v.Items {
+			if it.Kind == "folder" {
+				out = append(out, it.Ref)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	// Reorder among siblings: C first.
+	v, err := ps.MoveFolder("c", "", 0)
+	if err != nil || folders(v) != "c a b" {
+		t.Fatalf("reorder: %q %v", folders(v), err)
+	}
+	// Into another folder: b (with its endpoint) goes inside a.
+	v, err = ps.MoveFolder("b", "a", 0)
+	if err != nil || folders(v) != "c a a/b" {
+		t.Fatalf("into a: %q %v", folders(v), err)
+	}
+	if _, err := ps.GetEndpoint("a/b/Inside"); err != nil {
+		t.Fatalf("the moved folder's endpoint: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the old directory is still there")
+	}
+	// The order survives a reload from disk.
+	if v, err := ps.Open(dir); err != nil || folders(v) != "c a a/b" {
+		t.Fatalf("reloaded: %q %v", folders(v), err)
+	}
+	// Refused moves name what is wrong and change nothing.
+	for _, c := range []struct{ from, to, want string }{
+		{"a", "a/b", "into itself"},
+		{"a", "a", "into itself"},
+		{"nope", "", `no folder "nope"`},
+		{"c", "zzz", `no folder "zzz"`},
+		{"../x", "", "not folders of the project"},
+	} {
+		if _, err := ps.MoveFolder(c.from, c.to, 0); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("MoveFolder(%q, %q): %v, want %q", c.from, c.to, err, c.want)
+		}
+	}
+	if _, err := ps.CreateFolder("", "B"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.MoveFolder("b", "a", 0); err == nil || !strings.Contains(err.Error(), "already has") {
+		t.Fatalf("a name clash: %v", err)
+	}
+	if v, _ := ps.Current(); folders(v) != "c a a/b b" {
+		t.Fatalf("after refused moves: %q", folders(v))
+	}
+}

@@ -185,3 +185,51 @@ func TestMenuEmitsActions(t *testing.T) {
 		t.Fatalf("catalogue %v", cat.Names)
 	}
 }
+
+func TestEditMenu(t *testing.T) {
+	t.Parallel()
+	editMenu := func(m *menu.Menu) *menu.Menu {
+		for _, it := range m.Items {
+			if it.Label == "Edit" && it.SubMenu != nil {
+				return it.SubMenu
+			}
+		}
+		t.Fatal("no Edit submenu (Wails drops menu.EditMenu() on Linux)")
+		return nil
+	}
+	var ran []string
+	a, rt := newTestApp(t, Options{Edit: func(c string) { ran = append(ran, c) }})
+	a.Startup(rt)
+	var labels []string
+	for _, it := range editMenu(a.Menu()).Items {
+		if it.Type == menu.SeparatorType {
+			continue
+		}
+		labels = append(labels, it.Label)
+		if it.Accelerator != nil {
+			t.Errorf("%s has an accelerator: it would take the key from the web view's editors", it.Label)
+		}
+		it.Click(&menu.CallbackData{MenuItem: it})
+	}
+	if got, want := strings.Join(labels, ","), "Undo,Redo,Cut,Copy,Paste,Select all"; got != want {
+		t.Fatalf("Edit items %s, want %s", got, want)
+	}
+	if got := strings.Join(ran, ","); got != "Undo,Redo,Cut,Copy,Paste,SelectAll" {
+		t.Fatalf("commands run: %s", got)
+	}
+	if len(rt.named("menu:edit")) != 0 {
+		t.Fatal("menu:edit sent although a native editor is set")
+	}
+
+	// Without a native web view the UI is asked to run the command.
+	b, rt2 := newTestApp(t, Options{})
+	b.Startup(rt2)
+	for _, it := range editMenu(b.Menu()).Items {
+		if it.Label == "Paste" {
+			it.Click(&menu.CallbackData{MenuItem: it})
+		}
+	}
+	if ev := rt2.named("menu:edit"); len(ev) != 1 || ev[0].(MenuEvent).Path != "Paste" {
+		t.Fatalf("menu:edit %v", ev)
+	}
+}

@@ -54,7 +54,7 @@ func (s *SystemService) Events() (EventCatalog, error) {
 		EventMockChanged:     "MockStatus",
 		EventStartupProblem:  "string",
 	}
-	for _, a := range []string{MenuNewProject, MenuOpenProject, MenuOpenDemo, MenuOpenRecent, MenuSave, MenuToggleTheme, MenuReload} {
+	for _, a := range []string{MenuNewProject, MenuOpenProject, MenuOpenDemo, MenuOpenRecent, MenuSave, MenuSaveAll, MenuToggleTheme, MenuReload, MenuEdit} {
 		names["menu:"+a] = "MenuEvent"
 	}
 	return EventCatalog{Names: names}, nil

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launch, openApp } from './harness'
@@ -355,6 +355,81 @@ describe('streaming against the in-process mock', () => {
     expect(await page.getByTestId('end-pill').count()).toBe(0)
     await page.getByTestId('stop').click()
     expect(await endReason(page, 10_000)).toBe('cancelled')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
+
+describe('project tree', () => {
+  const fx = makeProject()
+
+  it('creates a folder, renames, duplicates, drags endpoints and folders, saves all and deletes', async () => {
+    const { page, errors } = await openApp(browser)
+    page.on('dialog', (d) => void d.accept())
+    await openProject(page, fx.dir)
+    const row = (name: string) => page.getByTestId('tree-endpoint').filter({ hasText: new RegExp(`^[A-Z]+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    const folder = (name: string) => page.getByTestId('tree-folder').filter({ hasText: name })
+    const refs = async (testId: string) => page.getByTestId(testId).evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')))
+
+    // A folder, then a second one.
+    for (const name of ['Group', 'Later']) {
+      await page.getByTitle('New folder').click()
+      await page.getByTestId('rename-input').fill(name)
+      await page.getByTestId('rename-input').press('Enter')
+      await folder(name).waitFor()
+    }
+    expect(await refs('tree-folder')).toEqual(['group', 'later'])
+
+    // Rename an endpoint from its row's action.
+    await row('Slow').hover()
+    await row('Slow').getByTitle('Rename').click()
+    await page.getByTestId('rename-input').fill('Slowly')
+    await page.getByTestId('rename-input').press('Enter')
+    await row('Slowly').waitFor()
+    expect(await row('Slow').count()).toBe(0)
+
+    // Duplicate it: the copy comes right after.
+    await row('Slowly').hover()
+    await row('Slowly').getByTitle('Duplicate').click()
+    await row('Slowly copy').waitFor()
+    const order = await refs('tree-endpoint')
+    expect(order.indexOf('Slowly copy')).toBe(order.indexOf('Slowly') + 1)
+
+    // Open the copy, change it without saving, then drag it into the folder:
+    // the tab and its unsaved change follow it to its new ref.
+    await row('Slowly copy').click()
+    await page.getByTestId('url-input').fill('{{mockBaseUrl}}/v1/chat/completions?moved=1')
+    await row('Slowly copy').dragTo(folder('Group'), { targetPosition: { x: 60, y: 20 } })
+    await expect.poll(() => refs('tree-endpoint')).toContain('group/Slowly copy')
+    await expect.poll(() => page.getByTestId('doc-tab').filter({ hasText: 'Slowly copy' }).count()).toBe(1)
+    expect(await page.getByTestId('url-input').inputValue()).toBe('{{mockBaseUrl}}/v1/chat/completions?moved=1')
+
+    // Drag an endpoint before another one: Chat goes after Slowly.
+    await row('Chat').dragTo(row('Cut off'), { targetPosition: { x: 60, y: 3 } })
+    await expect.poll(async () => {
+      const r = await refs('tree-endpoint')
+      return r.indexOf('Chat') === r.indexOf('Cut off') - 1 && r.indexOf('Slowly') < r.indexOf('Chat')
+    }).toBe(true)
+
+    // A folder dragged onto the top of another goes before it; onto its middle, into it.
+    await folder('Later').dragTo(folder('Group'), { targetPosition: { x: 60, y: 2 } })
+    await expect.poll(() => refs('tree-folder')).toEqual(['later', 'group'])
+    await folder('Later').dragTo(folder('Group'), { targetPosition: { x: 60, y: 18 } })
+    await expect.poll(() => refs('tree-folder')).toEqual(['group', 'group/later'])
+    // Dropped on the empty end of the tree, a folder goes back to the top level, last.
+    await folder('Later').dragTo(page.getByTestId('tree'), { targetPosition: { x: 100, y: (await page.getByTestId('tree').boundingBox())!.height - 6 } })
+    await expect.poll(() => refs('tree-folder')).toEqual(['group', 'later'])
+
+    // Save all (Ctrl+Shift+S) writes the moved, edited endpoint.
+    await page.keyboard.press('Control+Shift+S')
+    await expect.poll(() => page.getByTestId('doc-tab').locator('.dirty').count()).toBe(0)
+    const saved = readdirSync(join(fx.dir, 'group')).filter((f) => f.endsWith('.endpoint.yaml'))
+    expect(saved.map((f) => readFileSync(join(fx.dir, 'group', f), 'utf8')).join('\n')).toContain('moved=1')
+
+    // Delete (after the confirmation) removes the row and its file.
+    await row('Slowly').hover()
+    await row('Slowly').getByTitle('Delete').click()
+    await expect.poll(() => row('Slowly').count()).toBe(0)
     expect(errors).toEqual([])
     await page.close()
   })

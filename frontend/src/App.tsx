@@ -44,6 +44,28 @@ function AppInfoLabel() {
   )
 }
 
+/** Closes an editor tab, asking first when it has unsaved changes. */
+function closeTabAsk(ref: string) {
+  const p = useProject.getState()
+  if (isDirty(p.drafts[ref]) && !window.confirm('Close this tab and drop its unsaved changes?')) return
+  useRuns.getState().forget(ref)
+  p.closeTab(ref)
+}
+
+/** Makes the tab `step` places after (or before) the active one active. */
+function cycleTab(step: number) {
+  const { tabs, active, select } = useProject.getState()
+  if (tabs.length < 2) return
+  const i = Math.max(0, tabs.indexOf(active ?? ''))
+  void select(tabs[(i + step + tabs.length) % tabs.length])
+}
+
+/** Runs an Edit menu command in the page, where no native web view ran it (app/menu.go). */
+function runEditCommand(command: string) {
+  const map: Record<string, string> = { Undo: 'undo', Redo: 'redo', Cut: 'cut', Copy: 'copy', Paste: 'paste', SelectAll: 'selectAll' }
+  if (map[command]) document.execCommand(map[command])
+}
+
 function DocTabs() {
   const tabs = useProject((s) => s.tabs)
   const active = useProject((s) => s.active)
@@ -66,9 +88,7 @@ function DocTabs() {
               title="Close tab"
               onClick={(e) => {
                 e.stopPropagation()
-                if (isDirty(d) && !window.confirm('Close this tab and drop its unsaved changes?')) return
-                useRuns.getState().forget(ref)
-                p.closeTab(ref)
+                closeTabAsk(ref)
               }}
             >
               <X size={12} />
@@ -153,6 +173,8 @@ export default function App() {
         const a = useProject.getState().active
         if (a) void useProject.getState().save(a)
       }),
+      onMenu('save-all', () => void useProject.getState().saveAll()),
+      onMenu('edit', (e) => runEditCommand(e.path)),
       onMenu('toggle-theme', () => void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')),
       onMenu('reload', () => window.location.reload()),
     ]
@@ -172,22 +194,40 @@ export default function App() {
   }, [])
 
   useEffect(() => {
-    // Ctrl+Enter and Ctrl+S are taken before the editors see them (CodeMirror
-    // would insert a line); Esc only when nothing else used it.
+    // The app's shortcuts are taken before the editors see them (CodeMirror
+    // would insert a line on Ctrl+Enter); Esc only when nothing else used it.
+    // In the desktop window the native menu takes its own keys (Ctrl+S, …)
+    // first; these handlers serve the browser (wails dev) and the rest.
     function onKeyCapture(e: KeyboardEvent) {
       const mod = e.ctrlKey || e.metaKey
-      if (mod && e.key === 'Enter') {
-        e.preventDefault()
-        e.stopPropagation()
+      if (!mod) return
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key
+      const p = useProject.getState()
+      const take = () => (e.preventDefault(), e.stopPropagation())
+      if (key === 'Enter') {
+        take()
         sendActive()
-      } else if (mod && (e.key === 's' || e.key === 'S') && !e.shiftKey) {
-        e.preventDefault()
-        e.stopPropagation()
-        const a = useProject.getState().active
-        if (a) void useProject.getState().save(a)
-      } else if (mod && e.shiftKey && (e.key === 't' || e.key === 'T')) {
-        e.preventDefault()
+      } else if (key === 's' && e.shiftKey) {
+        take()
+        void p.saveAll()
+      } else if (key === 's') {
+        take()
+        if (p.active) void p.save(p.active)
+      } else if (key === 't' && e.shiftKey) {
+        take()
         void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')
+      } else if (key === 'w' && !e.shiftKey) {
+        take()
+        if (p.active) closeTabAsk(p.active)
+      } else if (key === 'l' && !e.shiftKey) {
+        const url = document.querySelector<HTMLElement>('[data-testid="url-input"]')
+        if (url) {
+          take()
+          url.focus()
+        }
+      } else if (key === 'PageDown' || key === 'PageUp') {
+        take()
+        cycleTab(key === 'PageDown' ? 1 : -1)
       }
     }
     function onKey(e: KeyboardEvent) {

@@ -173,6 +173,7 @@ export const projects = {
   moveEndpoint: (ref: string, folder: string, index: number) =>
     call<ProjectView>('ProjectService', 'MoveEndpoint', ref, folder, index),
   createFolder: (parent: string, name: string) => call<ProjectView>('ProjectService', 'CreateFolder', parent, name),
+  moveFolder: (path: string, parent: string, index: number) => call<ProjectView>('ProjectService', 'MoveFolder', path, parent, index),
   importCurl: (text: string, name: string, folder: string) =>
     call<CurlImport>('ProjectService', 'ImportCurl', text, name, folder),
   exportCurl: (ref: string) => call<string>('ProjectService', 'ExportCurl', ref),

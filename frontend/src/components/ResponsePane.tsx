@@ -316,6 +316,10 @@ export default function ResponsePane() {
               <kbd>Ctrl+Enter</kbd> <span>Send</span>
               <kbd>Esc</kbd> <span>Stop</span>
               <kbd>Ctrl+S</kbd> <span>Save the endpoint</span>
+              <kbd>Ctrl+Shift+S</kbd> <span>Save all</span>
+              <kbd>Ctrl+L</kbd> <span>Go to the URL</span>
+              <kbd>Ctrl+W</kbd> <span>Close the tab</span>
+              <kbd>Ctrl+PgDn / PgUp</kbd> <span>Next / previous tab</span>
               <kbd>Ctrl+Shift+T</kbd> <span>Toggle theme</span>
             </div>
           </div>
@@ -339,6 +343,7 @@ function sampleRun(): RunEntry {
   }
   return {
     tab: '',
+    nonce: 0,
     runId: null,
     status: 'running',
     error: null,

@@ -9,6 +9,18 @@ import { useRuns } from '../store/runs'
 import { useSettings } from '../store/settings'
 import EnvEditor from './EnvEditor'
 
+/** What is being dragged in the tree. */
+interface Dragged {
+  kind: 'endpoint' | 'folder'
+  ref: string
+}
+
+/** Where a drag would land: before a row, into a folder, or at the end of the top level. */
+interface DropAt {
+  ref: string
+  where: 'before' | 'into' | 'end'
+}
+
 function RenameInput({ initial, onDone }: { initial: string; onDone: (v: string | null) => void }) {
   const [v, setV] = useState(initial)
   return (
@@ -41,9 +53,13 @@ export default function Sidebar() {
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({})
   const [renaming, setRenaming] = useState<string | null>(null)
   const [newFolder, setNewFolder] = useState<string | null>(null)
-  const [drag, setDrag] = useState<string | null>(null)
-  const [drop, setDrop] = useState<{ ref: string; into: boolean } | null>(null)
+  const [drag, setDrag] = useState<Dragged | null>(null)
+  const [drop, setDrop] = useState<DropAt | null>(null)
   const [editEnv, setEditEnv] = useState(false)
+  // With a project open the recent list starts folded, leaving the tree the room.
+  const [recentChoice, setRecentOpen] = useState<boolean | null>(null)
+  const recentOpen = recentChoice ?? !view?.open
+  const others = recent.filter((r) => r.path !== view?.dir)
 
   const items = useMemo(() => view?.items ?? [], [view])
   const visible = useMemo(() => {
@@ -55,19 +71,41 @@ export default function Sidebar() {
     return out
   }, [items, collapsed])
 
-  function dropOn(target: TreeItem, e: DragEvent) {
+  /** Where a drop on row `it` at the pointer's height would land, or null where it cannot. */
+  function dropAt(it: TreeItem, e: DragEvent): DropAt | null {
+    if (!drag || drag.ref === it.ref) return null
+    if (it.kind === 'endpoint') return drag.kind === 'endpoint' ? { ref: it.ref, where: 'before' } : null
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect()
+    const upper = e.clientY - r.top < r.height / 3
+    if (drag.kind === 'folder' && (it.ref === drag.ref || it.ref.startsWith(`${drag.ref}/`))) return null // not into itself
+    return { ref: it.ref, where: upper && drag.kind === 'folder' ? 'before' : 'into' }
+  }
+
+  function dropOn(target: TreeItem | null, e: DragEvent) {
     e.preventDefault()
+    const at = target ? dropAt(target, e) : { ref: '', where: 'end' as const }
     setDrop(null)
-    const ref = drag ?? e.dataTransfer.getData('text/plain')
+    const d = drag
     setDrag(null)
-    if (!ref || ref === target.ref) return
-    if (target.kind === 'folder') {
-      void p.move(ref, target.ref, 0)
+    if (!d || !at) return
+    const folders = (parent: string) => items.filter((i) => i.kind === 'folder' && i.parent === parent && i.ref !== d.ref)
+    const endpoints = (folder: string) => items.filter((i) => i.kind === 'endpoint' && i.parent === folder && i.ref !== d.ref)
+    if (d.kind === 'endpoint') {
+      if (at.where === 'end') void p.move(d.ref, '', endpoints('').length)
+      else if (at.where === 'into') void p.move(d.ref, at.ref, endpoints(at.ref).length)
+      else if (target) void p.move(d.ref, target.parent, Math.max(0, endpoints(target.parent).findIndex((i) => i.ref === target.ref)))
       return
     }
-    const siblings = items.filter((i) => i.kind === 'endpoint' && i.parent === target.parent && i.ref !== ref)
-    const index = Math.max(0, siblings.findIndex((i) => i.ref === target.ref))
-    void p.move(ref, target.parent, index)
+    if (at.where === 'end') void p.moveFolder(d.ref, '', folders('').length)
+    else if (at.where === 'into') void p.moveFolder(d.ref, at.ref, folders(at.ref).length)
+    else if (target) void p.moveFolder(d.ref, target.parent, Math.max(0, folders(target.parent).findIndex((i) => i.ref === target.ref)))
+  }
+
+  function startDrag(it: TreeItem, e: DragEvent) {
+    e.stopPropagation()
+    setDrag({ kind: it.kind === 'folder' ? 'folder' : 'endpoint', ref: it.ref })
+    e.dataTransfer.setData('text/plain', it.ref)
+    e.dataTransfer.effectAllowed = 'move'
   }
 
   const envs = view?.environments ?? []
@@ -113,7 +151,20 @@ export default function Sidebar() {
               </button>
             </span>
           </div>
-          <div className="tree" role="tree" data-testid="tree">
+          <div
+            className={`tree${drop?.where === 'end' ? ' drop-end' : ''}`}
+            role="tree"
+            data-testid="tree"
+            onDragOver={(e) => {
+              if (!drag) return
+              e.preventDefault()
+              setDrop((d) => (d?.where === 'end' ? d : { ref: '', where: 'end' }))
+            }}
+            onDragLeave={(e) => {
+              if (e.currentTarget === e.target) setDrop((d) => (d?.where === 'end' ? null : d))
+            }}
+            onDrop={(e) => dropOn(null, e)}
+          >
             {newFolder !== null && (
               <div className="tree-row">
                 <Folder size={14} className="muted" />
@@ -130,20 +181,25 @@ export default function Sidebar() {
               const pad = { paddingLeft: 8 + it.depth * 14 }
               const cls = ['tree-row']
               if (it.ref === active && it.kind === 'endpoint') cls.push('selected')
-              if (drop?.ref === it.ref) cls.push(drop.into ? 'drop-into' : 'drop-before')
+              if (drop?.ref === it.ref) cls.push(drop.where === 'into' ? 'drop-into' : 'drop-before')
               const dragProps = {
+                draggable: renaming !== it.ref && renaming !== `f:${it.ref}`,
+                onDragStart: (e: DragEvent) => startDrag(it, e),
+                onDragEnd: () => (setDrag(null), setDrop(null)),
                 onDragOver: (e: DragEvent) => {
-                  if (!drag) return
+                  const at = dropAt(it, e)
+                  if (!at) return
                   e.preventDefault()
-                  setDrop({ ref: it.ref, into: it.kind === 'folder' })
+                  e.stopPropagation()
+                  setDrop((d) => (d?.ref === at.ref && d.where === at.where ? d : at))
                 },
                 onDragLeave: () => setDrop((d) => (d?.ref === it.ref ? null : d)),
-                onDrop: (e: DragEvent) => dropOn(it, e),
+                onDrop: (e: DragEvent) => (e.stopPropagation(), dropOn(it, e)),
               }
               if (it.kind === 'folder') {
                 const c = !!collapsed[it.ref]
                 return (
-                  <div key={`f:${it.ref}`} className={cls.join(' ')} style={pad} role="treeitem" aria-expanded={!c} onClick={() => setCollapsed((s) => ({ ...s, [it.ref]: !c }))} {...dragProps}>
+                  <div key={`f:${it.ref}`} className={cls.join(' ')} style={pad} role="treeitem" aria-expanded={!c} data-testid="tree-folder" data-ref={it.ref} onClick={() => setCollapsed((s) => ({ ...s, [it.ref]: !c }))} {...dragProps}>
                     {c ? <ChevronRight size={14} className="muted" /> : <ChevronDown size={14} className="muted" />}
                     <Folder size={14} className="muted" />
                     {renaming === `f:${it.ref}` ? (
@@ -180,13 +236,6 @@ export default function Sidebar() {
                   data-testid="tree-endpoint"
                   data-ref={it.ref}
                   title={it.url}
-                  draggable={renaming !== it.ref}
-                  onDragStart={(e) => {
-                    setDrag(it.ref)
-                    e.dataTransfer.setData('text/plain', it.ref)
-                    e.dataTransfer.effectAllowed = 'move'
-                  }}
-                  onDragEnd={() => (setDrag(null), setDrop(null))}
                   onClick={() => void p.select(it.ref)}
                   onDoubleClick={() => setRenaming(it.ref)}
                   {...dragProps}
@@ -258,15 +307,22 @@ export default function Sidebar() {
           ))}
         </div>
       )}
-      {!view?.open && recent.length > 0 && (
-        <div className="recent">
-          <div className="side-section">Recent</div>
-          {recent.slice(0, 6).map((r) => (
-            <div key={r.path} className="recent-row" onClick={() => void p.openDir(r.path)} title={r.path}>
-              <span className="ellipsis">{r.name || r.path}</span>
-              <span className="hint ellipsis">{r.path}</span>
-            </div>
-          ))}
+      {others.length > 0 && (
+        <div className="recent" data-testid="recent">
+          <button className="side-section plain" onClick={() => setRecentOpen(!recentOpen)} aria-expanded={recentOpen} title={recentOpen ? 'Hide recent projects' : 'Show recent projects'}>
+            <span className="row" style={{ gap: 4 }}>
+              {recentOpen ? <ChevronDown size={13} /> : <ChevronRight size={13} />}
+              Recent projects
+            </span>
+            <span className="hint">{others.length}</span>
+          </button>
+          {recentOpen &&
+            others.slice(0, view?.open ? 5 : 8).map((r) => (
+              <div key={r.path} className="recent-row" onClick={() => void p.openDir(r.path)} title={`Open ${r.path}`} data-testid="recent-row">
+                <span className="ellipsis">{r.name || r.path}</span>
+                <span className="hint ellipsis">{r.path}</span>
+              </div>
+            ))}
         </div>
       )}
       <div className="side-foot" title={mockStatus?.error || mockStatus?.baseUrl}>

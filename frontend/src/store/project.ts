@@ -6,6 +6,7 @@ import { create } from 'zustand'
 import type { EndpointDoc, EnvironmentEdit, ProjectView, RecentProject } from '../api/app'
 import type { Endpoint } from '../api/types'
 import { errorText, hasBackend, projects } from '../api/backend'
+import { useRuns } from './runs'
 
 export interface Draft {
   doc: EndpointDoc
@@ -39,12 +40,16 @@ interface ProjectState {
   edit: (ref: string, fn: (doc: EndpointDoc) => EndpointDoc) => void
   editEndpoint: (ref: string, patch: Partial<Endpoint>) => void
   save: (ref: string) => Promise<void>
+  /** Saves every open endpoint with unsaved changes; resolves to how many were saved. */
+  saveAll: () => Promise<number>
   create: (folder: string, name?: string) => Promise<void>
   createFolder: (parent: string, name: string) => Promise<void>
   rename: (ref: string, name: string) => Promise<void>
   duplicate: (ref: string) => Promise<void>
   remove: (ref: string) => Promise<void>
   move: (ref: string, folder: string, index: number) => Promise<void>
+  /** Moves a folder to position index among parent's subfolders ("" the top). */
+  moveFolder: (path: string, parent: string, index: number) => Promise<void>
   renameFolder: (path: string, name: string) => Promise<void>
   deleteFolder: (path: string) => Promise<void>
   saveEnvironment: (edit: EnvironmentEdit) => Promise<boolean>
@@ -67,6 +72,32 @@ function pickEnv(view: ProjectView, cur: string): string {
 }
 
 export const useProject = create<ProjectState>((set, get) => {
+  /**
+   * Carries open tabs, their drafts and their runs over to new refs (old →
+   * new) after an endpoint was renamed or moved. A clean draft takes doc
+   * when given (the endpoint as saved); unsaved changes are kept.
+   */
+  function carry(moves: Record<string, string>, doc?: EndpointDoc) {
+    const pairs = Object.entries(moves).filter(([from, to]) => from !== to || doc)
+    if (pairs.length === 0) return
+    set((s) => {
+      const drafts = { ...s.drafts }
+      for (const [from] of pairs) delete drafts[from]
+      for (const [from, to] of pairs) {
+        const old = s.drafts[from]
+        if (doc && !old) drafts[to] = { doc, saved: serial(doc), saving: false, error: null }
+        else if (old && doc && !isDirty(old)) drafts[to] = { doc, saved: serial(doc), saving: false, error: null }
+        else if (old) {
+          const moved = { ...old.doc, ref: to, endpoint: doc ? { ...old.doc.endpoint, name: doc.endpoint.name } : old.doc.endpoint }
+          drafts[to] = { ...old, doc: moved, saved: isDirty(old) ? old.saved : serial(moved) }
+        }
+      }
+      const map = (r: string) => moves[r] ?? r
+      return { drafts, tabs: s.tabs.map(map), active: s.active === null ? null : map(s.active) }
+    })
+    useRuns.getState().rekey(moves)
+  }
+
   async function adopt(p: Promise<ProjectView>) {
     set({ loading: true })
     try {
@@ -178,6 +209,11 @@ export const useProject = create<ProjectState>((set, get) => {
         set((s) => ({ drafts: { ...s.drafts, [ref]: { ...d, saving: false, error: errorText(e) } } }))
       }
     },
+    saveAll: async () => {
+      const dirty = get().tabs.filter((ref) => isDirty(get().drafts[ref]))
+      await Promise.all(dirty.map((ref) => get().save(ref)))
+      return dirty.filter((ref) => !get().drafts[ref]?.error).length
+    },
     create: async (folder, name) => {
       const existing = new Set((get().view?.items ?? []).map((i) => i.name))
       let n = name ?? 'New request'
@@ -195,14 +231,8 @@ export const useProject = create<ProjectState>((set, get) => {
     rename: async (ref, name) => {
       const doc = await act(projects.renameEndpoint(ref, name))
       if (!doc) return
-      // The ref may change with the name: carry the tab and draft over.
-      set((s) => {
-        const drafts = { ...s.drafts }
-        const old = drafts[ref]
-        delete drafts[ref]
-        drafts[doc.ref] = old ? { ...old, doc: { ...old.doc, ref: doc.ref, endpoint: { ...old.doc.endpoint, name: doc.endpoint.name } }, saved: isDirty(old) ? old.saved : serial(doc) } : { doc, saved: serial(doc), saving: false, error: null }
-        return { drafts, tabs: s.tabs.map((r) => (r === ref ? doc.ref : r)), active: s.active === ref ? doc.ref : s.active }
-      })
+      // The ref may change with the name: carry the tab, draft and run over.
+      carry({ [ref]: doc.ref }, doc)
       await get().refresh()
     },
     duplicate: async (ref) => {
@@ -220,8 +250,24 @@ export const useProject = create<ProjectState>((set, get) => {
       }
     },
     move: async (ref, folder, index) => {
+      const name = get().view?.items?.find((i) => i.kind === 'endpoint' && i.ref === ref)?.name
       const v = await act(projects.moveEndpoint(ref, folder, index))
-      if (v) set({ view: v })
+      if (!v) return
+      // Into another folder the ref changes with it.
+      if (name !== undefined) carry({ [ref]: folder ? `${folder}/${name}` : name })
+      await adopt(Promise.resolve(v))
+    },
+    moveFolder: async (path, parent, index) => {
+      const v = await act(projects.moveFolder(path, parent, index))
+      if (!v) return
+      const base = path.split('/').pop() ?? path
+      const to = parent ? `${parent}/${base}` : base
+      if (to !== path) {
+        const moves: Record<string, string> = {}
+        for (const ref of Object.keys(get().drafts)) if (ref.startsWith(`${path}/`)) moves[ref] = to + ref.slice(path.length)
+        carry(moves)
+      }
+      await adopt(Promise.resolve(v))
     },
     renameFolder: async (path, name) => {
       const v = await act(projects.renameFolder(path, name))

@@ -25,6 +25,8 @@ export interface RunEntry {
   stopping: boolean
   /** Batches given up on after waiting too long for them. */
   missingBatches: number
+  /** Tells this Send's entry from a later one in the same tab. */
+  nonce: number
 }
 
 interface RunsState {
@@ -34,6 +36,8 @@ interface RunsState {
   replay: (tab: string, recording: string) => Promise<void>
   stop: (tab: string) => Promise<void>
   forget: (tab: string) => void
+  /** Carries runs over to new tab refs (an endpoint renamed or moved): old ref → new ref. */
+  rekey: (moves: Record<string, string>) => void
 }
 
 interface Live {
@@ -47,6 +51,14 @@ interface Live {
 
 const live = new Map<string, Live>()
 
+/**
+ * Tab refs that were renamed while a run's callbacks held the old one:
+ * old → current. Every callback resolves its tab through here first.
+ */
+const renamed = new Map<string, string>()
+const current = (tab: string) => renamed.get(tab) ?? tab
+let nonces = 0
+
 /** How long batches wait for an animation frame before a timer applies them. */
 const frameFallbackMs = 250
 
@@ -58,6 +70,7 @@ const gapWaitMs = 1500
 
 export const useRuns = create<RunsState>((set, get) => {
   function flush(tab: string) {
+    tab = current(tab)
     const l = live.get(tab)
     if (!l) return
     if (l.frame !== null) cancelAnimationFrame(l.frame)
@@ -74,7 +87,7 @@ export const useRuns = create<RunsState>((set, get) => {
     if (finished) {
       const runId = cur.runId
       if (runId) diagRunEnded(runId, () => {
-        const e = get().byTab[tab]
+        const e = get().byTab[current(tab)]
         return e?.runId === runId ? { data: e.data, missingBatches: e.missingBatches } : undefined
       })
       l.off()
@@ -84,6 +97,7 @@ export const useRuns = create<RunsState>((set, get) => {
   }
 
   function schedule(tab: string, done: boolean) {
+    tab = current(tab)
     const l = live.get(tab)
     if (!l || l.frame !== null) return
     // Batches are applied in the next animation frame, just before it is
@@ -102,6 +116,7 @@ export const useRuns = create<RunsState>((set, get) => {
   }
 
   function receive(tab: string, b: RunBatch) {
+    tab = current(tab)
     const l = live.get(tab)
     if (!l) return
     const ready = l.asm.push(b)
@@ -117,8 +132,9 @@ export const useRuns = create<RunsState>((set, get) => {
         if (more.length) {
           const skipped = more[0].seq - before
           set((s) => {
-            const cur = s.byTab[tab]
-            return cur ? { byTab: { ...s.byTab, [tab]: { ...cur, missingBatches: cur.missingBatches + skipped } } } : s
+            const t = current(tab)
+            const cur = s.byTab[t]
+            return cur ? { byTab: { ...s.byTab, [t]: { ...cur, missingBatches: cur.missingBatches + skipped } } } : s
           })
           l.ready.push(...more)
           schedule(tab, more.some((r) => !!r.done))
@@ -131,6 +147,7 @@ export const useRuns = create<RunsState>((set, get) => {
   }
 
   async function catchUp(tab: string, runId: string) {
+    tab = current(tab)
     const l = live.get(tab)
     if (!l || l.asm.expected !== 1) return
     let snap: RunBatch
@@ -139,6 +156,7 @@ export const useRuns = create<RunsState>((set, get) => {
     } catch {
       return
     }
+    tab = current(tab)
     if (live.get(tab) !== l || l.asm.expected !== 1 || snap.seq < 1) return
     const { covered, ready } = l.asm.skipTo(snap.seq)
     const have = new Set(covered.map((b) => b.seq))
@@ -154,6 +172,7 @@ export const useRuns = create<RunsState>((set, get) => {
   }
 
   async function start(tab: string, method: string, url: string, begin: () => Promise<RunStarted>): Promise<void> {
+    renamed.delete(tab) // tab is a live ref again
     const prev = get().byTab[tab]
     drop(tab)
     if (prev?.runId) {
@@ -162,6 +181,7 @@ export const useRuns = create<RunsState>((set, get) => {
     }
     const entry: RunEntry = {
       tab,
+      nonce: ++nonces,
       runId: null,
       status: 'starting',
       error: null,
@@ -175,7 +195,8 @@ export const useRuns = create<RunsState>((set, get) => {
     set((s) => ({ byTab: { ...s.byTab, [tab]: entry } }))
     try {
       const started = await begin()
-      if (get().byTab[tab] !== entry) {
+      tab = current(tab)
+      if (get().byTab[tab]?.nonce !== entry.nonce) {
         void api.stop(started.runId).catch(() => {})
         return
       }
@@ -190,9 +211,11 @@ export const useRuns = create<RunsState>((set, get) => {
       // the bridge: if the first one has not come in time, catch up from
       // a snapshot (merge, script output, end; not the records).
       setTimeout(() => void catchUp(tab, started.runId), catchUpMs)
-      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
+      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, tab, runId: started.runId, status: 'running', method: started.method, url: started.url } } }))
     } catch (e) {
-      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, status: 'failed', error: errorText(e) } } }))
+      tab = current(tab)
+      if (get().byTab[tab]?.nonce !== entry.nonce) return
+      set((s) => ({ byTab: { ...s.byTab, [tab]: { ...entry, tab, status: 'failed', error: errorText(e) } } }))
     }
   }
 
@@ -219,6 +242,26 @@ export const useRuns = create<RunsState>((set, get) => {
       } catch (e) {
         set((s) => ({ byTab: { ...s.byTab, [tab]: { ...s.byTab[tab], error: errorText(e), stopping: false } } }))
       }
+    },
+    rekey: (moves) => {
+      const pairs = Object.entries(moves).filter(([from, to]) => from !== to)
+      if (pairs.length === 0) return
+      for (const [from, to] of pairs) {
+        renamed.delete(to)
+        for (const [k, v] of renamed) if (v === from) renamed.set(k, to)
+        renamed.set(from, to)
+        const l = live.get(from)
+        if (l) {
+          live.delete(from)
+          live.set(to, l)
+        }
+      }
+      set((s) => {
+        const byTab = { ...s.byTab }
+        for (const [from] of pairs) delete byTab[from]
+        for (const [from, to] of pairs) if (s.byTab[from]) byTab[to] = { ...s.byTab[from], tab: to }
+        return { byTab }
+      })
     },
     forget: (tab) => {
       const cur = get().byTab[tab]

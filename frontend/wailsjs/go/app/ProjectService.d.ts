@@ -31,6 +31,8 @@ export function ImportCurl(arg1:string,arg2:string,arg3:string):Promise<app.Curl
 
 export function MoveEndpoint(arg1:string,arg2:string,arg3:number):Promise<app.ProjectView>;
 
+export function MoveFolder(arg1:string,arg2:string,arg3:number):Promise<app.ProjectView>;
+
 export function NewProject(arg1:string,arg2:string):Promise<app.ProjectView>;
 
 export function Open(arg1:string):Promise<app.ProjectView>;

@@ -58,6 +58,10 @@ export function MoveEndpoint(arg1, arg2, arg3) {
   return window['go']['app']['ProjectService']['MoveEndpoint'](arg1, arg2, arg3);
 }
 
+export function MoveFolder(arg1, arg2, arg3) {
+  return window['go']['app']['ProjectService']['MoveFolder'](arg1, arg2, arg3);
+}
+
 export function NewProject(arg1, arg2) {
   return window['go']['app']['ProjectService']['NewProject'](arg1, arg2);
 }
