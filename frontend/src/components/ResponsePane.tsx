@@ -3,11 +3,12 @@
 // Headers tabs; export and save as recording.
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { CheckCircle2, Download, Radio, Save, XCircle } from 'lucide-react'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { BodyView } from '../api/app'
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi, type ExportKind } from '../api/backend'
-import { formatBytes, formatCount, formatMs, prettyJSON, visibleBytes } from '../format'
+import { formatBytes, formatCount, formatMs, visibleBytes } from '../format'
+import { bodyKind, decodeUTF8, formatBody, type FormattedBody } from '../lib/bodyFormat'
 import { newRunData, type RunData } from '../lib/runModel'
 import { useProject } from '../store/project'
 import { useRuns, type RunEntry } from '../store/runs'
@@ -59,9 +60,13 @@ function StatusPill({ run }: { run: RunEntry }) {
   )
 }
 
+type BodyMode = 'pretty' | 'received' | 'image'
+
 function BodyTab({ run }: { run: RunEntry }) {
   const [body, setBody] = useState<BodyView | null>(null)
   const [err, setErr] = useState<string | null>(null)
+  const [mode, setMode] = useState<BodyMode>('pretty')
+  const [formatted, setFormatted] = useState<{ body: BodyView; result: FormattedBody } | null>(null)
   const runId = run.runId
   const done = !!run.data.done
   useEffect(() => {
@@ -70,31 +75,62 @@ function BodyTab({ run }: { run: RunEntry }) {
     if (!runId || !done) return
     runsApi.body(runId).then(setBody, (e) => setErr(errorText(e)))
   }, [runId, done])
+  // SVG is text (XML), though the backend sends it as an image.
+  const svg = !!body && !body.isText && body.contentType.toLowerCase().startsWith('image/svg+xml')
+  const text = useMemo(() => (!body ? null : body.isText ? body.text : svg ? decodeUTF8(body.base64) : null), [body, svg])
+  useEffect(() => {
+    if (!body || text === null) return
+    let live = true
+    void formatBody(text, body.contentType).then((result) => live && setFormatted({ body, result }))
+    return () => {
+      live = false
+    }
+  }, [body, text])
   if (!done) return <div className="empty">The body shows once the response is complete. Streams are in the Timeline and Raw tabs.</div>
   if (err) return <div className="empty">{err}</div>
   if (!body) return <div className="empty">Loading…</div>
-  if (!body.isText) {
-    if (body.contentType.startsWith('image/')) {
-      return (
-        <div className="empty">
-          <img src={`data:${body.contentType};base64,${body.base64}`} alt="Response body" style={{ maxWidth: '100%', maxHeight: '100%' }} data-testid="body-image" />
-        </div>
-      )
-    }
-    return <div className="empty">Binary body, {formatBytes(body.size)} ({body.contentType || 'unknown type'}). Export it with Export → Raw body.</div>
-  }
-  const lang = langFor(body.contentType)
-  const text = lang === 'json' ? (prettyJSON(body.text) ?? body.text) : body.text
+  // 'image' is offered for SVG only; another body shows as the default.
+  const shown: BodyMode = mode === 'image' && !svg ? 'pretty' : mode
+  const image = body.contentType.startsWith('image/') && (text === null || shown === 'image') && (
+    <div className="empty">
+      <img src={`data:${body.contentType};base64,${body.base64}`} alt="Response body" style={{ maxWidth: '100%', maxHeight: '100%' }} data-testid="body-image" />
+    </div>
+  )
+  if (text === null) return image || <div className="empty">Binary body, {formatBytes(body.size)} ({body.contentType || 'unknown type'}). Export it with Export → Raw body.</div>
+  const result = formatted?.body === body ? formatted.result : null
+  const modes: [BodyMode, string][] = [['pretty', 'Pretty'], ['received', 'As received'], ...(svg ? [['image', 'Image'] as [BodyMode, string]] : [])]
   return (
     <div className="col grow" style={{ minHeight: 0 }}>
       <div className="toolbar">
         <span className="pill neutral">{body.contentType || 'no Content-Type'}</span>
         <span className="stat">{formatBytes(body.size)}</span>
         {body.truncated && <span className="pill warn">shortened</span>}
+        {shown === 'pretty' && result && (result.status === 'error' || result.status === 'too-large') && (
+          <span
+            className={`pill ${result.status === 'error' ? 'warn' : 'neutral'}`}
+            style={{ display: 'inline-block', lineHeight: '20px', minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}
+            title={result.reason}
+            data-testid="body-format-note"
+          >
+            {result.status === 'error' ? `could not be reformatted: ${result.reason}` : `not reformatted: ${result.reason}`}
+          </span>
+        )}
+        <span className="grow" />
+        {(bodyKind(body.contentType) !== 'text' || svg) &&
+          modes.map(([m, label]) => (
+            <button key={m} className={`btn small${shown === m ? ' primary' : ''}`} aria-pressed={shown === m} onClick={() => setMode(m)} data-testid={`body-mode-${m}`}>
+              {label}
+            </button>
+          ))}
       </div>
-      <div className="cm-wrap fill" style={{ border: 0, borderRadius: 0 }} data-testid="body-view">
-        <CodeEditor value={text} lang={lang} readOnly />
-      </div>
+      {image ||
+        (shown === 'pretty' && !result ? (
+          <div className="empty">Formatting…</div>
+        ) : (
+          <div className="cm-wrap fill" style={{ border: 0, borderRadius: 0 }} data-testid="body-view" data-mode={shown}>
+            <CodeEditor value={shown === 'pretty' && result ? result.text : text} lang={langFor(body.contentType)} readOnly />
+          </div>
+        ))}
     </div>
   )
 }
