@@ -21,7 +21,7 @@ func runDesktop() int {
 	}
 	a := app.New(app.Options{Demo: demo.Install, Edit: nativeEdit})
 	st, _ := a.LoadSettings()
-	width, height := 1360, 860
+	width, height := 1280, 800
 	if w := st.Window; w.Width >= 900 && w.Height >= 560 {
 		width, height = w.Width, w.Height
 	}

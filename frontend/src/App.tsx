@@ -1,7 +1,7 @@
 // The window: top bar, project sidebar, editor tabs with the request
 // editor, and the response pane, in resizable panes. Global shortcuts and
 // native menu actions are wired here.
-import { Activity, FolderOpen, Monitor, Moon, Plus, Sparkles, Sun, X } from 'lucide-react'
+import { Activity, Columns2, FolderOpen, Monitor, Moon, Plus, Rows2, Sparkles, Sun, X } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { Group, Panel, Separator } from 'react-resizable-panels'
 import { errorText, hasBackend, onMenu, onMockChanged, onProblem, settings as settingsApi, system, type AppInfo } from './api/backend'
@@ -28,6 +28,27 @@ function ThemeSwitch() {
         </button>
       ))}
     </div>
+  )
+}
+
+/** Where the response pane sits: beside the request editor, or below it. */
+type PaneLayout = 'beside' | 'below'
+const layoutKey = 'streamscope.paneLayout'
+
+/** The remembered layout; on first use, below on windows too narrow for two columns. */
+function initialLayout(): PaneLayout {
+  const saved = window.localStorage?.getItem(layoutKey)
+  if (saved === 'beside' || saved === 'below') return saved
+  return window.innerWidth < 1440 ? 'below' : 'beside'
+}
+
+function LayoutSwitch({ layout, setLayout }: { layout: PaneLayout; setLayout: (l: PaneLayout) => void }) {
+  const next: PaneLayout = layout === 'below' ? 'beside' : 'below'
+  const Icon = layout === 'below' ? Columns2 : Rows2
+  return (
+    <button className="icon-btn" title={layout === 'below' ? 'Show the response beside the request' : 'Show the response below the request'} onClick={() => setLayout(next)} data-testid="layout-switch" data-layout={layout}>
+      <Icon size={14} />
+    </button>
   )
 }
 
@@ -152,6 +173,11 @@ export default function App() {
   const resolved = useSettings((s) => s.resolved)
   const view = useProject((s) => s.view)
   const problems = view?.problems ?? []
+  const [layout, setLayoutState] = useState<PaneLayout>(initialLayout)
+  const setLayout = (l: PaneLayout) => {
+    setLayoutState(l)
+    window.localStorage?.setItem(layoutKey, l)
+  }
 
   useEffect(() => {
     document.documentElement.dataset.theme = resolved
@@ -259,6 +285,7 @@ export default function App() {
         )}
         <span className="grow" />
         <AppInfoLabel />
+        <LayoutSwitch layout={layout} setLayout={setLayout} />
         <ThemeSwitch />
       </header>
       {problems.length > 0 && (
@@ -277,12 +304,12 @@ export default function App() {
           {view?.open ? (
             <div className="pane">
               <DocTabs />
-              <Group orientation="horizontal" className="grow" id="work-panes">
-                <Panel defaultSize="44" minSize="25">
+              <Group key={layout} orientation={layout === 'below' ? 'vertical' : 'horizontal'} className="grow" id={`work-panes-${layout}`}>
+                <Panel defaultSize={layout === 'below' ? '42' : '46'} minSize="20">
                   <RequestEditor />
                 </Panel>
                 <Separator className="sep" />
-                <Panel defaultSize="56" minSize="25">
+                <Panel defaultSize={layout === 'below' ? '58' : '54'} minSize="20">
                   <ResponsePane />
                 </Panel>
               </Group>

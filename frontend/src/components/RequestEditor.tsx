@@ -277,6 +277,10 @@ export default function RequestEditor() {
             <Send size={13} /> Send
           </button>
         )}
+        <button className="btn" onClick={() => void p.save(active)} disabled={!dirty || draft.saving} title={dirty ? 'Save (Ctrl+S)' : 'No unsaved changes'} data-testid="save">
+          <Save size={13} />
+          {dirty ? 'Save' : 'Saved'}
+        </button>
       </div>
       {curl !== null && (
         <div className="banner info" data-testid="curl-offer">
@@ -329,11 +333,6 @@ export default function RequestEditor() {
             {k === 'script' && draft.doc.script.trim() !== '' && <span className="dot" />}
           </button>
         ))}
-        <span className="grow" />
-        <button className="btn small" style={{ alignSelf: 'center' }} onClick={() => void p.save(active)} disabled={!dirty || draft.saving} title="Save (Ctrl+S)" data-testid="save">
-          <Save size={12} />
-          {dirty ? 'Save' : 'Saved'}
-        </button>
       </div>
       <div className={`editor-body${tab === 'body' || tab === 'script' ? ' flush' : ''}`}>
         {tab === 'params' && <KVTable rows={ep.query ?? []} onChange={(query) => set({ query: query.length ? query : undefined })} namePlaceholder="parameter" testId="params" />}
