@@ -25,6 +25,7 @@ func runDesktop() int {
 	if w := st.Window; w.Width >= 900 && w.Height >= 560 {
 		width, height = w.Width, w.Height
 	}
+	r, g, b := app.WindowBackground(st.Theme, os.Getenv)
 	start := options.Normal
 	if st.Window.Maximised {
 		start = options.Maximised
@@ -38,7 +39,7 @@ func runDesktop() int {
 		WindowStartState: start,
 		Menu:             a.Menu(),
 		AssetServer:      &assetserver.Options{Assets: assets},
-		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 27, A: 255},
+		BackgroundColour: &options.RGBA{R: r, G: g, B: b, A: 255},
 		OnStartup:        func(ctx context.Context) { a.Startup(app.NewWailsRuntime(ctx)) },
 		OnBeforeClose: func(context.Context) bool {
 			a.Settings.SaveWindowState()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/streamscope/streamscope/backend/appstate"
@@ -103,4 +104,20 @@ func (s *SettingsService) setLoadError(err error) {
 	if err != nil {
 		s.err = err.Error()
 	}
+}
+
+// WindowBackground is the colour the window shows before the UI paints:
+// the UI's own background for the saved theme, so a light UI does not
+// start with a dark flash. "system" follows GTK_THEME when it names a dark
+// variant and is light otherwise (WebKitGTK's prefers-color-scheme follows
+// the GTK theme the same way).
+func WindowBackground(theme string, getenv func(string) string) (r, g, b uint8) {
+	dark := theme == "dark"
+	if theme != "light" && theme != "dark" {
+		dark = strings.Contains(strings.ToLower(getenv("GTK_THEME")), "dark")
+	}
+	if dark {
+		return 0x14, 0x14, 0x17 // --bg, dark (frontend/src/styles.css)
+	}
+	return 0xf7, 0xf7, 0xf8 // --bg, light
 }

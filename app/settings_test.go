@@ -233,3 +233,31 @@ func TestEditMenu(t *testing.T) {
 		t.Fatalf("menu:edit %v", ev)
 	}
 }
+
+func TestWindowBackground(t *testing.T) {
+	t.Parallel()
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "GTK_THEME" {
+				return v
+			}
+			return ""
+		}
+	}
+	light, dark := [3]uint8{0xf7, 0xf7, 0xf8}, [3]uint8{0x14, 0x14, 0x17}
+	for _, c := range []struct {
+		theme, gtk string
+		want       [3]uint8
+	}{
+		{"light", "Adwaita:dark", light},
+		{"dark", "", dark},
+		{"system", "", light},
+		{"system", "Adwaita:dark", dark},
+		{"", "Yaru-dark", dark},
+	} {
+		r, g, b := WindowBackground(c.theme, env(c.gtk))
+		if got := [3]uint8{r, g, b}; got != c.want {
+			t.Errorf("WindowBackground(%q) with GTK_THEME=%q: %v, want %v", c.theme, c.gtk, got, c.want)
+		}
+	}
+}

@@ -2,7 +2,7 @@
 // collapsible reasoning lane, tool calls with pretty arguments, the stop
 // reason and completeness badge, usage, copy buttons, and one tab per
 // choice for n > 1.
-import { Brain, Check, Copy, Wrench } from 'lucide-react'
+import { AlertTriangle, Brain, Check, Copy, Wrench } from 'lucide-react'
 import { lazy, Suspense, useEffect, useState } from 'react'
 import type { ToolCallView } from '../api/app'
 import { ClipboardSetText } from '../../wailsjs/runtime/runtime'
@@ -28,6 +28,7 @@ function CopyButton({ text, label, testId }: { text: string; label: string; test
   return (
     <button
       className="btn small"
+      style={{ whiteSpace: 'nowrap', flex: 'none' }}
       data-testid={testId}
       disabled={!text}
       onClick={() =>
@@ -222,7 +223,9 @@ export default function AutoMerge({ data, runId }: { data: RunData; runId: strin
       {m.warnings.length > 0 && (
         <div className="col hint">
           {m.warnings.map((w, i) => (
-            <span key={i}>⚠ {w}</span>
+            <span key={i} className="row" style={{ gap: 4, alignItems: 'flex-start' }}>
+              <AlertTriangle size={12} style={{ flex: 'none', marginTop: 3 }} /> <span>{w}</span>
+            </span>
           ))}
         </div>
       )}

@@ -31,8 +31,10 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
       padding: [8, 8, 0, 0],
       scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] }, gap: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
       axes: [
-        { ...axis, size: 16, gap: 2, values: (_u, vals) => vals.map((v) => `${v}s`) },
-        { ...axis, size: 36, gap: 2, values: (_u, vals) => vals.map((v) => (v >= 1000 ? `${v / 1000}k` : `${v}`)) },
+        { ...axis, size: 16, gap: 2, values: (u, vals) => vals.map((v) => timeTick(v, u.scales.x.max ?? 0)) },
+        { ...axis, size: 36, gap: 2, values: (_u, vals) => vals.map(shortNumber) },
+        // The gap line has its own scale; its peak is in the legend (an
+        // axis this short would show only its zero).
         { scale: 'gap', show: false },
       ],
       series: [
@@ -92,4 +94,16 @@ function toData(rate: RateSeries, perSec: number): uPlot.AlignedData {
     gap[i] = rate.maxGap[i] ?? 0
   }
   return [xs, ev, gap]
+}
+
+/** 1200 → "1.2k". */
+function shortNumber(v: number): string {
+  if (v >= 1_000_000) return `${+(v / 1_000_000).toFixed(1)}M`
+  if (v >= 1000) return `${+(v / 1000).toFixed(1)}k`
+  return `${+v.toFixed(2)}`
+}
+
+/** An x tick in seconds: as milliseconds while the run is under 2 s. */
+function timeTick(v: number, max: number): string {
+  return max < 2 ? `${Math.round(v * 1000)}ms` : `${+v.toFixed(2)}s`
 }

@@ -89,6 +89,17 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
   )
 }
 
+/** The highest events/s and the longest gap in a rate series, for the chart's legend. */
+function ratePeaks(rate: RunData['rate']): { rate: number; gap: number } {
+  let events = 0
+  let gap = 0
+  for (let i = 0; i < rate.events.length; i++) {
+    if (rate.events[i] > events) events = rate.events[i]
+    if (rate.maxGap[i] > gap) gap = rate.maxGap[i]
+  }
+  return { rate: (events * 1000) / rate.bucketMs, gap }
+}
+
 /** The last n rows of a list of count fixed-height rows, as virtual items. */
 function tailItems(count: number, n: number): { index: number; start: number }[] {
   const out: { index: number; start: number }[] = []
@@ -225,6 +236,7 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
 
   const problems = data.counts.errors + data.counts.warnings
   // The toolbar's figures change every frame of a fast stream: shown ~8 times a second.
+  const chartPeaks = useThrottled(ratePeaks(data.rate), 250, data.rate.bucketMs, shallowEqual)
   const shown = useThrottled({ count, total: records.length, inMemory: data.records.length, lastSeq: data.lastSeq, pagedOut: data.pagedOut }, 120, `${streaming}|${paged}|${filter.text}|${filter.type}|${filter.chunks}`, shallowEqual)
   const list = (
     <div className="col" style={{ height: '100%', position: 'relative' }}>
@@ -325,9 +337,9 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
         </div>
       )}
       <div className="chart">
-        <div className="legend">
-          <span style={{ color: 'var(--accent)' }}>events/s</span>
-          <span style={{ color: 'var(--warn)' }}>gap (ms)</span>
+        <div className="legend" data-testid="chart-legend">
+          <span style={{ color: 'var(--accent)' }} title="Events per second, per bar">events/s{chartPeaks.rate > 0 ? ` · peak ${formatCount(Math.round(chartPeaks.rate))}` : ''}</span>
+          <span style={{ color: 'var(--warn)' }} title="The longest pause between two events, per bar">longest gap{chartPeaks.gap > 0 ? ` · ${formatMs(chartPeaks.gap)}` : ''}</span>
         </div>
         <RateChart rate={data.rate} theme={theme} />
       </div>

@@ -86,9 +86,27 @@ describe('applyBatches', () => {
     expect(r1.request?.method).toBe('POST')
     expect(r1.types).toEqual(['delta', 'message'])
     expect(r1.merge.content).toBe('a')
-    // Rate buckets of 100 ms: event at 10 ms in bucket 0, at 400 ms in bucket 4 with a 390 ms gap.
-    expect(r1.rate.events).toEqual([1, 0, 0, 0, 1])
-    expect(r1.rate.maxGap).toEqual([0, 0, 0, 0, 390])
+    // Rate buckets of 10 ms: event at 10 ms in bucket 1, at 400 ms in bucket 40 with a 390 ms gap.
+    expect(r1.rate.bucketMs).toBe(10)
+    expect(r1.rate.events.length).toBe(41)
+    expect([r1.rate.events[1], r1.rate.events[40], r1.rate.events.reduce((a, b) => a + b)]).toEqual([1, 1, 2])
+    expect(r1.rate.maxGap[40]).toBe(390)
+  })
+
+  it('widens the rate buckets as the run grows, keeping every event and the longest gaps', () => {
+    // One event every 7 ms for 20 s, and one 900 ms pause at 10 s.
+    const recs: TimelineRecord[] = []
+    let t = 0
+    for (let seq = 1; t < 20_000; seq++) {
+      t += seq === 1400 ? 900 : 7
+      recs.push(ev(seq, t, 'x'))
+    }
+    const r = applyBatches(newRunData(), [{ runId: '1', seq: 1, records: recs }])
+    expect(r.rate.events.reduce((a, b) => a + b)).toBe(recs.length)
+    expect(r.rate.events.length).toBeLessThanOrEqual(150)
+    expect(r.rate.events.length).toBeGreaterThan(75)
+    expect(r.rate.bucketMs).toBe(160) // 10 · 2⁴: 150 buckets of 160 ms cover 24 s
+    expect(Math.max(...r.rate.maxGap)).toBe(900)
   })
 
   it('orders records exactly by seq whatever order batches and records arrive in', () => {

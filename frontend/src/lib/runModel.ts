@@ -43,7 +43,11 @@ export interface Counts {
   retries: number
 }
 
-/** Events per time bucket and the longest gap that ended in it, for the chart. */
+/**
+ * Events per time bucket and the longest gap that ended in it, for the
+ * chart. Buckets start 10 ms wide and double whenever the run outgrows
+ * rateMaxBuckets of them, so a short run and a long one both fill the chart.
+ */
 export interface RateSeries {
   bucketMs: number
   events: number[]
@@ -108,7 +112,7 @@ export function newRunData(): RunData {
     logs: [],
     tests: [],
     counts: { events: 0, chunks: 0, comments: 0, warnings: 0, errors: 0, retries: 0 },
-    rate: { bucketMs: 100, events: [], maxGap: [] },
+    rate: { bucketMs: rateBucketMs, events: [], maxGap: [] },
     lastEventMs: -1,
     types: [],
   }
@@ -165,7 +169,24 @@ export function applyMergeDelta(cur: MergeView, d: MergeDelta | undefined): Merg
   }
 }
 
+/** The chart's finest bucket, and how many buckets it holds before they double in width. */
+export const rateBucketMs = 10
+export const rateMaxBuckets = 150
+
+/** Merges pairs of buckets: the series covers twice the time with as many buckets. */
+function coarsen(rate: RateSeries): void {
+  const n = Math.ceil(rate.events.length / 2)
+  for (let i = 0; i < n; i++) {
+    rate.events[i] = rate.events[2 * i] + (rate.events[2 * i + 1] ?? 0)
+    rate.maxGap[i] = Math.max(rate.maxGap[2 * i], rate.maxGap[2 * i + 1] ?? 0)
+  }
+  rate.events.length = n
+  rate.maxGap.length = n
+  rate.bucketMs *= 2
+}
+
 function addRate(rate: RateSeries, timeMs: number, gap: number): void {
+  while (timeMs >= rate.bucketMs * rateMaxBuckets) coarsen(rate)
   const b = Math.max(0, Math.floor(timeMs / rate.bucketMs))
   while (rate.events.length <= b) {
     rate.events.push(0)
