@@ -271,8 +271,9 @@ describe('streaming against the in-process mock', () => {
     await page.getByTestId('send').click()
     expect(await endReason(page)).toBe('complete')
     const events = Number(await page.getByTestId('event-count').getAttribute('data-count'))
-    page.once('dialog', (d) => void d.accept('chat-e2e'))
     await page.getByTestId('save-recording').click()
+    await page.getByTestId('dialog-input').fill('chat-e2e')
+    await page.getByTestId('dialog-ok').click()
     const rec = page.getByTestId('recording').filter({ hasText: 'chat-e2e' })
     await rec.waitFor({ timeout: 10_000 })
     await rec.click()
@@ -365,7 +366,6 @@ describe('project tree', () => {
 
   it('creates a folder, renames, duplicates, drags endpoints and folders, saves all and deletes', async () => {
     const { page, errors } = await openApp(browser)
-    page.on('dialog', (d) => void d.accept())
     await openProject(page, fx.dir)
     const row = (name: string) => page.getByTestId('tree-endpoint').filter({ hasText: new RegExp(`^[A-Z]+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
     const folder = (name: string) => page.getByTestId('tree-folder').filter({ hasText: name })
@@ -426,10 +426,17 @@ describe('project tree', () => {
     const saved = readdirSync(join(fx.dir, 'group')).filter((f) => f.endsWith('.endpoint.yaml'))
     expect(saved.map((f) => readFileSync(join(fx.dir, 'group', f), 'utf8')).join('\n')).toContain('moved=1')
 
-    // Delete (after the confirmation) removes the row and its file.
+    // Delete asks first: Cancel keeps the endpoint, Delete removes the row and its file.
     await row('Slowly').hover()
     await row('Slowly').getByTitle('Delete').click()
+    await page.getByTestId('dialog-cancel').click()
+    expect(await row('Slowly').count()).toBe(1)
+    await row('Slowly').hover()
+    await row('Slowly').getByTitle('Delete').click()
+    expect(await page.getByTestId('dialog').textContent()).toContain('Delete “Slowly”?')
+    await page.getByTestId('dialog-ok').click()
     await expect.poll(() => row('Slowly').count()).toBe(0)
+    expect(readdirSync(fx.dir).filter((f) => f.startsWith('slow.'))).toEqual([])
     expect(errors).toEqual([])
     await page.close()
   })

@@ -11,6 +11,7 @@ import Sidebar from './components/Sidebar'
 import { isDirty, useProject, watchProject } from './store/project'
 import { useRuns } from './store/runs'
 import { useSettings, watchSettings, type ThemeChoice } from './store/settings'
+import Dialogs, { askConfirm } from './components/Dialogs'
 
 function ThemeSwitch() {
   const theme = useSettings((s) => s.theme)
@@ -66,11 +67,12 @@ function AppInfoLabel() {
 }
 
 /** Closes an editor tab, asking first when it has unsaved changes. */
-function closeTabAsk(ref: string) {
+async function closeTabAsk(ref: string) {
   const p = useProject.getState()
-  if (isDirty(p.drafts[ref]) && !window.confirm('Close this tab and drop its unsaved changes?')) return
+  const d = p.drafts[ref]
+  if (isDirty(d) && !(await askConfirm({ title: 'Unsaved changes', message: `Close “${d?.doc.endpoint.name ?? ref}” and drop its unsaved changes?`, okLabel: 'Close without saving', danger: true }))) return
   useRuns.getState().forget(ref)
-  p.closeTab(ref)
+  useProject.getState().closeTab(ref)
 }
 
 /** Makes the tab `step` places after (or before) the active one active. */
@@ -109,7 +111,7 @@ function DocTabs() {
               title="Close tab"
               onClick={(e) => {
                 e.stopPropagation()
-                closeTabAsk(ref)
+                void closeTabAsk(ref)
               }}
             >
               <X size={12} />
@@ -244,7 +246,7 @@ export default function App() {
         void useSettings.getState().setTheme(useSettings.getState().resolved === 'dark' ? 'light' : 'dark')
       } else if (key === 'w' && !e.shiftKey) {
         take()
-        if (p.active) closeTabAsk(p.active)
+        if (p.active) void closeTabAsk(p.active)
       } else if (key === 'l' && !e.shiftKey) {
         const url = document.querySelector<HTMLElement>('[data-testid="url-input"]')
         if (url) {
@@ -322,6 +324,7 @@ export default function App() {
         </Panel>
       </Group>
       <Toast />
+      <Dialogs />
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { Lock, Plus, Trash2, X } from 'lucide-react'
 import { useState } from 'react'
 import type { EnvironmentView, VariableEdit } from '../api/app'
 import { useProject } from '../store/project'
+import { askConfirm } from './Dialogs'
 
 interface Row extends VariableEdit {
   /** A secret that has a stored value the user did not retype. */
@@ -72,7 +73,9 @@ export default function EnvEditor({ onClose }: { onClose: () => void }) {
               className="btn small"
               title="Delete this environment and its secrets on this machine"
               onClick={() => {
-                if (window.confirm(`Delete environment “${name}”?`)) void p.deleteEnvironment(name).then(onClose)
+                void askConfirm({ title: 'Delete environment', message: `Delete environment “${name}” and the values of its secrets on this machine?`, okLabel: 'Delete', danger: true }).then(
+                  (yes) => yes && void p.deleteEnvironment(name).then(onClose),
+                )
               }}
             >
               <Trash2 size={12} />

@@ -16,6 +16,7 @@ import AutoMerge, { VerdictBadge } from './AutoMerge'
 import CodeEditor, { langFor } from './CodeEditor'
 import Timeline from './Timeline'
 import { useThrottled } from '../lib/throttle'
+import { askText } from './Dialogs'
 
 type Tab = 'timeline' | 'merge' | 'body' | 'raw' | 'script' | 'headers'
 
@@ -294,7 +295,7 @@ function ExportMenu({ run }: { run: RunEntry }) {
     }
   }
   async function save() {
-    const name = window.prompt('Save this run as a recording named:', run.tab.replace(/\.endpoint\.yaml$/, '').split('/').pop() ?? 'run')
+    const name = await askText({ title: 'Save as recording', message: 'Save this run in the project as a recording named:', initial: run.tab.replace(/\.endpoint\.yaml$/, '').split('/').pop() ?? 'run', okLabel: 'Save' })
     if (name === null) return
     try {
       const path = await runsApi.saveRecording(run.runId!, name)

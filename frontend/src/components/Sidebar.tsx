@@ -8,6 +8,7 @@ import { useProject } from '../store/project'
 import { useRuns } from '../store/runs'
 import { useSettings } from '../store/settings'
 import EnvEditor from './EnvEditor'
+import { askConfirm } from './Dialogs'
 
 /** What is being dragged in the tree. */
 interface Dragged {
@@ -265,7 +266,7 @@ export default function Sidebar() {
                       title="Delete"
                       onClick={(e) => {
                         e.stopPropagation()
-                        if (window.confirm(`Delete “${it.name}”? Its file is removed from the project.`)) void p.remove(it.ref)
+                        void askConfirm({ title: 'Delete endpoint', message: `Delete “${it.name}”? Its file is removed from the project.`, okLabel: 'Delete', danger: true }).then((yes) => yes && void p.remove(it.ref))
                       }}
                     >
                       <Trash2 size={12} />
