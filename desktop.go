@@ -19,7 +19,7 @@ func runDesktop() int {
 	if k, v := app.WebviewLocaleFix(os.Getenv); k != "" {
 		os.Setenv(k, v) // before GTK reads the locale; see WebviewLocaleFix
 	}
-	a := app.New(app.Options{Demo: demo.Install, Edit: nativeEdit})
+	a := app.New(app.Options{Demo: demo.Install, Edit: nativeEdit, RecentMenu: nativeRecentMenu})
 	st, _ := a.LoadSettings()
 	width, height := 1280, 800
 	if w := st.Window; w.Width >= 900 && w.Height >= 560 {

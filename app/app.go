@@ -40,6 +40,11 @@ type Options struct {
 	// "Paste", "SelectAll") in the window's web view, for the Edit menu
 	// (nil: the menu sends "menu:edit" and the UI runs the command).
 	Edit func(command string)
+	// RecentMenu replaces the items of File › Open recent in the open
+	// window (labels newest first; empty is the text when there are none);
+	// open is called with the index of the item chosen. nil: the menu keeps
+	// the list it was built with.
+	RecentMenu func(labels []string, empty string, open func(int))
 }
 
 // App owns the bound services and their lifecycle.

@@ -32,9 +32,8 @@ type MenuEvent struct {
 // "menu:<action>" for the UI to act on.
 //
 // The menu is built once, before the window opens: Wails v2 on Linux
-// rebuilds a menu with GTK calls on the calling goroutine, which crashes
-// when done from a bound method, so "Open recent" lists the projects known
-// at launch (the sidebar's recent list is always current).
+// cannot rebuild a menu once the window is open, so "Open recent" is kept
+// current through Options.RecentMenu (see refreshRecentMenu).
 func (a *App) Menu() *menu.Menu {
 	send := func(action, path string) func(*menu.CallbackData) {
 		return func(*menu.CallbackData) { a.emit("menu:"+action, MenuEvent{Action: action, Path: path}) }
@@ -45,16 +44,12 @@ func (a *App) Menu() *menu.Menu {
 	file.AddText("Open project…", keys.CmdOrCtrl("o"), send(MenuOpenProject, ""))
 	file.AddText("Open demo project", nil, send(MenuOpenDemo, ""))
 	recent := file.AddSubmenu("Open recent")
-	st := a.store.Get()
-	if len(st.Recent) == 0 {
-		recent.AddText("No recent projects", nil, nil).Disabled = true
+	items := a.recentItems()
+	if len(items) == 0 {
+		recent.AddText(noRecent, nil, nil).Disabled = true
 	}
-	for _, r := range st.Recent {
-		label := r.Name
-		if label == "" {
-			label = r.Path
-		}
-		recent.AddText(label+"  —  "+r.Path, nil, send(MenuOpenRecent, r.Path))
+	for _, r := range items {
+		recent.AddText(r.label, nil, send(MenuOpenRecent, r.path))
 	}
 	file.AddSeparator()
 	file.AddText("Save", keys.CmdOrCtrl("s"), send(MenuSave, ""))
@@ -95,4 +90,39 @@ func (a *App) edit(command string) {
 		return
 	}
 	a.emit("menu:"+MenuEdit, MenuEvent{Action: MenuEdit, Path: command})
+}
+
+const noRecent = "No recent projects"
+
+type recentItem struct{ label, path string }
+
+// recentItems lists the recent projects as the menu shows them.
+func (a *App) recentItems() []recentItem {
+	var out []recentItem
+	for _, r := range a.store.Get().Recent {
+		label := r.Name
+		if label == "" {
+			label = r.Path
+		}
+		out = append(out, recentItem{label + "  —  " + r.Path, r.Path})
+	}
+	return out
+}
+
+// refreshRecentMenu brings File › Open recent up to date with the recent
+// list (Options.RecentMenu), after a project was opened or found missing.
+func (a *App) refreshRecentMenu() {
+	if a.opts.RecentMenu == nil {
+		return
+	}
+	items := a.recentItems()
+	labels := make([]string, len(items))
+	for i, r := range items {
+		labels[i] = r.label
+	}
+	a.opts.RecentMenu(labels, noRecent, func(i int) {
+		if i >= 0 && i < len(items) {
+			a.emit("menu:"+MenuOpenRecent, MenuEvent{Action: MenuOpenRecent, Path: items[i].path})
+		}
+	})
 }

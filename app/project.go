@@ -124,6 +124,7 @@ func (s *ProjectService) Open(dir string) (ProjectView, error) {
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			s.app.store.Update(func(st *appstate.Settings) { appstate.RemoveRecent(st, abs) })
+			s.app.refreshRecentMenu()
 		}
 		return ProjectView{}, err
 	}
@@ -218,6 +219,7 @@ func (s *ProjectService) setProject(p *project.Project, demo bool) ProjectView {
 	v := s.viewLocked()
 	s.mu.Unlock()
 	s.app.store.Update(func(st *appstate.Settings) { appstate.AddRecent(st, p.Dir, p.Meta.Name, time.Now()) })
+	s.app.refreshRecentMenu()
 	s.app.emit(EventProjectChanged, ProjectChanged{Dir: p.Dir, Reason: "opened"})
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/streamscope/streamscope/backend/project"
@@ -259,5 +260,55 @@ func TestWindowBackground(t *testing.T) {
 		if got := [3]uint8{r, g, b}; got != c.want {
 			t.Errorf("WindowBackground(%q) with GTK_THEME=%q: %v, want %v", c.theme, c.gtk, got, c.want)
 		}
+	}
+}
+
+func TestRecentMenuFollowsOpenedProjects(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var labels []string
+	var open func(int)
+	a, rt := newTestApp(t, Options{RecentMenu: func(l []string, empty string, o func(int)) {
+		mu.Lock()
+		defer mu.Unlock()
+		labels, open = l, o
+		if empty == "" {
+			t.Error("no text for an empty list")
+		}
+	}})
+	a.Startup(rt)
+	one, two := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "two")
+	for _, d := range []string{one, two} {
+		if _, err := a.Project.NewProject(d, filepath.Base(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	got := strings.Join(labels, "|")
+	choose := open
+	mu.Unlock()
+	if !strings.HasPrefix(got, "two  —  "+two) || !strings.Contains(got, "|one  —  "+one) {
+		t.Fatalf("recent menu %q: want two, then one", got)
+	}
+	choose(1)
+	if ev := rt.named("menu:open-recent"); len(ev) != 1 || ev[0].(MenuEvent).Path != one {
+		t.Fatalf("choosing the second item: %v", ev)
+	}
+	choose(7) // out of range (the list changed meanwhile): nothing
+	if len(rt.named("menu:open-recent")) != 1 {
+		t.Fatal("an out-of-range item opened something")
+	}
+	// A project that is gone leaves the menu when opening it fails.
+	if err := os.RemoveAll(one); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Project.Open(one); err == nil {
+		t.Fatal("opened a deleted project")
+	}
+	mu.Lock()
+	got = strings.Join(labels, "|")
+	mu.Unlock()
+	if strings.Contains(got, one) {
+		t.Fatalf("the deleted project is still in the menu: %q", got)
 	}
 }
