@@ -349,6 +349,17 @@ func TestSaveAndReplayRecording(t *testing.T) {
 	if _, err := a.Run.Body(rp.RunID); err == nil {
 		t.Fatal("a replay has no body")
 	}
+	// nor raw bytes for its events: the Timeline shows a reconstruction
+	for _, b := range rbs {
+		for _, r := range b.Records {
+			if r.Event != nil && (r.Event.RawSize != 0 || r.Event.RawOffset != 0) {
+				t.Fatalf("a replayed event has a raw span: %+v", r.Event)
+			}
+		}
+	}
+	if rv, err := a.Run.RawSlice(rp.RunID, 0, 10); err != nil || rv.Available || !strings.Contains(rv.Reason, "replayed recording") {
+		t.Fatalf("raw slice of a replay: %+v %v", rv, err)
+	}
 }
 
 func TestBodyOfPlainResponse(t *testing.T) {

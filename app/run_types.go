@@ -222,6 +222,21 @@ type ChunkView struct {
 	Size      int    `json:"size"`
 }
 
+// RawView is a piece of a run's decoded body as received (RunService.RawSlice):
+// Text when it is UTF-8, else Base64. Available false means the bytes are
+// not kept, and Reason says why; Shortened says fewer bytes than asked
+// came back (the 1 MiB limit of one call, or the end of the kept body).
+type RawView struct {
+	Offset    int64  `json:"offset"`
+	Size      int    `json:"size"`
+	Available bool   `json:"available"`
+	Reason    string `json:"reason"`
+	Text      string `json:"text"`
+	Base64    string `json:"base64"`
+	IsText    bool   `json:"isText"`
+	Shortened bool   `json:"shortened"`
+}
+
 // ExportResult says where an export went; Path "" when the dialog was cancelled.
 type ExportResult struct {
 	Path  string `json:"path"`

@@ -105,6 +105,75 @@ func (s *RunService) Chunk(runID string, seq int64) (ChunkView, error) {
 	return v, nil
 }
 
+// maxRawSlice bounds the bytes one RawSlice call returns.
+const maxRawSlice = 1 << 20
+
+// RawSlice returns size bytes of a run's decoded body from offset, as
+// received: the positions of the timeline's chunk records (offset) and
+// event records (raw_offset, raw_size), counted over all the run's
+// attempts. It works while the run streams and after, for records paged
+// out of memory too, until the run is forgotten. At most 1 MiB comes back
+// (Shortened). A slice that ends between a CR and its LF gets the LF too:
+// an event's raw_size leaves out the LF of the CRLF that dispatched it.
+// Bytes that are not kept (a replayed recording, past the 256 MiB kept of
+// a body, a body file that failed) come back with Available false and the
+// Reason; a bad offset or size is an error.
+func (s *RunService) RawSlice(runID string, offset int64, size int) (RawView, error) {
+	if offset < 0 || size < 0 {
+		return RawView{}, fmt.Errorf("raw slice: offset %d and size %d must not be negative", offset, size)
+	}
+	r, err := s.get(runID)
+	if err != nil {
+		return RawView{}, err
+	}
+	v := RawView{Offset: offset}
+	r.mu.Lock()
+	replay := r.replay
+	r.mu.Unlock()
+	if replay {
+		v.Reason = "a replayed recording keeps only its events, not the bytes received"
+		return v, nil
+	}
+	n := min(size, maxRawSlice)
+	// one byte more, to tell whether a final CR is followed by its LF
+	b, kept, cut, err := r.readRawAt(offset, n+1)
+	if err != nil {
+		v.Reason = err.Error()
+		return v, nil
+	}
+	if size > 0 && offset >= kept {
+		if cut {
+			v.Reason = fmt.Sprintf("only the first %d bytes of the body are kept; byte %d is past them", maxRawBody, offset)
+		} else {
+			v.Reason = fmt.Sprintf("byte %d is past the %d bytes of the body received", offset, kept)
+		}
+		return v, nil
+	}
+	if len(b) > n && !(n > 0 && n == size && b[n-1] == '\r' && b[n] == '\n') {
+		b = b[:n]
+	}
+	v.Available, v.Size, v.Shortened = true, len(b), len(b) < size
+	if v.Shortened {
+		b = b[:cutUTF8(b)]
+		v.Size = len(b)
+	}
+	v.Text, v.Base64, v.IsText = textOrBase64(b, "")
+	return v, nil
+}
+
+// cutUTF8 is len(b) without a UTF-8 sequence cut off at its end.
+func cutUTF8(b []byte) int {
+	for k := 1; k <= utf8.UTFMax && k <= len(b); k++ {
+		if utf8.RuneStart(b[len(b)-k]) {
+			if !utf8.FullRune(b[len(b)-k:]) {
+				return len(b) - k
+			}
+			break
+		}
+	}
+	return len(b)
+}
+
 // Export kinds.
 const (
 	ExportEvents = "events-jsonl"

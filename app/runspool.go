@@ -102,6 +102,40 @@ func (r *run) readRaw(limit int) ([]byte, bool, error) {
 	return buf, trunc || size > int64(limit), nil
 }
 
+// readRawAt returns up to n bytes of the body from off (fewer at the end
+// of what was kept), the kept size and whether the body was cut at
+// maxRawBody while it was received.
+func (r *run) readRawAt(off int64, n int) ([]byte, int64, bool, error) {
+	r.mu.Lock()
+	if r.rawW == nil {
+		r.mu.Unlock()
+		return nil, 0, false, fmt.Errorf("the body of run %s is gone", r.id)
+	}
+	if r.spoolErr != nil {
+		r.mu.Unlock()
+		return nil, 0, false, fmt.Errorf("the body of run %s was not kept: %v", r.id, r.spoolErr)
+	}
+	if err := r.rawW.Flush(); err != nil {
+		r.mu.Unlock()
+		return nil, 0, false, err
+	}
+	name, size, trunc := r.raw.Name(), r.rawN, r.rawTrunc
+	r.mu.Unlock()
+	if off >= size || n <= 0 {
+		return nil, size, trunc, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	defer f.Close()
+	buf := make([]byte, min(int64(n), size-off))
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, 0, false, err
+	}
+	return buf, size, trunc, nil
+}
+
 // spoolLocked appends one event to the run's event file (old events live
 // on disk, not in memory).
 func (r *run) spoolLocked(seq int, at time.Duration, ev sse.Event) {

@@ -210,7 +210,9 @@ func estimate(r *Record) int {
 		n += jsonLen(r.Chunk.Preview)
 	}
 	if r.Event != nil {
-		n += jsonLen(r.Event.Data) + jsonLen(r.Event.Type) + jsonLen(r.Event.ID)
+		// 80: index, size, raw_offset and raw_size with the longest
+		// numbers, beyond what the 200 above leaves for them
+		n += 80 + jsonLen(r.Event.Data) + jsonLen(r.Event.Type) + jsonLen(r.Event.ID)
 	}
 	n += jsonLen(r.Text)
 	for _, nt := range []*Notice{r.Warning, r.Error} {

@@ -205,3 +205,23 @@ func TestJSONLenBoundsEncoding(t *testing.T) {
 		t.Fatalf("jsonLen of a JSON event = %d, encoded %d", got, len(enc))
 	}
 }
+
+// TestEstimateBoundsEventRecord: an event record's estimate covers its
+// JSON with every number at its longest.
+func TestEstimateBoundsEventRecord(t *testing.T) {
+	t.Parallel()
+	const big = int64(^uint64(0) >> 1)
+	for _, data := range []string{"", `{"a":"<b>"}`, strings.Repeat("\"\n", 50)} {
+		r := Record{Seq: big, Kind: KindEvent, TimeMS: -1.2345678901234567e+300, Attempt: int(big), Event: &EventInfo{
+			Index: int(big), Event: sse.Event{Type: "message", Data: data, ID: "id"}, Truncated: true, Size: int(big),
+			RawOffset: big, RawSize: int(big),
+		}}
+		js, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := estimate(&r); n < len(js) {
+			t.Fatalf("estimate %d < %d bytes of JSON: %s", n, len(js), js)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package send executes one HTTP request and streams its response into a
 // typed timeline: request sent, response headers, every raw chunk, every
-// parsed event (SSE or NDJSON, through package sse), comments (heartbeats),
+// parsed event (SSE or NDJSON, through package sse, with where in the
+// decoded body its bytes are), comments (heartbeats),
 // retries and reconnects, warnings, errors and one end record with its
 // reason (complete, truncated, cancelled, error, timeout).
 //

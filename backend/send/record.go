@@ -90,7 +90,10 @@ type ResponseInfo struct {
 // is not serialised; Batcher fills Preview (and Truncated when Preview is
 // shorter than the chunk) for JSON consumers.
 type ChunkInfo struct {
-	// Offset is the position of the chunk in the decoded body of this attempt.
+	// Offset is the position of the chunk in the decoded body of the
+	// request: the bodies of all its attempts one after the other, as the
+	// chunks arrive (so an attempt's first chunk follows the previous
+	// attempt's last one).
 	Offset    int64  `json:"offset"`
 	Size      int    `json:"size"`
 	Data      []byte `json:"-"`
@@ -107,6 +110,13 @@ type EventInfo struct {
 	// Size is then the full length of Data in bytes.
 	Truncated bool `json:"truncated,omitempty"`
 	Size      int  `json:"size,omitempty"`
+	// RawOffset and RawSize are where the event came from in the decoded
+	// body, in the positions of ChunkInfo.Offset: its block as received
+	// (sse.Parser.Span: from the block's first line through the first byte
+	// of the blank line's terminator, so a CRLF's LF is not counted; for
+	// NDJSON the line). RawSize is 0 when unknown (a replayed recording).
+	RawOffset int64 `json:"raw_offset,omitempty"`
+	RawSize   int   `json:"raw_size,omitempty"`
 }
 
 // RetryInfo describes a wait before the next attempt.

@@ -444,6 +444,9 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		check  utf8Check
 		bursts burst
 		buf    = make([]byte, readBuffer)
+		// base is where this attempt's body starts in the request's: the
+		// parser counts its spans from the attempt's first byte.
+		base = x.res.Bytes
 	)
 	onEvent := func(ev sse.Event) {
 		x.events++
@@ -452,7 +455,8 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 			x.firstEvent = at
 		}
 		bursts.add(at, wire.reads)
-		x.emitAt(Record{Kind: KindEvent, Event: &EventInfo{Index: x.events, Event: ev}}, at)
+		start, end := p.Span()
+		x.emitAt(Record{Kind: KindEvent, Event: &EventInfo{Index: x.events, Event: ev, RawOffset: base + start, RawSize: int(end - start)}}, at)
 	}
 	var readErr error
 	for {

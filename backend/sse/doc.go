@@ -7,7 +7,9 @@
 // defaulting to "message", data with its trailing LF removed, the sticky last
 // event ID). End marks the end of the input and reports whether an
 // unterminated event was discarded; LastEventID and Retry expose the
-// stream's state, and Reset prepares the parser for a reconnection.
+// stream's state, and Reset prepares the parser for a reconnection. While
+// an event is emitted, Span tells which bytes of the input it came from
+// (its block, or its NDJSON line), whatever the chunking.
 //
 // The bytes are decoded as the WHATWG UTF-8 decoder does: one leading BOM
 // is stripped (also when split across reads), and every ill-formed sequence

@@ -185,7 +185,8 @@ func addSeeds(f *testing.F) {
 }
 
 // FuzzChunking: any split of the input gives exactly what feeding it whole
-// gives, and both agree with the naive reference parser. Nothing panics.
+// gives (events and their spans), and both agree with the naive reference
+// parser; each event's span parses alone to that event. Nothing panics.
 func FuzzChunking(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte, seed uint64, ndjson bool) {
@@ -203,6 +204,10 @@ func FuzzChunking(f *testing.F) {
 		if !sameOutcome(whole, ref, ndjson) {
 			t.Fatalf("whole feed differs from the reference parser for %q:\n got %+v\nwant %+v", in, whole, ref)
 		}
+		spans := spansOf(o, [][]byte{in})
+		if err := checkSpans(in, o, spans); err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
 		rng := rand.New(rand.NewPCG(seed, seed>>7))
 		for r := 0; r < 4; r++ {
 			var chunks [][]byte
@@ -217,6 +222,9 @@ func FuzzChunking(f *testing.F) {
 			got := parseChunks(o, chunks)
 			if !reflect.DeepEqual(got, whole) {
 				t.Fatalf("chunks %q give\n%+v\nwhole gives\n%+v", chunks, got, whole)
+			}
+			if got := spansOf(o, chunks); !reflect.DeepEqual(got, spans) {
+				t.Fatalf("chunks %q give spans\n%+v\nwhole gives\n%+v", chunks, got, spans)
 			}
 		}
 	})
@@ -258,7 +266,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzMaxEventSize: a small cap never panics, never emits an event larger
-// than the cap, and chunking still does not matter.
+// than the cap, and chunking still does not matter (spans included).
 func FuzzMaxEventSize(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte, seed uint64, ndjson bool) {
@@ -276,6 +284,13 @@ func FuzzMaxEventSize(f *testing.F) {
 		got := parseChunks(o, bytewise)
 		if !reflect.DeepEqual(got.Events, whole.Events) || got.LastID != whole.LastID || got.Discarded != whole.Discarded || (got.Err == nil) != (whole.Err == nil) {
 			t.Fatalf("byte by byte\n%+v\nwhole\n%+v", got, whole)
+		}
+		spans := spansOf(o, [][]byte{in})
+		if err := checkSpans(in, o, spans); err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := spansOf(o, bytewise); !reflect.DeepEqual(got, spans) {
+			t.Fatalf("byte by byte spans\n%+v\nwhole\n%+v", got, spans)
 		}
 	})
 }

@@ -72,6 +72,14 @@ type Parser struct {
 	curBase  int
 	curValid bool // cur, apart from partial lines at its ends, is valid UTF-8
 
+	// Positions in the input fed since NewParser or Reset (a BOM and every
+	// line terminator count), for Span. They are worked out when an event
+	// is dispatched, not per line.
+	off        int64 // bytes fed so far
+	base       int64 // position of cur[0]
+	blockStart int64 // first byte of the block (SSE) or line (NDJSON) being read
+	lineEnd    int64 // end of the dispatching line, through its terminator's first byte
+
 	idBuf   string // last event ID buffer
 	lastID  string // last event ID string (committed on dispatch)
 	curType string // cached string of the last non-default event type
@@ -96,12 +104,25 @@ func (p *Parser) LastEventID() string { return p.lastID }
 // Retry returns the last valid reconnection time set by a retry field.
 func (p *Parser) Retry() (ms int, ok bool) { return p.retry, p.retryOK }
 
+// Span returns, while emit is being called, where the emitted event came
+// from: bytes start to end of the input fed since NewParser or the last
+// Reset (a BOM counts, as every byte does). In SSE mode that is its block,
+// from the first byte of the first line after the previous blank line (or
+// after the stream's BOM) through the first byte of the terminator of the
+// blank line that dispatched it; in NDJSON mode it is the line and the
+// first byte of its terminator (none for a last line without one). The LF
+// of a CRLF that ends the span is not counted: it may arrive after the
+// event was dispatched, and a span never depends on how the input was
+// split. Outside emit the result is meaningless.
+func (p *Parser) Span() (start, end int64) { return p.blockStart, p.lineEnd }
+
 // Reset prepares the parser for a new connection of the same event source:
-// it clears every buffer and the BOM state and keeps the last event ID
-// (which also becomes the new stream's last event ID buffer) and the retry
-// time.
+// it clears every buffer and the BOM state, counts Span positions from 0
+// again, and keeps the last event ID (which also becomes the new stream's
+// last event ID buffer) and the retry time.
 func (p *Parser) Reset() {
 	p.bomDone, p.bomN = false, 0
+	p.off, p.base, p.blockStart, p.lineEnd = 0, 0, 0, 0
 	p.resetLine()
 	p.skipLF, p.skipLine, p.skipEvent = false, false, false
 	p.clearEvent()
@@ -142,13 +163,18 @@ var bom = [3]byte{0xEF, 0xBB, 0xBF}
 // everything else (multi-line data, lines spanning chunks) gets its own
 // string.
 func (p *Parser) Feed(b []byte, emit func(Event)) error {
+	// base is the input position of b[0] as b is cut at its start.
+	base := p.off
+	p.off += int64(len(b))
 	if !p.bomDone {
 		for len(b) > 0 && p.bomN < 3 && b[0] == bom[p.bomN] {
 			b = b[1:]
+			base++
 			p.bomN++
 		}
 		if p.bomN == 3 {
 			p.bomDone = true // a whole BOM: dropped
+			p.blockStart = base
 		} else if len(b) == 0 {
 			return nil // still possibly a BOM
 		} else {
@@ -165,9 +191,14 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 		p.skipLF = false
 		if b[0] == '\n' {
 			b = b[1:]
+			if p.blockStart == base {
+				p.blockStart++ // the LF of the CRLF that ended the last block
+			}
+			base++
 		}
 	}
 	p.cur, p.curStr, p.curBase = b, "", 0
+	p.base = base
 	p.curValid = utf8.Valid(completeLines(b, len(p.line) > 0))
 	var err error
 	// Cached positions of the next LF and CR in b (-1: none left), so that
@@ -212,6 +243,9 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 				p.skipLine = true
 				break
 			}
+			if p.o.NDJSON && len(p.line) == 0 {
+				p.blockStart = base + int64(pos) // a line begins
+			}
 			p.line = append(p.line, rest...)
 			break
 		}
@@ -233,6 +267,7 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 		if p.skipEvent {
 			if end == pos && len(p.line) == 0 {
 				p.processLine(nil, false, emit) // the blank line ends the skip
+				p.blockStart = base + int64(next)
 			}
 			p.resetLine()
 			pos = next
@@ -243,9 +278,16 @@ func (p *Parser) Feed(b []byte, emit func(Event)) error {
 				err = p.tooLarge(err)
 			} else {
 				p.line = append(p.line, b[pos:end]...)
+				p.lineEnd = base + int64(end) + 1
 				p.processLine(p.line, false, emit)
 			}
 			p.resetLine()
+		} else if end == pos && !p.o.NDJSON {
+			// A blank line dispatches (skipEvent is false here); the
+			// next block starts after it.
+			p.lineEnd = base + int64(end) + 1
+			p.dispatch(emit)
+			p.blockStart = base + int64(next)
 		} else if (end-pos)+p.dataLen() > p.max {
 			err = p.tooLarge(err)
 		} else {
@@ -336,11 +378,13 @@ func (p *Parser) End(emit func(Event)) (discarded bool) {
 	p.bomDone, p.bomN = true, 0
 	if p.o.NDJSON {
 		if len(p.line) > 0 && !p.skipLine {
+			p.lineEnd = p.off
 			p.processLine(p.line, false, emit)
 		}
 	} else {
 		discarded = p.pending || p.skipEvent || p.skipLine || len(p.line) > 0
 	}
+	p.blockStart = p.off
 	p.resetLine()
 	p.skipLF, p.skipLine, p.skipEvent = false, false, false
 	p.clearEvent()
@@ -355,9 +399,14 @@ func (p *Parser) processLine(line []byte, inChunk bool, emit func(Event)) {
 		if len(line) == 0 {
 			return
 		}
-		if inChunk && p.curValid {
-			emit(Event{Type: "message", Data: p.chunkString(line)})
-			return
+		if inChunk {
+			// the line is cur[i:i+len(line)], its terminator follows
+			p.blockStart = p.base + int64(cap(p.cur)-cap(line))
+			p.lineEnd = p.blockStart + int64(len(line)) + 1
+			if p.curValid {
+				emit(Event{Type: "message", Data: p.chunkString(line)})
+				return
+			}
 		}
 		emit(Event{Type: "message", Data: decodeString(line)})
 		return

@@ -153,6 +153,18 @@ export interface ChunkView {
   size: number
 }
 
+/** A piece of a run's decoded body as received (RunService.RawSlice). */
+export interface RawView {
+  offset: number
+  size: number
+  available: boolean
+  reason: string
+  text: string
+  base64: string
+  isText: boolean
+  shortened: boolean
+}
+
 export interface ExportResult {
   path: string
   bytes: number

@@ -19,6 +19,7 @@ import type {
   MockStatus,
   ProjectChanged,
   ProjectView,
+  RawView,
   RecentProject,
   RecordPage,
   RuleCheck,
@@ -141,6 +142,8 @@ export const runs = {
   result: (runId: string) => call<RunResult>('RunService', 'Result', runId),
   body: (runId: string) => call<BodyView>('RunService', 'Body', runId),
   chunk: (runId: string, seq: number) => call<ChunkView>('RunService', 'Chunk', runId, seq),
+  /** Up to 1 MiB of the run's decoded body as received, from offset (chunk offset, event raw_offset). */
+  rawSlice: (runId: string, offset: number, size: number) => call<RawView>('RunService', 'RawSlice', runId, offset, size),
   /** Up to count (≤ 5,000) records from seq from on, paged back in from the run's record log. */
   records: (runId: string, from: number, count: number) => call<RecordPage>('RunService', 'Records', runId, from, count),
   /** Exports a finished run; an empty path asks with a save dialog (Path "" when cancelled). */

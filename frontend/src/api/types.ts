@@ -59,6 +59,9 @@ export interface EventInfo {
   id: string
   truncated?: boolean
   size?: number
+  /** Where the event came from in the run's decoded body (RunService.RawSlice); raw_size absent: unknown. */
+  raw_offset?: number
+  raw_size?: number
 }
 
 export interface RetryInfo {

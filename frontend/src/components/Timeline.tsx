@@ -8,6 +8,7 @@ import { Group, Panel, Separator } from 'react-resizable-panels'
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
+import { eventRaw, type RawFetch } from '../api/raw'
 import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
 import { diagTimelineRendered } from '../lib/diag'
 import { shallowEqual, useThrottled } from '../lib/throttle'
@@ -53,7 +54,24 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
       (e) => setErr(errorText(e)),
     )
   }, [runId, r.seq, truncated])
+  // An event's raw pane shows the bytes it came from, read from the run's
+  // body when it is selected; a rebuilt block only when those are not kept.
+  const rawOffset = r.kind === 'event' ? (r.event?.raw_offset ?? 0) : 0
+  const rawSize = r.kind === 'event' ? (r.event?.raw_size ?? 0) : 0
+  const [raw, setRaw] = useState<(RawFetch & { runId: string; seq: number }) | null>(null)
+  useEffect(() => {
+    if (!runId || rawSize <= 0) return
+    let live = true
+    runsApi.rawSlice(runId, rawOffset, rawSize).then(
+      (view) => live && setRaw({ runId, seq: r.seq, view, error: null }),
+      (e) => live && setRaw({ runId, seq: r.seq, view: null, error: errorText(e) }),
+    )
+    return () => {
+      live = false
+    }
+  }, [runId, r.seq, rawOffset, rawSize])
   const data = full?.seq === r.seq ? full.text : r.kind === 'event' ? (r.event?.data ?? '') : r.kind === 'chunk' ? (r.chunk?.preview ?? '') : ''
+  const evRaw = r.kind === 'event' && r.event ? eventRaw(r.event, data, raw && raw.runId === runId && raw.seq === r.seq ? raw : null) : null
   const pretty = r.kind === 'event' ? prettyJSON(data) : null
   const meta = r.kind === 'event' || r.kind === 'chunk' ? null : JSON.stringify({ ...r }, null, 2)
   return (
@@ -78,9 +96,21 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
         <Separator className="sep" />
         <Panel defaultSize="45" minSize="15">
           <div className="col" style={{ height: '100%' }}>
-            <div className="section-label" style={{ padding: '4px 8px' }}>Raw</div>
+            <div className="section-label" style={{ padding: '4px 8px' }}>
+              Raw
+              {evRaw && (
+                <span className={evRaw.source === 'reconstructed' ? 'pill warn' : 'faint'} style={{ textTransform: 'none', letterSpacing: 0 }} title={evRaw.note} data-testid="tl-raw-source" data-source={evRaw.source}>
+                  {evRaw.source === 'reconstructed' ? 'reconstructed, not as received' : evRaw.note}
+                </span>
+              )}
+            </div>
+            {evRaw?.source === 'reconstructed' && (
+              <div className="faint" style={{ padding: '0 8px 4px', fontSize: 'var(--fs-xs)' }} data-testid="tl-raw-note">
+                {evRaw.note}
+              </div>
+            )}
             <pre className="mono" style={{ margin: 0, padding: '4px 8px', overflow: 'auto', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', flex: 1 }} data-testid="tl-raw">
-              {r.kind === 'event' ? visibleBytes(`${r.event?.type && r.event.type !== 'message' ? `event: ${r.event.type}\n` : ''}${r.event?.id ? `id: ${r.event.id}\n` : ''}${data.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`) : visibleBytes(data || preview(r))}
+              {evRaw ? visibleBytes(evRaw.text) : visibleBytes(data || preview(r))}
             </pre>
           </div>
         </Panel>

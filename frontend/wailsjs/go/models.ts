@@ -979,6 +979,32 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class RawView {
+	    offset: number;
+	    size: number;
+	    available: boolean;
+	    reason: string;
+	    text: string;
+	    base64: string;
+	    isText: boolean;
+	    shortened: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RawView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.offset = source["offset"];
+	        this.size = source["size"];
+	        this.available = source["available"];
+	        this.reason = source["reason"];
+	        this.text = source["text"];
+	        this.base64 = source["base64"];
+	        this.isText = source["isText"];
+	        this.shortened = source["shortened"];
+	    }
+	}
 	export class RecordPage {
 	    records: TimelineRecord[];
 	    from: number;
@@ -1764,6 +1790,8 @@ export namespace send {
 	    id: string;
 	    truncated?: boolean;
 	    size?: number;
+	    raw_offset?: number;
+	    raw_size?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new EventInfo(source);
@@ -1777,6 +1805,8 @@ export namespace send {
 	        this.id = source["id"];
 	        this.truncated = source["truncated"];
 	        this.size = source["size"];
+	        this.raw_offset = source["raw_offset"];
+	        this.raw_size = source["raw_size"];
 	    }
 	}
 	export class Notice {

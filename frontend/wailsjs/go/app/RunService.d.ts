@@ -12,6 +12,8 @@ export function Export(arg1:string,arg2:string,arg3:string):Promise<app.ExportRe
 
 export function Forget(arg1:string):Promise<void>;
 
+export function RawSlice(arg1:string,arg2:number,arg3:number):Promise<app.RawView>;
+
 export function Records(arg1:string,arg2:number,arg3:number):Promise<app.RecordPage>;
 
 export function ReplayRecording(arg1:string):Promise<app.RunStarted>;

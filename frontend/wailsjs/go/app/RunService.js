@@ -22,6 +22,10 @@ export function Forget(arg1) {
   return window['go']['app']['RunService']['Forget'](arg1);
 }
 
+export function RawSlice(arg1, arg2, arg3) {
+  return window['go']['app']['RunService']['RawSlice'](arg1, arg2, arg3);
+}
+
 export function Records(arg1, arg2, arg3) {
   return window['go']['app']['RunService']['Records'](arg1, arg2, arg3);
 }
