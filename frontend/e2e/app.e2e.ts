@@ -79,6 +79,8 @@ describe('streaming against the in-process mock', () => {
     // Select an event: its pretty JSON shows.
     await page.locator('[data-testid=tl-row][data-kind=event]').first().click()
     await page.getByTestId('tl-detail').waitFor()
+    // its Raw pane shows the bytes it came from, read back on selection
+    await expect.poll(() => page.getByTestId('tl-raw-source').getAttribute('data-source')).toBe('received')
     expect(await page.getByTestId('tl-raw').textContent()).toContain('data: ')
     await page.screenshot({ path: `${shots}/ui-timeline-light.png` })
     // Search narrows the list; a search that matches nothing says so.
