@@ -279,7 +279,7 @@ export default function RequestEditor() {
         )}
         <button className="btn" onClick={() => void p.save(active)} disabled={!dirty || draft.saving} title={dirty ? 'Save (Ctrl+S)' : 'No unsaved changes'} data-testid="save">
           <Save size={13} />
-          {dirty ? 'Save' : 'Saved'}
+          <span className="save-label">{dirty ? 'Save' : 'Saved'}</span>
         </button>
       </div>
       {curl !== null && (
