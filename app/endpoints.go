@@ -487,19 +487,18 @@ func (s *ProjectService) RenameFolder(folderPath, name string) (ProjectView, err
 	}
 	var v ProjectView
 	err := s.withProject(func(p *project.Project) error {
-		for _, f := range p.Folders {
-			if f.Path == folderPath {
-				cp := *f
-				cp.Name = name
-				if err := p.SaveFolder(&cp); err != nil {
-					return err
-				}
-				*f = cp
-				v = s.viewLocked()
-				return nil
-			}
+		f := p.Folder(folderPath)
+		if f == nil {
+			return fmt.Errorf("no folder %q in the project", folderPath)
 		}
-		return fmt.Errorf("no folder %q in the project", folderPath)
+		cp := *f
+		cp.Name = name
+		if err := p.SaveFolder(&cp); err != nil {
+			return err
+		}
+		*f = cp
+		v = s.viewLocked()
+		return nil
 	})
 	if err == nil {
 		s.saved()
@@ -519,10 +518,10 @@ func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (Proje
 		if folderPath == "" || strings.Contains(folderPath, "..") || strings.Contains(parent, "..") {
 			return fmt.Errorf("move folder %q into %q: not folders of the project", folderPath, parent)
 		}
-		if folderOf(p, folderPath) == nil {
+		if p.Folder(folderPath) == nil {
 			return fmt.Errorf("no folder %q in the project", folderPath)
 		}
-		if parent != "" && folderOf(p, parent) == nil {
+		if parent != "" && p.Folder(parent) == nil {
 			return fmt.Errorf("no folder %q to move %q into", parent, folderPath)
 		}
 		if parent == folderPath || strings.HasPrefix(parent, folderPath+"/") {
@@ -538,11 +537,10 @@ func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (Proje
 			if err := os.Rename(filepath.Join(p.Dir, filepath.FromSlash(folderPath)), dst); err != nil {
 				return fmt.Errorf("move folder %q into %q: %w", folderPath, parent, err)
 			}
-			np, err := project.Load(p.Dir)
-			if err != nil {
+			if _, err := s.reloadLocked(); err != nil {
 				return err
 			}
-			p, s.p = np, np
+			p = s.p
 		}
 		var list []*project.Folder
 		var moved *project.Folder
@@ -572,27 +570,14 @@ func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (Proje
 				*f = cp
 			}
 		}
-		np, err := project.Load(p.Dir)
-		if err != nil {
-			return err
-		}
-		s.p = np
-		v = s.viewLocked()
-		return nil
+		var err error
+		v, err = s.reloadLocked()
+		return err
 	})
 	if err == nil {
 		s.saved()
 	}
 	return v, err
-}
-
-func folderOf(p *project.Project, folderPath string) *project.Folder {
-	for _, f := range p.Folders {
-		if f.Path == folderPath {
-			return f
-		}
-	}
-	return nil
 }
 
 // DeleteFolder removes an empty folder (its folder.yaml and directory). A
@@ -624,13 +609,8 @@ func (s *ProjectService) DeleteFolder(folderPath string) (ProjectView, error) {
 		if err := os.Remove(full); err != nil {
 			return err
 		}
-		np, err := project.Load(p.Dir)
-		if err != nil {
-			return err
-		}
-		s.p = np
-		v = s.viewLocked()
-		return nil
+		v, err = s.reloadLocked()
+		return err
 	})
 	if err == nil {
 		s.saved()

@@ -186,13 +186,8 @@ func (s *ProjectService) DeleteEnvironment(name string) (ProjectView, error) {
 				}
 			}
 		}
-		np, err := project.Load(p.Dir)
-		if err != nil {
-			return err
-		}
-		s.p = np
-		v = s.viewLocked()
-		return nil
+		v, err = s.reloadLocked()
+		return err
 	})
 	if err == nil {
 		s.saved()

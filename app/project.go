@@ -324,6 +324,17 @@ func (s *ProjectService) withRead(fn func(p *project.Project) error) error {
 	return fn(s.p)
 }
 
+// reloadLocked reads the open project again from its folder (after files
+// were moved or removed behind the model's back) and returns its view.
+func (s *ProjectService) reloadLocked() (ProjectView, error) {
+	np, err := s.p.Reload()
+	if err != nil {
+		return ProjectView{}, err
+	}
+	s.p = np
+	return s.viewLocked(), nil
+}
+
 func (s *ProjectService) viewLocked() ProjectView {
 	v := ProjectView{Items: []TreeItem{}, Environments: []EnvironmentView{}, Problems: []Problem{}, Recordings: []string{}, RecordingItems: []RecordingView{}}
 	p := s.p

@@ -179,7 +179,7 @@ func parseEndpoint(full string, data []byte) (*Endpoint, error) {
 
 func (p *Project) loadFolderFile(full, rel string) {
 	dirRel := path.Dir(rel)
-	f := p.folder(dirRel)
+	f := p.Folder(dirRel)
 	data, err := os.ReadFile(full)
 	if err != nil {
 		p.problem(&FileError{Path: full, Reason: err.Error()})
@@ -240,7 +240,8 @@ func folderOf(rel string) string {
 	return d
 }
 
-func (p *Project) folder(rel string) *Folder {
+// Folder returns the folder at the slash-separated path rel, or nil.
+func (p *Project) Folder(rel string) *Folder {
 	for _, f := range p.Folders {
 		if f.Path == rel {
 			return f
@@ -259,7 +260,7 @@ func (p *Project) orderKey(dir string) []string {
 	parts := strings.Split(dir, "/")
 	for i := range parts {
 		seq, name := 0, parts[i]
-		if f := p.folder(strings.Join(parts[:i+1], "/")); f != nil {
+		if f := p.Folder(strings.Join(parts[:i+1], "/")); f != nil {
 			seq, name = f.Seq, f.Name
 		}
 		key = append(key, fmt.Sprintf("%012d\x00%s\x00%s", seq, name, parts[i]))

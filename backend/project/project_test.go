@@ -93,7 +93,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if got, err := q.Endpoint("anthropic/Messages"); err != nil || got.Folder != "anthropic" {
 		t.Fatalf("folder endpoint: %v %+v", err, got)
 	}
-	if f := q.folder("anthropic"); f == nil || f.Name != "Anthropic" || f.Seq != 2 || !f.HasFile {
+	if f := q.Folder("anthropic"); f == nil || f.Name != "Anthropic" || f.Seq != 2 || !f.HasFile {
 		t.Fatalf("folder: %+v", f)
 	}
 	e, err := q.Environment("local")

@@ -112,11 +112,11 @@ func (p *Project) SaveEndpoint(ep *Endpoint) error {
 	}
 	if isNew {
 		p.Endpoints = append(p.Endpoints, ep)
-		if ep.Folder != "" && p.folder(ep.Folder) == nil {
+		if ep.Folder != "" && p.Folder(ep.Folder) == nil {
 			parts := strings.Split(ep.Folder, "/")
 			for i := range parts {
 				fp := strings.Join(parts[:i+1], "/")
-				if p.folder(fp) == nil {
+				if p.Folder(fp) == nil {
 					p.Folders = append(p.Folders, &Folder{Path: fp, Name: parts[i]})
 				}
 			}
@@ -179,7 +179,7 @@ func (p *Project) SaveFolder(f *Folder) error {
 		return err
 	}
 	f.HasFile = true
-	if p.folder(f.Path) == nil {
+	if p.Folder(f.Path) == nil {
 		p.Folders = append(p.Folders, f)
 		p.sort()
 	}

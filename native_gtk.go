@@ -1,24 +1,51 @@
 //go:build desktop && linux && cgo
 
+// The window's native side that Wails v2 does not reach on Linux: the Edit
+// menu's commands in the web view, and File › Open recent kept current.
 package main
 
 /*
-#cgo pkg-config: gtk+-3.0
+#cgo pkg-config: gtk+-3.0 webkit2gtk-4.0
 #include <gtk/gtk.h>
+#include <webkit2/webkit2.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern void streamscopeRecentClicked(int);
-
-static GtkWidget* findMenuBar(GtkWidget* w) {
-	if (GTK_IS_MENU_BAR(w)) return w;
+// findWidget returns the first widget of type t in the tree under w, or NULL.
+static GtkWidget* findWidget(GtkWidget* w, GType t) {
+	if (G_TYPE_CHECK_INSTANCE_TYPE(w, t)) return w;
 	if (!GTK_IS_CONTAINER(w)) return NULL;
 	GtkWidget* found = NULL;
 	GList* children = gtk_container_get_children(GTK_CONTAINER(w));
-	for (GList* l = children; l != NULL && found == NULL; l = l->next) found = findMenuBar(GTK_WIDGET(l->data));
+	for (GList* l = children; l != NULL && found == NULL; l = l->next) found = findWidget(GTK_WIDGET(l->data), t);
 	g_list_free(children);
 	return found;
 }
+
+// findInWindows returns the first widget of type t in any toplevel window.
+static GtkWidget* findInWindows(GType t) {
+	GtkWidget* found = NULL;
+	GList* tops = gtk_window_list_toplevels();
+	for (GList* l = tops; l != NULL && found == NULL; l = l->next) found = findWidget(GTK_WIDGET(l->data), t);
+	g_list_free(tops);
+	return found;
+}
+
+// runEditingCommand runs on the GTK main loop: it executes the WebKit
+// editing command (e.g. "Copy") in the app's web view, where the focus is.
+static gboolean runEditingCommand(gpointer data) {
+	char* command = (char*)data;
+	GtkWidget* view = findInWindows(WEBKIT_TYPE_WEB_VIEW);
+	if (view != NULL) webkit_web_view_execute_editing_command(WEBKIT_WEB_VIEW(view), command);
+	free(command);
+	return G_SOURCE_REMOVE;
+}
+
+static void queueEditingCommand(char* command) {
+	g_idle_add(runEditingCommand, command);
+}
+
+extern void streamscopeRecentClicked(int);
 
 // submenuOf returns the submenu of the item labelled label in shell, or NULL.
 static GtkWidget* submenuOf(GtkWidget* shell, const char* label) {
@@ -48,10 +75,8 @@ typedef struct {
 // File › Open recent.
 static gboolean applyRecent(gpointer data) {
 	recentUpdate* u = (recentUpdate*)data;
-	GList* tops = gtk_window_list_toplevels();
-	for (GList* t = tops; t != NULL; t = t->next) {
-		GtkWidget* sub = submenuOf(submenuOf(findMenuBar(GTK_WIDGET(t->data)), "File"), "Open recent");
-		if (sub == NULL) continue;
+	GtkWidget* sub = submenuOf(submenuOf(findInWindows(GTK_TYPE_MENU_BAR), "File"), "Open recent");
+	if (sub != NULL) {
 		GList* old = gtk_container_get_children(GTK_CONTAINER(sub));
 		for (GList* l = old; l != NULL; l = l->next) gtk_widget_destroy(GTK_WIDGET(l->data));
 		g_list_free(old);
@@ -67,9 +92,7 @@ static gboolean applyRecent(gpointer data) {
 			gtk_menu_shell_append(GTK_MENU_SHELL(sub), item);
 			gtk_widget_show(item);
 		}
-		break;
 	}
-	g_list_free(tops);
 	for (int i = 0; i < u->n; i++) free(u->labels[i]);
 	free(u->labels);
 	free(u->empty);
@@ -91,6 +114,13 @@ static void queueRecent(recentUpdate* u) { g_idle_add(applyRecent, u); }
 import "C"
 
 import "sync"
+
+// nativeEdit runs a WebKit editing command ("Cut", "Copy", "Paste",
+// "SelectAll", "Undo", "Redo") in the window's web view, as the web view's
+// own key bindings do. It is safe to call from any goroutine.
+var nativeEdit = func(command string) {
+	C.queueEditingCommand(C.CString(command))
+}
 
 var recentClicks struct {
 	sync.Mutex
