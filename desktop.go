@@ -38,7 +38,7 @@ func runDesktop() int {
 		MinHeight:        560,
 		WindowStartState: start,
 		Menu:             a.Menu(),
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: a.AssetMiddleware},
 		BackgroundColour: &options.RGBA{R: r, G: g, B: b, A: 255},
 		OnStartup:        func(ctx context.Context) { a.Startup(app.NewWailsRuntime(ctx)) },
 		OnBeforeClose: func(context.Context) bool {

@@ -85,6 +85,17 @@ type DiagRunReport struct {
 	// queued before it), summed over FrameRestCalls frames.
 	FrameRestMS    float64 `json:"frameRestMs"`
 	FrameRestCalls int     `json:"frameRestCalls"`
+	// ModelMS is the part of ApplyMS spent in the run model (applying the
+	// batches' records and merge deltas), LayoutMS the layout forced at the
+	// end of the frames that applied batches (the rest of ApplyMS is React
+	// rendering and committing).
+	ModelMS  float64 `json:"modelMs"`
+	LayoutMS float64 `json:"layoutMs"`
+	// PullMS is the UI's main-thread time in pulls (the synchronous
+	// request at the start of a frame, app/runpull.go, and parsing its
+	// answer), over PullCalls pulls.
+	PullMS    float64 `json:"pullMs"`
+	PullCalls int     `json:"pullCalls"`
 }
 
 // diagState is the diagnostics' directory ("" when off).

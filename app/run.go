@@ -31,6 +31,9 @@ type RunService struct {
 	Batch send.BatchOptions
 	// KeepRuns bounds the finished runs kept (0: 20).
 	KeepRuns int
+	// PullGrace is how long a batch waits for the UI to pull it before it
+	// is pushed (0: 250 ms; negative: every batch is pushed at once).
+	PullGrace time.Duration
 
 	mu       sync.Mutex
 	runs     map[string]*run
@@ -77,6 +80,7 @@ type run struct {
 
 	batcher *send.Batcher
 	seq     atomic.Int64 // emitted batches
+	out     *outbox      // batches on their way to the UI (runpull.go)
 
 	mu        sync.Mutex
 	m         *merge.Merger
@@ -238,6 +242,11 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 	if o.MaxRecords <= 0 {
 		o.MaxRecords = maxBatchRecords
 	}
+	grace := s.PullGrace
+	if grace == 0 {
+		grace = pullGrace
+	}
+	r.out = newOutbox(grace, func(b RunBatch) { s.app.emit(r.event, b) })
 	r.batcher = send.NewBatcher(o, r.flush)
 	s.mu.Lock()
 	if s.runs == nil {
@@ -290,14 +299,15 @@ func (s *RunService) shutdown() {
 	s.mu.Unlock()
 }
 
-// emit sends one batch; its Seq was taken under r.mu together with the
-// merge delta, so that Snapshot is consistent with the batches.
+// emit hands one batch to the UI, for its next pull or pushed (outbox);
+// its Seq was taken under r.mu together with the merge delta, so that
+// Snapshot is consistent with the batches.
 func (r *run) emit(b RunBatch) {
 	b.RunID = r.id
 	if b.Records == nil {
 		b.Records = []TimelineRecord{}
 	}
-	r.svc.app.emit(r.event, b)
+	r.out.deliver(b)
 }
 
 // flush is the Batcher's callback: the records plus what changed.

@@ -72,7 +72,9 @@ type Batcher struct {
 	done    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
-	seq     int64 // owned by the flushing goroutine
+
+	drainMu sync.Mutex // one drain at a time: flush calls never overlap
+	seq     int64      // guarded by drainMu
 }
 
 // NewBatcher starts a Batcher that hands batches to flush, one call at a
@@ -139,10 +141,13 @@ func (b *Batcher) Full(seq int64) ([]byte, bool) {
 }
 
 // Close flushes what is left and stops the Batcher; it returns after the
-// last flush call returned. Records added after Close are dropped.
+// last flush call returned (a Flush's included). Records added after Close are dropped.
 func (b *Batcher) Close() {
 	b.once.Do(func() { close(b.done) })
 	<-b.stopped
+	// Returns after a Flush still under way in another goroutine too.
+	b.drainMu.Lock()
+	defer b.drainMu.Unlock()
 }
 
 func (b *Batcher) loop() {
@@ -161,8 +166,18 @@ func (b *Batcher) loop() {
 	}
 }
 
+// Flush sends every waiting record now, from the caller's goroutine, and
+// returns once flush has been called for them (for a consumer that asks
+// for batches instead of waiting for the next interval). Calls of flush
+// stay one at a time and in order with the Batcher's own.
+func (b *Batcher) Flush() {
+	b.drain()
+}
+
 // drain sends every waiting record, split into batches.
 func (b *Batcher) drain() {
+	b.drainMu.Lock()
+	defer b.drainMu.Unlock()
 	b.mu.Lock()
 	recs, sizes := b.pending, b.sizes
 	b.pending, b.sizes, b.size = nil, nil, 0

@@ -225,3 +225,50 @@ func TestEstimateBoundsEventRecord(t *testing.T) {
 		}
 	}
 }
+
+func TestBatcherFlushNowKeepsOrder(t *testing.T) {
+	t.Parallel()
+	sink := newBatchSink()
+	// An interval long enough that only Flush and the size limit send.
+	b := NewBatcher(BatchOptions{Interval: time.Hour, MaxRecords: 7}, sink.flush)
+	b.Add(Record{Seq: 1, Kind: KindComment, Text: "first"})
+	b.Flush()
+	if recs := sink.all(t); len(recs) != 1 || recs[0].Text != "first" {
+		t.Fatalf("Flush returned before flushing the waiting record: %+v", recs)
+	}
+	// Flush from several goroutines while records keep coming and the
+	// Batcher's own loop sends full batches: batch seqs stay 1, 2, 3...
+	// (checked by all) and records come out in the order they were added.
+	const n = 3000
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					b.Flush()
+				}
+			}
+		}()
+	}
+	for i := 2; i <= n; i++ {
+		b.Add(Record{Seq: int64(i), Kind: KindComment, Text: "x"})
+	}
+	close(stop)
+	wg.Wait()
+	b.Close()
+	recs := sink.all(t)
+	if len(recs) != n {
+		t.Fatalf("%d records, want %d", len(recs), n)
+	}
+	for i, r := range recs {
+		if r.Seq != int64(i+1) {
+			t.Fatalf("record %d has seq %d", i, r.Seq)
+		}
+	}
+}

@@ -122,6 +122,14 @@ export interface RunBatch {
   done?: RunDone
 }
 
+/** The answer to a pull (app/runpull.go; not a binding, so not in the generated models). */
+export interface PullResponse {
+  /** Each run's new batches in seq order; a run with nothing new is left out. */
+  runs: Record<string, RunBatch[]>
+  /** Runs asked for that the Go side does not know (forgotten, or from an earlier launch). */
+  unknown: string[]
+}
+
 export interface RunResult {
   runId: string
   running: boolean
@@ -346,6 +354,10 @@ export interface DiagRunReport {
   applyCalls: number
   frameRestMs: number
   frameRestCalls: number
+  modelMs: number
+  layoutMs: number
+  pullMs: number
+  pullCalls: number
 }
 
 /** RunService.Records: consecutive timeline records paged back in from a run's record log. */

@@ -19,6 +19,7 @@ import type {
   MockStatus,
   ProjectChanged,
   ProjectView,
+  PullResponse,
   RawView,
   RecentProject,
   RecordPage,
@@ -155,6 +156,31 @@ export const runs = {
   snapshot: (runId: string) => call<RunBatch>('RunService', 'Snapshot', runId),
   checkRule: (req: RuleCheckRequest) => call<RuleCheck>('RunService', 'CheckRule', req),
   onBatch: onRunEvent,
+  pull: pullRuns,
+}
+
+/** Where the app's asset server answers pulls (app.PullPath). */
+export const pullPath = '/_streamscope/pull'
+
+/**
+ * The pull transport (app/runpull.go): the new batches of the given runs,
+ * asked for synchronously, so that a frame that pulls at its start shows
+ * what it got in that same frame. Null when there is nothing to ask (no Go
+ * side) or the app does not answer pulls; the batches then come pushed as
+ * "run:<id>" events.
+ */
+function pullRuns(runIds: string[]): PullResponse | null {
+  if (!hasBackend() || runIds.length === 0) return null
+  try {
+    const x = new XMLHttpRequest()
+    x.open('GET', `${pullPath}?runs=${runIds.map(encodeURIComponent).join(',')}`, false)
+    x.send()
+    if (x.status !== 200) return null
+    const res = JSON.parse(x.responseText) as PullResponse
+    return res && typeof res.runs === 'object' && res.runs !== null ? res : null
+  } catch {
+    return null
+  }
 }
 
 export const projects = {

@@ -50,7 +50,7 @@ export async function initDiagnostics(): Promise<void> {
  * applying batches, and in the rest of the frames that applied them, and
  * how often.
  */
-export const busy = { bridgeMs: 0, bridgeCalls: 0, applyMs: 0, applyCalls: 0, frameRestMs: 0, frameRestCalls: 0 }
+export const busy = { bridgeMs: 0, bridgeCalls: 0, applyMs: 0, applyCalls: 0, frameRestMs: 0, frameRestCalls: 0, modelMs: 0, layoutMs: 0, pullMs: 0, pullCalls: 0 }
 
 function timeBridge() {
   const w = window as unknown as { wails?: { EventsNotify?: (msg: string) => void } }
@@ -78,14 +78,45 @@ export function diagTimeApply<T>(fn: () => T): T {
   try {
     return fn()
   } finally {
-    const end = performance.now()
+    let end = performance.now()
     busy.applyMs += end - t
+    if (inFrame) {
+      // The layout this frame needs, forced here to tell it from the paint.
+      void document.documentElement.offsetHeight
+      const laid = performance.now()
+      busy.layoutMs += laid - end
+      end = laid
+    }
     busy.applyCalls++
     if (inFrame)
       afterFrame(() => {
         busy.frameRestMs += performance.now() - end
         busy.frameRestCalls++
       })
+  }
+}
+
+/** Times a pull of the live runs' batches (the request and its parsing). */
+export function diagTimePull<T>(fn: () => T): T {
+  if (!enabled) return fn()
+  const t = performance.now()
+  try {
+    return fn()
+  } finally {
+    const d = performance.now() - t
+    busy.pullMs += d
+    busy.pullCalls++
+  }
+}
+
+/** Times the run model's part of applying batches. */
+export function diagTimeModel<T>(fn: () => T): T {
+  if (!enabled) return fn()
+  const t = performance.now()
+  try {
+    return fn()
+  } finally {
+    busy.modelMs += performance.now() - t
   }
 }
 
@@ -292,6 +323,10 @@ export function diagRunEnded(runId: string, current: () => { data: RunData; miss
       applyCalls: busy.applyCalls - p.busy0.applyCalls,
       frameRestMs: Math.round(busy.frameRestMs - p.busy0.frameRestMs),
       frameRestCalls: busy.frameRestCalls - p.busy0.frameRestCalls,
+      modelMs: Math.round(busy.modelMs - p.busy0.modelMs),
+      layoutMs: Math.round(busy.layoutMs - p.busy0.layoutMs),
+      pullMs: Math.round(busy.pullMs - p.busy0.pullMs),
+      pullCalls: busy.pullCalls - p.busy0.pullCalls,
     }
     probes.delete(runId)
     system.reportDiagnostics(report).catch((e) => console.error('diagnostics report failed', e))

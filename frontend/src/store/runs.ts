@@ -1,13 +1,17 @@
-// Runs store: one live or finished run per editor tab, fed by the
-// "run:<id>" batches. Batches are put back in seq order (BatchAssembler)
-// and applied together in the next animation frame: one state update and
-// render per frame at most, however fast the stream.
+// Runs store: one live or finished run per editor tab, fed by its batches.
+// While runs are live, every animation frame starts by pulling their new
+// batches from the Go side (api.pull, app/runpull.go) and applies them in
+// that frame; batches the Go side pushes instead ("run:<id>" events: no
+// pulls for a while, a hidden window) are applied in the next frame, or by
+// a timer when frames stop. Batches are put back in seq order
+// (BatchAssembler); one state update and render per frame at most, however
+// fast the stream.
 import { flushSync } from 'react-dom'
 import { create } from 'zustand'
 import type { RunBatch, RunRequest, RunStarted } from '../api/app'
 import { errorText, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
-import { diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply } from '../lib/diag'
+import { diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply, diagTimeModel, diagTimePull } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
 
 export type RunStatus = 'starting' | 'running' | 'done' | 'failed'
@@ -41,15 +45,30 @@ interface RunsState {
 }
 
 interface Live {
+  runId: string
   asm: BatchAssembler<RunBatch>
   ready: RunBatch[]
   off: () => void
-  frame: number | null
   timer: ReturnType<typeof setTimeout> | null
   gapTimer: ReturnType<typeof setTimeout> | null
 }
 
 const live = new Map<string, Live>()
+
+/** The frame loop's requested animation frame (null: none). */
+let frameReq: number | null = null
+/** False once a pull failed (no Go side, an app without pulls): batches then come pushed only. */
+let pulling = true
+/** Pulls in a row that brought nothing, and frames since the last pull. */
+let idlePulls = 0
+let framesSincePull = 0
+/**
+ * After idleAfter empty pulls in a row (a slow stream, a model thinking),
+ * the loop pulls every idlePullEvery frames (~50 ms) until a pull brings
+ * something: a sync request every frame for nothing costs the main thread.
+ */
+const idleAfter = 4
+const idlePullEvery = 3
 
 /**
  * Tab refs that were renamed while a run's callbacks held the old one:
@@ -73,15 +92,14 @@ export const useRuns = create<RunsState>((set, get) => {
     tab = current(tab)
     const l = live.get(tab)
     if (!l) return
-    if (l.frame !== null) cancelAnimationFrame(l.frame)
     if (l.timer !== null) clearTimeout(l.timer)
-    l.frame = l.timer = null
+    l.timer = null
     const batches = l.ready
     if (batches.length === 0) return
     l.ready = []
     const cur = get().byTab[tab]
     if (!cur) return
-    const data = applyBatches(cur.data, batches)
+    const data = diagTimeModel(() => applyBatches(cur.data, batches))
     const finished = !!data.done
     set((s) => ({ byTab: { ...s.byTab, [tab]: { ...cur, data, status: finished ? 'done' : 'running', stopping: finished ? false : cur.stopping } } }))
     if (finished) {
@@ -96,34 +114,77 @@ export const useRuns = create<RunsState>((set, get) => {
     }
   }
 
-  function schedule(tab: string, done: boolean) {
-    tab = current(tab)
-    const l = live.get(tab)
-    if (!l || l.frame !== null) return
-    // Batches are applied in the next animation frame, just before it is
-    // painted: one render per frame however fast the stream, and no wait
-    // beyond the frame. A timer stands in when frames stop (a hidden window).
-    l.frame = requestAnimationFrame(() => {
-      l.frame = null
+  function requestFrame() {
+    if (frameReq === null) frameReq = requestAnimationFrame(onFrame)
+  }
+
+  /**
+   * The frame loop: pull the live runs' new batches, then apply whatever
+   * is ready (pulled or pushed) in this frame, just before it is painted.
+   */
+  function onFrame() {
+    frameReq = null
+    if (pulling && live.size > 0) {
+      framesSincePull++
+      if (idlePulls < idleAfter || framesSincePull >= idlePullEvery) {
+        framesSincePull = 0
+        diagTimePull(pullAll)
+      }
+    }
+    const tabs: string[] = []
+    for (const [tab, l] of live) if (l.ready.length > 0) tabs.push(tab)
+    if (tabs.length > 0) {
       diagInFrame(true)
       // React renders the update now, inside this frame callback, so it is
       // painted in this frame (left to itself React would render in a task
       // after the paint, and the update would show a frame later).
-      diagTimeApply(() => flushSync(() => flush(tab)))
+      diagTimeApply(() =>
+        flushSync(() => {
+          for (const tab of tabs) flush(tab)
+        }),
+      )
       diagInFrame(false)
-    })
-    if (l.timer === null) l.timer = setTimeout(() => flush(tab), done ? 50 : frameFallbackMs)
+    }
+    if (pulling && live.size > 0) requestFrame()
   }
 
-  function receive(tab: string, b: RunBatch) {
+  function pullAll() {
+    const tabOf = new Map<string, string>()
+    for (const [tab, l] of live) tabOf.set(l.runId, tab)
+    const res = api.pull([...tabOf.keys()])
+    if (!res) {
+      pulling = false
+      return
+    }
+    let got = false
+    for (const [runId, batches] of Object.entries(res.runs)) {
+      const tab = tabOf.get(runId)
+      if (!tab) continue
+      for (const b of batches) {
+        diagBatchArrived(runId, b.records)
+        receive(tab, b)
+        got = true
+      }
+    }
+    idlePulls = got ? 0 : idlePulls + 1
+  }
+
+  /** Pushed batches are ready: apply them in the next frame, or by a timer when frames stop (a hidden window). */
+  function schedule(tab: string, done: boolean) {
     tab = current(tab)
     const l = live.get(tab)
     if (!l) return
+    requestFrame()
+    if (l.timer === null) l.timer = setTimeout(() => flush(tab), done ? 50 : frameFallbackMs)
+  }
+
+  /** Takes in one batch, pulled or pushed; returns whether batches became ready. */
+  function receive(tab: string, b: RunBatch): boolean {
+    tab = current(tab)
+    const l = live.get(tab)
+    if (!l) return false
     const ready = l.asm.push(b)
-    if (ready.length) {
-      l.ready.push(...ready)
-      schedule(tab, ready.some((r) => !!r.done))
-    }
+    if (ready.length) l.ready.push(...ready)
     if (l.asm.waiting > 0 && !l.gapTimer) {
       l.gapTimer = setTimeout(() => {
         l.gapTimer = null
@@ -144,6 +205,7 @@ export const useRuns = create<RunsState>((set, get) => {
       clearTimeout(l.gapTimer)
       l.gapTimer = null
     }
+    return ready.length > 0
   }
 
   async function catchUp(tab: string, runId: string) {
@@ -200,13 +262,15 @@ export const useRuns = create<RunsState>((set, get) => {
         void api.stop(started.runId).catch(() => {})
         return
       }
-      const l: Live = { asm: new BatchAssembler(), ready: [], off: () => {}, frame: null, timer: null, gapTimer: null }
+      const l: Live = { runId: started.runId, asm: new BatchAssembler(), ready: [], off: () => {}, timer: null, gapTimer: null }
       live.set(tab, l)
       diagRunStarted(started.runId)
       l.off = api.onBatch(started.event, (b) => {
         diagBatchArrived(started.runId, b.records)
-        receive(tab, b)
+        if (receive(tab, b)) schedule(tab, !!b.done || l.ready.some((r) => !!r.done))
       })
+      idlePulls = framesSincePull = 0
+      requestFrame()
       // Batches emitted before the listener was registered are lost on
       // the bridge: if the first one has not come in time, catch up from
       // a snapshot (merge, script output, end; not the records).
@@ -223,7 +287,6 @@ export const useRuns = create<RunsState>((set, get) => {
     const l = live.get(tab)
     if (!l) return
     l.off()
-    if (l.frame !== null) cancelAnimationFrame(l.frame)
     if (l.timer !== null) clearTimeout(l.timer)
     if (l.gapTimer !== null) clearTimeout(l.gapTimer)
     live.delete(tab)

@@ -290,6 +290,10 @@ export namespace app {
 	    applyCalls: number;
 	    frameRestMs: number;
 	    frameRestCalls: number;
+	    modelMs: number;
+	    layoutMs: number;
+	    pullMs: number;
+	    pullCalls: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagRunReport(source);
@@ -318,6 +322,10 @@ export namespace app {
 	        this.applyCalls = source["applyCalls"];
 	        this.frameRestMs = source["frameRestMs"];
 	        this.frameRestCalls = source["frameRestCalls"];
+	        this.modelMs = source["modelMs"];
+	        this.layoutMs = source["layoutMs"];
+	        this.pullMs = source["pullMs"];
+	        this.pullCalls = source["pullCalls"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
