@@ -3,7 +3,7 @@
 // Headers tabs; export and save as recording.
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { CheckCircle2, Download, Radio, Save, XCircle } from 'lucide-react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { memo, useEffect, useMemo, useRef, useState } from 'react'
 import type { BodyView } from '../api/app'
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi, type ExportKind } from '../api/backend'
@@ -423,10 +423,11 @@ function WarmUp() {
   )
 }
 
-function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: (t: Tab) => void }) {
-  // The header's figures follow the stream at ~8 frames/s; the Timeline and
-  // the other tabs get every batch.
-  const run = useThrottled(live, 120, `${live.runId}|${live.status}|${live.stopping}|${live.error}|${!!live.data.done}|${!!live.data.response}`)
+/**
+ * Status, figures, timings and the tabs: a render of their own only when
+ * the (throttled) run or the tab changes, not with every batch.
+ */
+const RunHeader = memo(function RunHeader({ run, tab, setTab }: { run: RunEntry; tab: Tab; setTab: (t: Tab) => void }) {
   const d = run.data
   const m = d.metrics
   const streaming = run.status === 'running' || run.status === 'starting'
@@ -440,7 +441,7 @@ function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: 
     ['headers', 'Headers', null],
   ]
   return (
-    <div className="pane" data-testid="response" data-run-id={run.runId ?? ''}>
+    <>
       <div className="resp-head">
         <StatusPill run={run} />
         {streaming && <span className="pill info" data-testid="streaming">streaming</span>}
@@ -471,6 +472,18 @@ function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: 
           </button>
         ))}
       </div>
+    </>
+  )
+})
+
+function RunView({ run: live, tab, setTab }: { run: RunEntry; tab: Tab; setTab: (t: Tab) => void }) {
+  // The header's figures follow the stream at ~8 frames/s; the Timeline and
+  // the other tabs get every batch.
+  const run = useThrottled(live, 120, `${live.runId}|${live.status}|${live.stopping}|${live.error}|${!!live.data.done}|${!!live.data.response}`)
+  const streaming = run.status === 'running' || run.status === 'starting'
+  return (
+    <div className="pane" data-testid="response" data-run-id={run.runId ?? ''}>
+      <RunHeader run={run} tab={tab} setTab={setTab} />
       <div className="resp-body">
         {tab === 'timeline' && <Timeline data={live.data} runId={live.runId} streaming={streaming} />}
         {tab === 'merge' && <AutoMerge data={live.data} runId={live.runId} />}

@@ -268,6 +268,91 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
   // The toolbar's figures change every frame of a fast stream: shown ~8 times a second.
   const chartPeaks = useThrottled(ratePeaks(data.rate), 250, data.rate.bucketMs, shallowEqual)
   const shown = useThrottled({ count, total: records.length, inMemory: data.records.length, lastSeq: data.lastSeq, pagedOut: data.pagedOut }, 120, `${streaming}|${paged}|${filter.text}|${filter.type}|${filter.chunks}`, shallowEqual)
+  // The parts around the list change a few times a second at most: kept as
+  // the same elements between renders, React passes them over in the
+  // render of every frame of a fast stream. Their handlers call the latest
+  // functions through a ref.
+  const latest = useRef({ jumpToError, loadPage, backToLive })
+  latest.current = { jumpToError, loadPage, backToLive }
+  const canJump = problems > 0 || !!data.done?.reason?.match(/truncated|error|timeout/)
+  const firstLiveSeq = data.records[0]?.seq ?? 1
+  const hasPager = data.pagedOut > 0 || paged
+  const toolbar = useMemo(
+    () => (
+      <div className="toolbar">
+        <Search size={14} className="faint" />
+        <input className="input grow" style={{ minWidth: 120, maxWidth: 260 }} placeholder="Search events" value={text} onChange={(e) => setText(e.target.value)} data-testid="tl-search" />
+        <select className="select small" value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })} data-testid="tl-type">
+          <option value="">All types</option>
+          <option value="!problems">Errors and warnings</option>
+          {data.types.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <label className="row hint" title="List the raw chunks as read from the socket">
+          <input type="checkbox" checked={filter.chunks} onChange={(e) => setFilter({ ...filter, chunks: e.target.checked })} /> chunks
+        </label>
+        <button className="btn small" onClick={() => latest.current.jumpToError()} disabled={!canJump} title="Jump to the next error or warning" data-testid="jump-error">
+          <CircleAlert size={13} /> {problems > 0 ? problems : ''}
+        </button>
+        <button className={`icon-btn${follow ? ' on' : ''}`} onClick={() => setFollow(!follow)} title="Auto-scroll to new events" data-testid="autoscroll">
+          <ArrowDownToLine size={14} />
+        </button>
+        <span className="grow" />
+        <span className="stat" data-testid="tl-count" title={`${formatCount(shown.count)} of ${formatCount(shown.total)} records shown`}>
+          {shown.count === shown.total ? formatCount(shown.count) : `${formatCount(shown.count)} / ${formatCount(shown.total)}`} rows
+        </span>
+      </div>
+    ),
+    [text, filter, data.types, problems, canJump, follow, shown],
+  )
+  const pager = useMemo(
+    () =>
+      hasPager && (
+        <div className="toolbar pager" data-testid="tl-pager">
+          <HardDrive size={13} className="faint" />
+          {paged ? (
+            <span className="hint" data-testid="tl-pager-text">
+              Records {formatCount(page.from)}–{formatCount(page.from + page.records.length - 1)} of {formatCount(data.lastSeq)}, read back from disk
+            </span>
+          ) : (
+            <span className="hint" data-testid="tl-pager-text" title="Long runs keep their newest records in memory; the others are on disk and can be paged in.">
+              Newest {formatCount(shown.inMemory)} of {formatCount(shown.lastSeq)} records; {formatCount(shown.pagedOut)} earlier ones are on disk
+            </span>
+          )}
+          {pageErr && <span className="pill err">{pageErr}</span>}
+          <span className="grow" />
+          <button className="btn small" onClick={() => void latest.current.loadPage(1)} disabled={paged && page.from <= 1} title="The first records" data-testid="tl-page-first">
+            <ChevronsLeft size={13} /> First
+          </button>
+          <button className="btn small" onClick={() => void latest.current.loadPage((paged ? page.from : firstLiveSeq) - recordPage)} disabled={paged && page.from <= 1} title="The records before these" data-testid="tl-page-earlier">
+            <ChevronLeft size={13} /> Earlier
+          </button>
+          {paged && (
+            <>
+              <button className="btn small" onClick={() => void latest.current.loadPage(page.from + page.records.length)} title="The records after these" data-testid="tl-page-later">
+                Later <ChevronRight size={13} />
+              </button>
+              <button className="btn small" onClick={() => latest.current.backToLive()} title="Back to the newest records" data-testid="tl-page-latest">
+                Latest <ChevronsRight size={13} />
+              </button>
+            </>
+          )}
+        </div>
+      ),
+    [hasPager, paged, page, pageErr, shown, data.lastSeq, firstLiveSeq],
+  )
+  const legend = useMemo(
+    () => (
+        <div className="legend" data-testid="chart-legend">
+          <span style={{ color: 'var(--accent)' }} title="Events per second, per bar">events/s{chartPeaks.rate > 0 ? ` · peak ${formatCount(Math.round(chartPeaks.rate))}` : ''}</span>
+          <span style={{ color: 'var(--warn)' }} title="The longest pause between two events, per bar">longest gap{chartPeaks.gap > 0 ? ` · ${formatMs(chartPeaks.gap)}` : ''}</span>
+        </div>
+    ),
+    [chartPeaks],
+  )
   const list = (
     <div className="col" style={{ height: '100%', position: 'relative' }}>
       <div className="tl-head">
@@ -308,69 +393,10 @@ export default function Timeline({ data, runId, streaming }: { data: RunData; ru
 
   return (
     <div className="tl" data-testid="timeline">
-      <div className="toolbar">
-        <Search size={14} className="faint" />
-        <input className="input grow" style={{ minWidth: 120, maxWidth: 260 }} placeholder="Search events" value={text} onChange={(e) => setText(e.target.value)} data-testid="tl-search" />
-        <select className="select small" value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })} data-testid="tl-type">
-          <option value="">All types</option>
-          <option value="!problems">Errors and warnings</option>
-          {data.types.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        <label className="row hint" title="List the raw chunks as read from the socket">
-          <input type="checkbox" checked={filter.chunks} onChange={(e) => setFilter({ ...filter, chunks: e.target.checked })} /> chunks
-        </label>
-        <button className="btn small" onClick={jumpToError} disabled={problems === 0 && !data.done?.reason?.match(/truncated|error|timeout/)} title="Jump to the next error or warning" data-testid="jump-error">
-          <CircleAlert size={13} /> {problems > 0 ? problems : ''}
-        </button>
-        <button className={`icon-btn${follow ? ' on' : ''}`} onClick={() => setFollow(!follow)} title="Auto-scroll to new events" data-testid="autoscroll">
-          <ArrowDownToLine size={14} />
-        </button>
-        <span className="grow" />
-        <span className="stat" data-testid="tl-count" title={`${formatCount(shown.count)} of ${formatCount(shown.total)} records shown`}>
-          {shown.count === shown.total ? formatCount(shown.count) : `${formatCount(shown.count)} / ${formatCount(shown.total)}`} rows
-        </span>
-      </div>
-      {(data.pagedOut > 0 || paged) && (
-        <div className="toolbar pager" data-testid="tl-pager">
-          <HardDrive size={13} className="faint" />
-          {paged ? (
-            <span className="hint" data-testid="tl-pager-text">
-              Records {formatCount(page.from)}–{formatCount(page.from + page.records.length - 1)} of {formatCount(data.lastSeq)}, read back from disk
-            </span>
-          ) : (
-            <span className="hint" data-testid="tl-pager-text" title="Long runs keep their newest records in memory; the others are on disk and can be paged in.">
-              Newest {formatCount(shown.inMemory)} of {formatCount(shown.lastSeq)} records; {formatCount(shown.pagedOut)} earlier ones are on disk
-            </span>
-          )}
-          {pageErr && <span className="pill err">{pageErr}</span>}
-          <span className="grow" />
-          <button className="btn small" onClick={() => void loadPage(1)} disabled={paged && page.from <= 1} title="The first records" data-testid="tl-page-first">
-            <ChevronsLeft size={13} /> First
-          </button>
-          <button className="btn small" onClick={() => void loadPage((paged ? page.from : (data.records[0]?.seq ?? 1)) - recordPage)} disabled={paged && page.from <= 1} title="The records before these" data-testid="tl-page-earlier">
-            <ChevronLeft size={13} /> Earlier
-          </button>
-          {paged && (
-            <>
-              <button className="btn small" onClick={() => void loadPage(page.from + page.records.length)} title="The records after these" data-testid="tl-page-later">
-                Later <ChevronRight size={13} />
-              </button>
-              <button className="btn small" onClick={backToLive} title="Back to the newest records" data-testid="tl-page-latest">
-                Latest <ChevronsRight size={13} />
-              </button>
-            </>
-          )}
-        </div>
-      )}
+      {toolbar}
+      {pager}
       <div className="chart">
-        <div className="legend" data-testid="chart-legend">
-          <span style={{ color: 'var(--accent)' }} title="Events per second, per bar">events/s{chartPeaks.rate > 0 ? ` · peak ${formatCount(Math.round(chartPeaks.rate))}` : ''}</span>
-          <span style={{ color: 'var(--warn)' }} title="The longest pause between two events, per bar">longest gap{chartPeaks.gap > 0 ? ` · ${formatMs(chartPeaks.gap)}` : ''}</span>
-        </div>
+        {legend}
         <RateChart rate={data.rate} theme={theme} />
       </div>
       {selRecord ? (
