@@ -273,11 +273,12 @@ export function applyBatches(cur: RunData, batches: RunBatch[]): RunData {
  * older ones in from disk). Fewer records mean a smaller JavaScript heap
  * and shorter garbage collections: at 20,000 events/s for 30 s in the
  * production window, 50,000 gave 10 frame gaps over 100 ms, 20,000 gave 2–3
- * (and 54 over 50 ms), 10,000 gave 1 (and 29 over 50 ms).
+ * (and 54 over 50 ms), 10,000 gave 1 (and 29 over 50 ms); for 60 s with the
+ * pull transport, 10,000 gave 27 gaps over 50 ms, 5,000 gave 14.
  */
-export const keepRecords = 10_000
+export const keepRecords = 5_000
 /** Records are dropped from memory this many at a time. */
-export const pageOutStep = 5_000
+export const pageOutStep = 2_500
 
 /**
  * Bounds memory on long runs: once there are pageOutStep records more than

@@ -69,6 +69,10 @@ let framesSincePull = 0
  */
 const idleAfter = 4
 const idlePullEvery = 3
+/** Main-thread time of a frame's pull and apply above which the next frame only pulls (see onFrame). */
+const heavyFrameMs = 12
+/** Whether the last frame that applied batches took longer than heavyFrameMs. */
+let heavyLast = false
 
 /**
  * Tab refs that were renamed while a run's callbacks held the old one:
@@ -124,6 +128,7 @@ export const useRuns = create<RunsState>((set, get) => {
    */
   function onFrame() {
     frameReq = null
+    const start = performance.now()
     if (pulling && live.size > 0) {
       framesSincePull++
       if (idlePulls < idleAfter || framesSincePull >= idlePullEvery) {
@@ -132,7 +137,22 @@ export const useRuns = create<RunsState>((set, get) => {
       }
     }
     const tabs: string[] = []
-    for (const [tab, l] of live) if (l.ready.length > 0) tabs.push(tab)
+    let done = false
+    for (const [tab, l] of live)
+      if (l.ready.length > 0) {
+        tabs.push(tab)
+        done ||= l.ready.some((b) => !!b.done)
+      }
+    // A frame that pulled and applied for longer than heavyFrameMs (tens
+    // of thousands of events a second) is followed by one that only pulls:
+    // the rows and figures then change every other frame, and the window
+    // keeps the time to paint and to take input instead of running late.
+    const rest = heavyLast && !done
+    heavyLast = false
+    if (tabs.length > 0 && rest) {
+      requestFrame()
+      return
+    }
     if (tabs.length > 0) {
       diagInFrame(true)
       // React renders the update now, inside this frame callback, so it is
@@ -144,6 +164,7 @@ export const useRuns = create<RunsState>((set, get) => {
         }),
       )
       diagInFrame(false)
+      heavyLast = performance.now() - start > heavyFrameMs
     }
     if (pulling && live.size > 0) requestFrame()
   }
