@@ -18,7 +18,6 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
   useEffect(() => {
     const el = box.current
     if (!el) return
-    const perSec = 1000 / rate.bucketMs
     const muted = cssVar('--faint')
     const grid = cssVar('--border')
     const font = '10px ' + getComputedStyle(document.documentElement).fontFamily
@@ -50,7 +49,7 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
     let ro: ResizeObserver | null = null
     const t = setTimeout(() => {
       opts.width = el.clientWidth || 400
-      const chart = new uPlot(opts, toData(latest.current, perSec), el)
+      const chart = new uPlot(opts, toData(latest.current, 1000 / latest.current.bucketMs), el)
       u = chart
       plot.current = chart
       ro = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 68 }))
@@ -62,7 +61,10 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
       u?.destroy()
       plot.current = null
     }
-  }, [theme, rate.bucketMs])
+    // Built once per theme: a change of bucket width only changes the data
+    // (toData scales it); rebuilding the chart then cost a ~150 ms frame at
+    // 20,000 events/s in WebKitGTK.
+  }, [theme])
 
   // Data updates ~4 times a second, in the render of a frame that applies
   // batches anyway (the effects of the store's flushSync render run within

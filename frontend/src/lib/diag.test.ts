@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { stampMs, summariseFrames, summariseLatency } from './diag'
+import { Series, stampMs, summariseFrames, summariseLatency } from './diag'
 
 describe('diagnostics', () => {
   it('reads a microsecond Unix stamp from an event id and nothing else', () => {
@@ -19,6 +19,21 @@ describe('diagnostics', () => {
     const s = summariseLatency([10, 90, 20, 30, 5], 0, [5000, 5999, 5500, 7100, 7900])
     expect(s.p99BySecond).toEqual([90, 0, 30])
     expect(s.max).toBe(90)
+  })
+
+  it('keeps a series of numbers across its blocks, in order', () => {
+    const s = new Series()
+    expect(s.length).toBe(0)
+    expect(s.values()).toEqual([])
+    const n = Series.block * 2 + 3
+    for (let i = 0; i < n; i++) s.push(i * 0.5)
+    expect(s.length).toBe(n)
+    const v = s.values()
+    expect(v).toHaveLength(n)
+    expect(v[0]).toBe(0)
+    expect(v[Series.block]).toBe(Series.block * 0.5)
+    expect(v[n - 1]).toBe((n - 1) * 0.5)
+    expect(v.every((x, i) => x === i * 0.5)).toBe(true)
   })
 
   it('counts only the slow frames inside the run', () => {

@@ -69,8 +69,12 @@ let framesSincePull = 0
  */
 const idleAfter = 4
 const idlePullEvery = 3
-/** Main-thread time of a frame's pull and apply above which the next frame only pulls (see onFrame). */
+/**
+ * A frame that took longer than heavyFrameMs to pull and apply at least
+ * heavyRecords records makes the next frame only pull (see onFrame).
+ */
 const heavyFrameMs = 12
+const heavyRecords = 200
 /** Whether the last frame that applied batches took longer than heavyFrameMs. */
 let heavyLast = false
 
@@ -143,8 +147,10 @@ export const useRuns = create<RunsState>((set, get) => {
         tabs.push(tab)
         done ||= l.ready.some((b) => !!b.done)
       }
-    // A frame that pulled and applied for longer than heavyFrameMs (tens
-    // of thousands of events a second) is followed by one that only pulls:
+    // A frame that pulled and applied many records for longer than
+    // heavyFrameMs (tens of thousands of events a second; never at 1,000/s,
+    // where a skipped frame would add to the latency) is followed by one
+    // that only pulls:
     // the rows and figures then change every other frame, and the window
     // keeps the time to paint and to take input instead of running late.
     const rest = heavyLast && !done
@@ -154,6 +160,8 @@ export const useRuns = create<RunsState>((set, get) => {
       return
     }
     if (tabs.length > 0) {
+      let records = 0
+      for (const tab of tabs) for (const b of live.get(tab)?.ready ?? []) records += b.records?.length ?? 0
       diagInFrame(true)
       // React renders the update now, inside this frame callback, so it is
       // painted in this frame (left to itself React would render in a task
@@ -164,7 +172,7 @@ export const useRuns = create<RunsState>((set, get) => {
         }),
       )
       diagInFrame(false)
-      heavyLast = performance.now() - start > heavyFrameMs
+      heavyLast = records >= heavyRecords && performance.now() - start > heavyFrameMs
     }
     if (pulling && live.size > 0) requestFrame()
   }
@@ -291,6 +299,7 @@ export const useRuns = create<RunsState>((set, get) => {
         if (receive(tab, b)) schedule(tab, !!b.done || l.ready.some((r) => !!r.done))
       })
       idlePulls = framesSincePull = 0
+      pulling = true // again: a pull that failed before may have been a passing fault
       requestFrame()
       // Batches emitted before the listener was registered are lost on
       // the bridge: if the first one has not come in time, catch up from
