@@ -115,11 +115,29 @@ func (o *outbox) take() []RunBatch {
 	return b
 }
 
-// pull batches what the run has waiting and returns every batch not yet
-// given to the UI.
+// pullFlushWait bounds how long a pull waits for the run's waiting records
+// to be batched. The UI's main thread waits for the pull, and batching
+// takes the run's lock, which the request's goroutines also hold while
+// they write the body and records to disk: a write held up by the disk
+// once kept a pull, and so a frame, waiting for 154 ms at 20,000 events/s.
+// A batch that misses the wait goes with the next pull.
+const pullFlushWait = 4 * time.Millisecond
+
+// pull batches what the run has waiting (within pullFlushWait) and returns
+// every batch not yet given to the UI.
 func (r *run) pull() []RunBatch {
 	r.out.touch()
-	r.batcher.Flush()
+	flushed := make(chan struct{})
+	go func() {
+		r.batcher.Flush()
+		close(flushed)
+	}()
+	t := time.NewTimer(pullFlushWait)
+	select {
+	case <-flushed:
+	case <-t.C:
+	}
+	t.Stop()
 	return r.out.take()
 }
 

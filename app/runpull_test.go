@@ -216,3 +216,31 @@ func TestPullMiddleware(t *testing.T) {
 		t.Fatalf("too many: %d %q", code, body)
 	}
 }
+
+func TestPullDoesNotWaitForABusyRun(t *testing.T) {
+	t.Parallel()
+	a, _ := runApp(t)
+	// Only pulls batch the records (and a full batch's worth).
+	a.Run.Batch.Interval = time.Hour
+	st, err := a.Run.Send(RunRequest{Endpoint: chatEndpoint("chat", "X-Mock-TPS: 200", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := pullUntilDone(t, a, st.RunID, 1)
+	time.Sleep(100 * time.Millisecond) // records to batch come in
+	a.Run.mu.Lock()
+	r := a.Run.runs[st.RunID]
+	a.Run.mu.Unlock()
+	// The run's lock held, as by a disk write that is held up: batching
+	// cannot go on, and the pull must come back without it.
+	r.mu.Lock()
+	began := time.Now()
+	res := a.Run.pull([]string{st.RunID})
+	waited := time.Since(began)
+	r.mu.Unlock()
+	if waited > 500*time.Millisecond {
+		t.Fatalf("a pull waited %v for a busy run", waited)
+	}
+	rest := append(res.Runs[st.RunID], pullUntilDone(t, a, st.RunID, 0)...)
+	checkSequence(t, append(first, rest...))
+}
