@@ -105,11 +105,10 @@ func (o *outbox) touch() {
 	o.mu.Unlock()
 }
 
-// take returns the waiting batches and empties the outbox.
+// take returns the waiting batches and empties the outbox (after touch).
 func (o *outbox) take() []RunBatch {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.lastPull = time.Now()
 	b := o.batches
 	o.batches = nil
 	return b

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { RateSeries } from '../lib/runModel'
+import { useThrottled } from '../lib/throttle'
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'
@@ -68,21 +69,11 @@ export default function RateChart({ rate, theme }: { rate: RateSeries; theme: st
 
   // Data updates ~4 times a second, in the render of a frame that applies
   // batches anyway (the effects of the store's flushSync render run within
-  // it); a timer draws the last data when no such render comes.
-  const last = useRef(0)
+  // it); useThrottled renders the last data itself when no such render comes.
+  const shown = useThrottled(rate, redrawMs, theme)
   useEffect(() => {
-    const apply = () => {
-      last.current = performance.now()
-      plot.current?.setData(toData(latest.current, 1000 / latest.current.bucketMs))
-    }
-    const since = performance.now() - last.current
-    if (since >= redrawMs) {
-      apply()
-      return
-    }
-    const t = setTimeout(apply, redrawMs - since + 40)
-    return () => clearTimeout(t)
-  }, [rate])
+    plot.current?.setData(toData(shown, 1000 / shown.bucketMs))
+  }, [shown])
 
   return <div ref={box} data-testid="rate-chart" />
 }

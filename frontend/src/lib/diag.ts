@@ -96,28 +96,28 @@ export function diagTimeApply<T>(fn: () => T): T {
   }
 }
 
-/** Times a pull of the live runs' batches (the request and its parsing). */
-export function diagTimePull<T>(fn: () => T): T {
+/** Runs fn and hands its duration in ms to add (fn alone when diagnostics are off). */
+function timed<T>(fn: () => T, add: (ms: number) => void): T {
   if (!enabled) return fn()
   const t = performance.now()
   try {
     return fn()
   } finally {
-    const d = performance.now() - t
-    busy.pullMs += d
-    busy.pullCalls++
+    add(performance.now() - t)
   }
+}
+
+/** Times a pull of the live runs' batches (the request and its parsing). */
+export function diagTimePull<T>(fn: () => T): T {
+  return timed(fn, (ms) => {
+    busy.pullMs += ms
+    busy.pullCalls++
+  })
 }
 
 /** Times the run model's part of applying batches. */
 export function diagTimeModel<T>(fn: () => T): T {
-  if (!enabled) return fn()
-  const t = performance.now()
-  try {
-    return fn()
-  } finally {
-    busy.modelMs += performance.now() - t
-  }
+  return timed(fn, (ms) => (busy.modelMs += ms))
 }
 
 /**
