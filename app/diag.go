@@ -49,6 +49,28 @@ type DiagFrames struct {
 	Worst []float64 `json:"worst"`
 	// WorstAtMS is when each of them ended, in ms since the run started.
 	WorstAtMS []float64 `json:"worstAtMs"`
+	// WorstBusyMS is, for each of them, the longest time the main thread
+	// ran no task within the gap (a 20 ms timer's longest tick): about the
+	// gap when the main thread was busy, much less when the frame was held
+	// up elsewhere (the compositor, the window's process).
+	WorstBusyMS []float64 `json:"worstBusyMs"`
+	// WorstBefore is, for each of them, what the frame that began the gap
+	// spent on the main thread.
+	WorstBefore []DiagFrameParts `json:"worstBefore"`
+}
+
+// DiagFrameParts is one frame's main-thread time in milliseconds: pulling
+// batches, applying them (the run model, React's render and a forced
+// layout), and in all, from the frame's start to a timer that runs once it is painted
+// (-1 when that timer had not run when the next frame came).
+type DiagFrameParts struct {
+	PullMS  float64 `json:"pullMs"`
+	ApplyMS float64 `json:"applyMs"`
+	// ModelMS and LayoutMS are parts of ApplyMS: the run model's, and the
+	// layout forced at its end; the rest is React's render.
+	ModelMS  float64 `json:"modelMs"`
+	LayoutMS float64 `json:"layoutMs"`
+	TotalMS  float64 `json:"totalMs"`
 }
 
 // DiagRunReport is what the UI measured of one run, sent once the run has

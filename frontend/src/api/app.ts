@@ -329,6 +329,16 @@ export interface DiagFrames {
   over100: number
   worst: number[]
   worstAtMs: number[]
+  worstBusyMs: number[]
+  worstBefore: DiagFrameParts[]
+}
+
+export interface DiagFrameParts {
+  pullMs: number
+  applyMs: number
+  modelMs: number
+  layoutMs: number
+  totalMs: number
 }
 
 /** What the UI measured of one run (SystemService.ReportDiagnostics). */

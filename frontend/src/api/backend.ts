@@ -157,6 +157,7 @@ export const runs = {
   checkRule: (req: RuleCheckRequest) => call<RuleCheck>('RunService', 'CheckRule', req),
   onBatch: onRunEvent,
   pull: pullRuns,
+  pullLater: pullRunsLater,
 }
 
 /** Where the app's asset server answers pulls (app.PullPath). */
@@ -173,10 +174,39 @@ function pullRuns(runIds: string[]): PullResponse | null {
   if (!hasBackend() || runIds.length === 0) return null
   try {
     const x = new XMLHttpRequest()
-    x.open('GET', `${pullPath}?runs=${runIds.map(encodeURIComponent).join(',')}`, false)
+    x.open('GET', pullURL(runIds), false)
     x.send()
-    if (x.status !== 200) return null
-    const res = JSON.parse(x.responseText) as PullResponse
+    return x.status === 200 ? parsePull(x.responseText) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The same pull without waiting for it: resolves with the answer's text
+ * once it is in, for parsePull (null as for pullRuns). The main thread is
+ * free while the request goes through the window's process to the Go side
+ * and back; only the parse is left to it.
+ */
+async function pullRunsLater(runIds: string[]): Promise<string | null> {
+  if (!hasBackend() || runIds.length === 0) return null
+  try {
+    const r = await fetch(pullURL(runIds), { cache: 'no-store' })
+    return r.ok ? await r.text() : null
+  } catch {
+    return null
+  }
+}
+
+function pullURL(runIds: string[]): string {
+  return `${pullPath}?runs=${runIds.map(encodeURIComponent).join(',')}`
+}
+
+/** The answer to a pull from its text; null when the text is not one. */
+export function parsePull(text: string | null): PullResponse | null {
+  if (text === null) return null
+  try {
+    const res = JSON.parse(text) as PullResponse
     return res && typeof res.runs === 'object' && res.runs !== null ? res : null
   } catch {
     return null

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Series, stampMs, summariseFrames, summariseLatency } from './diag'
 
+const parts = (pullMs: number, applyMs: number, totalMs: number, modelMs = 0, layoutMs = 0) => ({ pullMs, applyMs, modelMs, layoutMs, totalMs })
+
 describe('diagnostics', () => {
   it('reads a microsecond Unix stamp from an event id and nothing else', () => {
     expect(stampMs('1763751234567890')).toBe(1763751234567.89)
@@ -38,12 +40,21 @@ describe('diagnostics', () => {
 
   it('counts only the slow frames inside the run', () => {
     const gaps = [
-      { at: 5, gap: 400 },
-      { at: 20, gap: 60 },
-      { at: 30, gap: 150 },
-      { at: 40, gap: 101 },
-      { at: 90, gap: 900 },
+      { at: 5, gap: 400, busy: 400, before: parts(1, 2, 3) },
+      { at: 20, gap: 60, busy: 6.04, before: parts(0, 5.56, 20.04) },
+      { at: 30, gap: 150, busy: 149.96, before: parts(3, 140, 149, 2.04, 7.96) },
+      { at: 40, gap: 101, busy: 12, before: parts(0, 0, -1) },
+      { at: 90, gap: 900, busy: 5, before: parts(1, 1, 1) },
     ]
-    expect(summariseFrames(gaps, 500, 10, 50)).toEqual({ count: 500, maxGapMs: 150, over50: 3, over100: 2, worst: [150, 101, 60], worstAtMs: [20, 30, 10] })
+    expect(summariseFrames(gaps, 500, 10, 50)).toEqual({
+      count: 500,
+      maxGapMs: 150,
+      over50: 3,
+      over100: 2,
+      worst: [150, 101, 60],
+      worstAtMs: [20, 30, 10],
+      worstBusyMs: [150, 12, 6],
+      worstBefore: [parts(3, 140, 149, 2, 8), parts(0, 0, -1), parts(0, 5.6, 20)],
+    })
   })
 })

@@ -15,7 +15,7 @@
 //    streams; a gap over 100 ms is a stall of the UI;
 //  - what the UI ends with: its event and record counts and merged text,
 //    to compare with what was sent and with the command line's merge.
-import type { DiagFrames, DiagLatency, DiagRunReport } from '../api/app'
+import type { DiagFrameParts, DiagFrames, DiagLatency, DiagRunReport } from '../api/app'
 import type { TimelineRecord } from '../api/types'
 import { hasBackend, system } from '../api/backend'
 import type { RunData } from './runModel'
@@ -39,6 +39,7 @@ export async function initDiagnostics(): Promise<void> {
   }
   if (enabled) {
     requestAnimationFrame(frame)
+    setInterval(beat, beatMs)
     timeBridge()
   }
 }
@@ -85,8 +86,10 @@ export function diagTimeApply<T>(fn: () => T): T {
       void document.documentElement.offsetHeight
       const laid = performance.now()
       busy.layoutMs += laid - end
+      parts.layoutMs += laid - end
       end = laid
     }
+    parts.applyMs += end - t
     busy.applyCalls++
     if (inFrame)
       afterFrame(() => {
@@ -112,12 +115,16 @@ export function diagTimePull<T>(fn: () => T): T {
   return timed(fn, (ms) => {
     busy.pullMs += ms
     busy.pullCalls++
+    parts.pullMs += ms
   })
 }
 
 /** Times the run model's part of applying batches. */
 export function diagTimeModel<T>(fn: () => T): T {
-  return timed(fn, (ms) => (busy.modelMs += ms))
+  return timed(fn, (ms) => {
+    busy.modelMs += ms
+    parts.modelMs += ms
+  })
 }
 
 /**
@@ -140,20 +147,54 @@ function afterFrame(fn: () => void): void {
 const slowFrameMs = 50
 let frames = 0
 let lastFrame = -1
-const slowFrames: { at: number; gap: number }[] = []
+const slowFrames: SlowFrame[] = []
+
+interface SlowFrame {
+  /** When the frame came, and how long after the one before. */
+  at: number
+  gap: number
+  /** The longest tick of the main thread's heartbeat within the gap. */
+  busy: number
+  /** What the frame before spent. */
+  before: DiagFrameParts
+}
+
+/** The current frame's main-thread time so far (see DiagFrameParts). */
+let parts: DiagFrameParts = { pullMs: 0, applyMs: 0, modelMs: 0, layoutMs: 0, totalMs: -1 }
+
+// The heartbeat: a timer every 20 ms. Its longest tick within a slow
+// frame's gap tells a busy main thread (a tick as long as the gap) from a
+// frame held up elsewhere, such as a paint waiting for the window's process
+// (short ticks).
+const beatMs = 20
+let lastBeat = -1
+let longestBeat = 0
+
+function beat() {
+  const t = performance.now()
+  if (lastBeat >= 0) longestBeat = Math.max(longestBeat, t - lastBeat)
+  lastBeat = t
+}
 
 function frame(t: number) {
+  const start = performance.now()
   if (lastFrame >= 0) {
     const gap = t - lastFrame
-    if (gap > slowFrameMs) slowFrames.push({ at: t, gap })
+    if (gap > slowFrameMs) slowFrames.push({ at: t, gap, busy: Math.max(longestBeat, start - lastBeat), before: parts })
   }
   lastFrame = t
+  longestBeat = 0
+  const cur: DiagFrameParts = { pullMs: 0, applyMs: 0, modelMs: 0, layoutMs: 0, totalMs: -1 }
+  parts = cur
+  afterFrame(() => (cur.totalMs = performance.now() - start))
   frames++
   requestAnimationFrame(frame)
 }
 
+const round1 = (ms: number) => Math.round(ms * 10) / 10
+
 /** Summarises the frames between two performance.now() times. */
-export function summariseFrames(gaps: { at: number; gap: number }[], count: number, from: number, to: number): DiagFrames {
+export function summariseFrames(gaps: SlowFrame[], count: number, from: number, to: number): DiagFrames {
   const inRun = gaps.filter((g) => g.at >= from && g.at <= to)
   inRun.sort((a, b) => b.gap - a.gap)
   const worst = inRun.slice(0, 20)
@@ -164,6 +205,8 @@ export function summariseFrames(gaps: { at: number; gap: number }[], count: numb
     over100: inRun.filter((g) => g.gap > 100).length,
     worst: worst.map((g) => Math.round(g.gap * 10) / 10),
     worstAtMs: worst.map((g) => Math.round(g.at - from)),
+    worstBusyMs: worst.map((g) => round1(g.busy)),
+    worstBefore: worst.map((g) => ({ pullMs: round1(g.before.pullMs), applyMs: round1(g.before.applyMs), modelMs: round1(g.before.modelMs), layoutMs: round1(g.before.layoutMs), totalMs: round1(g.before.totalMs) })),
   }
 }
 

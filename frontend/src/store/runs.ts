@@ -1,15 +1,16 @@
 // Runs store: one live or finished run per editor tab, fed by its batches.
 // While runs are live, every animation frame starts by pulling their new
 // batches from the Go side (api.pull, app/runpull.go) and applies them in
-// that frame; batches the Go side pushes instead ("run:<id>" events: no
+// that frame (for a fast stream, frames take turns: one sends a pull, the
+// next applies its answer; see fastRecords); batches the Go side pushes instead ("run:<id>" events: no
 // pulls for a while, a hidden window) are applied in the next frame, or by
 // a timer when frames stop. Batches are put back in seq order
 // (BatchAssembler); one state update and render per frame at most, however
 // fast the stream.
 import { flushSync } from 'react-dom'
 import { create } from 'zustand'
-import type { RunBatch, RunRequest, RunStarted } from '../api/app'
-import { errorText, runs as api } from '../api/backend'
+import type { PullResponse, RunBatch, RunRequest, RunStarted } from '../api/app'
+import { errorText, parsePull, runs as api } from '../api/backend'
 import { BatchAssembler } from '../lib/batches'
 import { diagBatchArrived, diagInFrame, diagRunEnded, diagRunStarted, diagTimeApply, diagTimeModel, diagTimePull } from '../lib/diag'
 import { applyBatches, newRunData, type RunData } from '../lib/runModel'
@@ -70,13 +71,28 @@ let framesSincePull = 0
 const idleAfter = 4
 const idlePullEvery = 3
 /**
- * A frame that took longer than heavyFrameMs to pull and apply at least
- * heavyRecords records makes the next frame only pull (see onFrame).
+ * Fast streams. A synchronous pull keeps the main thread waiting while the
+ * request goes through the window's process to the Go side and back: about
+ * 2 ms at 1,000 events/s, but at 20,000 it took 5.6 ms of every 16.7 ms
+ * frame on average, and now and then 40–110 ms when one of those processes
+ * was slow to answer, which stalled the window (bench-ui, 60 s runs; the
+ * Go side had answered within 10 ms). So once a pull brings fastRecords
+ * records or more, frames take turns: one sends the pull without waiting
+ * for it (api.pullLater), the answer is taken in when it comes, and the
+ * next frame applies and paints it. The main thread only parses, a late
+ * answer only delays the records, and the rows and figures change 30 times
+ * a second, each pull carrying two frames of records. A pull that brings
+ * fewer than slowRecords records goes back to a synchronous pull in every
+ * frame, which shows events sooner. At 1,000 events/s a pull brings about
+ * 17 records.
  */
-const heavyFrameMs = 12
-const heavyRecords = 200
-/** Whether the last frame that applied batches took longer than heavyFrameMs. */
-let heavyLast = false
+const fastRecords = 200
+const slowRecords = 100
+/** Whether frames take turns, and whether the next one is the pulling one. */
+let fast = false
+let pullTurn = true
+/** Whether a pull sent without waiting has not been answered yet. */
+let inFlight = false
 
 /**
  * Tab refs that were renamed while a run's callbacks held the old one:
@@ -132,12 +148,15 @@ export const useRuns = create<RunsState>((set, get) => {
    */
   function onFrame() {
     frameReq = null
-    const start = performance.now()
-    if (pulling && live.size > 0) {
+    // A fast stream's frames take turns (see fastRecords): this one sends
+    // a pull, or applies what the last one brought.
+    const pulls = !fast || pullTurn
+    if (pulling && live.size > 0 && pulls && !inFlight) {
       framesSincePull++
-      if (idlePulls < idleAfter || framesSincePull >= idlePullEvery) {
+      if (fast) pullLater()
+      else if (idlePulls < idleAfter || framesSincePull >= idlePullEvery) {
         framesSincePull = 0
-        diagTimePull(pullAll)
+        diagTimePull(pullNow)
       }
     }
     const tabs: string[] = []
@@ -147,21 +166,10 @@ export const useRuns = create<RunsState>((set, get) => {
         tabs.push(tab)
         done ||= l.ready.some((b) => !!b.done)
       }
-    // A frame that pulled and applied many records for longer than
-    // heavyFrameMs (tens of thousands of events a second; never at 1,000/s,
-    // where a skipped frame would add to the latency) is followed by one
-    // that only pulls:
-    // the rows and figures then change every other frame, and the window
-    // keeps the time to paint and to take input instead of running late.
-    const rest = heavyLast && !done
-    heavyLast = false
-    if (tabs.length > 0 && rest) {
-      requestFrame()
-      return
-    }
-    if (tabs.length > 0) {
-      let records = 0
-      for (const tab of tabs) for (const b of live.get(tab)?.ready ?? []) records += b.records?.length ?? 0
+    // The end of a run is shown at once.
+    const applies = !(fast && pulls) || done
+    pullTurn = !fast || !pullTurn
+    if (tabs.length > 0 && applies) {
       diagInFrame(true)
       // React renders the update now, inside this frame callback, so it is
       // painted in this frame (left to itself React would render in a task
@@ -172,30 +180,57 @@ export const useRuns = create<RunsState>((set, get) => {
         }),
       )
       diagInFrame(false)
-      heavyLast = records >= heavyRecords && performance.now() - start > heavyFrameMs
     }
-    if (pulling && live.size > 0) requestFrame()
+    if ((pulling && live.size > 0) || (tabs.length > 0 && !applies)) requestFrame()
   }
 
-  function pullAll() {
+  /** The live runs' ids, with their tabs. */
+  function liveRuns(): Map<string, string> {
     const tabOf = new Map<string, string>()
     for (const [tab, l] of live) tabOf.set(l.runId, tab)
-    const res = api.pull([...tabOf.keys()])
+    return tabOf
+  }
+
+  /** Pulls the live runs' new batches and takes them in, waiting for them. */
+  function pullNow() {
+    const tabOf = liveRuns()
+    take(tabOf, api.pull([...tabOf.keys()]))
+  }
+
+  /** Sends a pull of the live runs' new batches; they are taken in when the answer comes. */
+  function pullLater() {
+    const tabOf = liveRuns()
+    inFlight = true
+    void api.pullLater([...tabOf.keys()]).then((text) => {
+      inFlight = false
+      diagTimePull(() => take(tabOf, parsePull(text)))
+      if (pulling && live.size > 0) requestFrame()
+    })
+  }
+
+  /** Takes in a pull's answer; null (the pull failed) leaves the batches to come pushed. */
+  function take(tabOf: Map<string, string>, res: PullResponse | null) {
     if (!res) {
-      pulling = false
+      pulling = fast = false
       return
     }
     let got = false
+    let records = 0
     for (const [runId, batches] of Object.entries(res.runs)) {
       const tab = tabOf.get(runId)
-      if (!tab) continue
+      // An answer that comes later may find its run dropped and another
+      // one started in the same tab.
+      if (!tab || live.get(current(tab))?.runId !== runId) continue
       for (const b of batches) {
+        records += b.records?.length ?? 0
         diagBatchArrived(runId, b.records)
         receive(tab, b)
         got = true
       }
     }
     idlePulls = got ? 0 : idlePulls + 1
+    if (records >= fastRecords) fast = true
+    else if (records < slowRecords) fast = false
   }
 
   /** Pushed batches are ready: apply them in the next frame, or by a timer when frames stop (a hidden window). */
@@ -299,6 +334,7 @@ export const useRuns = create<RunsState>((set, get) => {
         if (receive(tab, b)) schedule(tab, !!b.done || l.ready.some((r) => !!r.done))
       })
       idlePulls = framesSincePull = 0
+      fast = false
       pulling = true // again: a pull that failed before may have been a passing fault
       requestFrame()
       // Batches emitted before the listener was registered are lost on

@@ -222,6 +222,26 @@ export namespace app {
 	        this.dir = source["dir"];
 	    }
 	}
+	export class DiagFrameParts {
+	    pullMs: number;
+	    applyMs: number;
+	    modelMs: number;
+	    layoutMs: number;
+	    totalMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiagFrameParts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pullMs = source["pullMs"];
+	        this.applyMs = source["applyMs"];
+	        this.modelMs = source["modelMs"];
+	        this.layoutMs = source["layoutMs"];
+	        this.totalMs = source["totalMs"];
+	    }
+	}
 	export class DiagFrames {
 	    count: number;
 	    maxGapMs: number;
@@ -229,6 +249,8 @@ export namespace app {
 	    over100: number;
 	    worst: number[];
 	    worstAtMs: number[];
+	    worstBusyMs: number[];
+	    worstBefore: DiagFrameParts[];
 	
 	    static createFrom(source: any = {}) {
 	        return new DiagFrames(source);
@@ -242,7 +264,27 @@ export namespace app {
 	        this.over100 = source["over100"];
 	        this.worst = source["worst"];
 	        this.worstAtMs = source["worstAtMs"];
+	        this.worstBusyMs = source["worstBusyMs"];
+	        this.worstBefore = this.convertValues(source["worstBefore"], DiagFrameParts);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class DiagLatency {
 	    count: number;
