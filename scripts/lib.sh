@@ -5,7 +5,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WAILS_VERSION=v2.15.0
 STATICCHECK_VERSION=v0.8.2
-BUILD_PKGS=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
+# What the desktop app needs to build, and the colour emoji font its window
+# shows emoji with (without it a minimal Debian, or Xvfb, shows boxes).
+BUILD_PKGS=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev fonts-noto-color-emoji)
 TEST_PKGS=(xvfb xauth x11-utils imagemagick chromium fonts-dejavu-core curl)
 
 export PATH="/usr/local/go/bin:$PATH"
