@@ -40,6 +40,7 @@ type RunService struct {
 	finished []string
 	spoolDir string
 	next     atomic.Int64
+	socket   pullSocket
 }
 
 // recordBudget bounds the timeline part of a batch; the merge delta and
@@ -278,6 +279,7 @@ func (s *RunService) finishedRun(r *run) {
 
 // shutdown cancels every run and removes the spool files.
 func (s *RunService) shutdown() {
+	s.stopPullSocket()
 	s.mu.Lock()
 	runs := make([]*run, 0, len(s.runs))
 	for _, r := range s.runs {

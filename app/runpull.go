@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -17,6 +18,8 @@ import (
 //     waits for the next frame only, not for a batch interval and then a
 //     frame (measured in the production window: byte-to-screen p99 at
 //     1,000 events/s, docs/BENCHMARKS.md);
+//     A fast stream's pulls go through the pull socket instead (see
+//     pullsocket.go), one every other frame, without the UI waiting;
 //   - pushed: the "run:<id>" events, when the UI does not pull (a UI
 //     without the pull, a hidden window whose frames stop, a stalled one).
 //
@@ -163,31 +166,48 @@ func (s *RunService) pull(runIDs []string) PullResponse {
 // maxPullRuns bounds the runs one pull may name.
 const maxPullRuns = 64
 
-// AssetMiddleware serves PullPath on the app's asset server and hands
-// every other request to next.
+// pullRunIDs reads the comma-separated run ids of a pull.
+func pullRunIDs(list string) ([]string, error) {
+	var ids []string
+	for _, id := range strings.Split(list, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > maxPullRuns {
+		return nil, errors.New("pull: too many runs in one request")
+	}
+	return ids, nil
+}
+
+// AssetMiddleware serves PullPath and PullSocketPath on the app's asset
+// server and hands every other request to next.
 func (a *App) AssetMiddleware(next http.Handler) http.Handler {
 	s := a.Run
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path != PullPath {
+		switch req.URL.Path {
+		case PullPath:
+			s.servePull(w, req)
+		case PullSocketPath:
+			s.servePullSocket(w, req)
+		default:
 			next.ServeHTTP(w, req)
-			return
 		}
-		if req.Method != http.MethodGet {
-			http.Error(w, "pull: use GET", http.StatusMethodNotAllowed)
-			return
-		}
-		var ids []string
-		for _, id := range strings.Split(req.URL.Query().Get("runs"), ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				ids = append(ids, id)
-			}
-		}
-		if len(ids) > maxPullRuns {
-			http.Error(w, "pull: too many runs in one request", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		_ = json.NewEncoder(w).Encode(s.pull(ids))
 	})
+}
+
+// servePull answers GET PullPath?runs=ID,ID with a PullResponse.
+func (s *RunService) servePull(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodGet {
+		http.Error(w, "pull: use GET", http.StatusMethodNotAllowed)
+		return
+	}
+	ids, err := pullRunIDs(req.URL.Query().Get("runs"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(s.pull(ids))
 }

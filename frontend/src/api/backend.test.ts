@@ -58,6 +58,12 @@ describe('run events', () => {
 })
 
 describe('pulls', () => {
+  // backend.ts keeps its pull socket for the page's life: a fresh copy per test.
+  async function fresh() {
+    vi.resetModules()
+    return import('./backend')
+  }
+
   afterEach(() => {
     vi.unstubAllGlobals()
     delete (window as unknown as Record<string, unknown>).go
@@ -72,25 +78,75 @@ describe('pulls', () => {
     expect(parsePull('[]')).toBeNull()
   })
 
-  it('sends a pull without waiting and resolves with its text, or null when it fails', async () => {
+  it('without a pull socket, sends a pull to the asset server and resolves with its text, or null when it fails', async () => {
+    const { runs } = await fresh()
     ;(window as unknown as Record<string, unknown>).go = { app: {} }
     const urls: string[] = []
     let answer: () => Promise<Response> = async () => new Response('{"runs":{}}', { status: 200 })
     vi.stubGlobal('fetch', (url: string) => {
       urls.push(url)
+      if (url === '/_streamscope/pull-socket') return Promise.resolve(new Response('no', { status: 404 }))
       return answer()
     })
     expect(await runs.pullLater(['1', 'a/b'])).toBe('{"runs":{}}')
-    expect(urls).toEqual(['/_streamscope/pull?runs=1,a%2Fb'])
+    expect(urls).toEqual(['/_streamscope/pull-socket', '/_streamscope/pull?runs=1,a%2Fb'])
     answer = async () => new Response('pull: use GET', { status: 405 })
     expect(await runs.pullLater(['1'])).toBeNull()
     answer = () => Promise.reject(new TypeError('Load failed'))
     expect(await runs.pullLater(['1'])).toBeNull()
     expect(await runs.pullLater([])).toBeNull()
-    expect(urls).toHaveLength(3)
+    expect(urls).toHaveLength(4) // the socket's address was asked for once
+  })
+
+  it('sends pulls through the pull socket, answers in order, and goes back to the asset server when it closes', async () => {
+    const { runs } = await fresh()
+    ;(window as unknown as Record<string, unknown>).go = { app: {} }
+    const sockets: FakeSocket[] = []
+    class FakeSocket {
+      onopen: (() => void) | null = null
+      onerror: (() => void) | null = null
+      onclose: (() => void) | null = null
+      onmessage: ((e: { data: unknown }) => void) | null = null
+      sent: string[] = []
+      constructor(public url: string) {
+        sockets.push(this)
+        setTimeout(() => this.onopen?.(), 0)
+      }
+      send(m: string) {
+        this.sent.push(m)
+      }
+      answer(data: string) {
+        this.onmessage?.({ data })
+      }
+    }
+    vi.stubGlobal('WebSocket', FakeSocket)
+    const urls: string[] = []
+    vi.stubGlobal('fetch', (url: string) => {
+      urls.push(url)
+      if (url === '/_streamscope/pull-socket') return Promise.resolve(new Response('{"url":"ws://127.0.0.1:4321/pull?token=ab"}', { status: 200 }))
+      return Promise.resolve(new Response('{"runs":{"fetched":[]}}', { status: 200 }))
+    })
+    const first = runs.pullLater(['1'])
+    await vi.waitFor(() => expect(sockets[0]?.sent).toEqual(['1']))
+    const second = runs.pullLater(['1', '2'])
+    await vi.waitFor(() => expect(sockets[0].sent).toEqual(['1', '1,2']))
+    expect(sockets[0].url).toBe('ws://127.0.0.1:4321/pull?token=ab')
+    sockets[0].answer('{"runs":{"a":[]}}')
+    sockets[0].answer('{"runs":{"b":[]}}')
+    expect(await first).toBe('{"runs":{"a":[]}}')
+    expect(await second).toBe('{"runs":{"b":[]}}')
+    // A pull waiting when the socket closes goes to the asset server, and so do the next ones.
+    const third = runs.pullLater(['3'])
+    await vi.waitFor(() => expect(sockets[0].sent).toHaveLength(3))
+    sockets[0].onclose?.()
+    expect(await third).toBe('{"runs":{"fetched":[]}}')
+    expect(await runs.pullLater(['4'])).toBe('{"runs":{"fetched":[]}}')
+    expect(sockets).toHaveLength(1)
+    expect(urls).toEqual(['/_streamscope/pull-socket', '/_streamscope/pull?runs=3', '/_streamscope/pull?runs=4'])
   })
 
   it('does not pull without the Go side', async () => {
+    const { runs } = await fresh()
     const f = vi.fn()
     vi.stubGlobal('fetch', f)
     expect(await runs.pullLater(['1'])).toBeNull()

@@ -184,15 +184,68 @@ function pullRuns(runIds: string[]): PullResponse | null {
 
 /**
  * The same pull without waiting for it: resolves with the answer's text
- * once it is in, for parsePull (null as for pullRuns). The main thread is
- * free while the request goes through the window's process to the Go side
- * and back; only the parse is left to it.
+ * once it is in, for parsePull (null as for pullRuns). It goes through the
+ * pull socket (app/pullsocket.go) while there is one, otherwise to the
+ * asset server. The main thread is free meanwhile; only the parse is left
+ * to it.
  */
 async function pullRunsLater(runIds: string[]): Promise<string | null> {
   if (!hasBackend() || runIds.length === 0) return null
+  const ws = await pullSocket()
+  if (ws) {
+    const text = await new Promise<string | null>((resolve) => {
+      answers.push(resolve)
+      try {
+        ws.send(runIds.join(','))
+      } catch {
+        socketGone()
+      }
+    })
+    if (text !== null) return text
+  }
   try {
     const r = await fetch(pullURL(runIds), { cache: 'no-store' })
     return r.ok ? await r.text() : null
+  } catch {
+    return null
+  }
+}
+
+/** Where the asset server tells the pull socket's address (app.PullSocketPath). */
+export const pullSocketPath = '/_streamscope/pull-socket'
+
+/**
+ * The pull socket: opened the first time a pull without waiting is sent;
+ * null once there is none (no such socket, it failed or closed), and pulls
+ * then go to the asset server. Each pull sent gets one answer, in order:
+ * answers holds their resolvers.
+ */
+let socket: Promise<WebSocket | null> | null = null
+const answers: ((text: string | null) => void)[] = []
+
+function socketGone() {
+  socket = Promise.resolve(null)
+  for (const resolve of answers.splice(0)) resolve(null)
+}
+
+function pullSocket(): Promise<WebSocket | null> {
+  socket ??= openPullSocket()
+  return socket
+}
+
+async function openPullSocket(): Promise<WebSocket | null> {
+  try {
+    const r = await fetch(pullSocketPath, { cache: 'no-store' })
+    const url = r.ok ? ((await r.json()) as { url?: unknown }).url : null
+    if (typeof url !== 'string' || !/^ws:\/\/127\.0\.0\.1:\d+\//.test(url)) return null
+    const ws = new WebSocket(url)
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve()
+      ws.onerror = ws.onclose = () => reject(new Error('the pull socket did not open'))
+    })
+    ws.onmessage = (e: MessageEvent) => answers.shift()?.(typeof e.data === 'string' ? e.data : null)
+    ws.onerror = ws.onclose = () => socketGone()
+    return ws
   } catch {
     return null
   }

@@ -74,17 +74,18 @@ const idlePullEvery = 3
  * Fast streams. A synchronous pull keeps the main thread waiting while the
  * request goes through the window's process to the Go side and back: about
  * 2 ms at 1,000 events/s, but at 20,000 it took 5.6 ms of every 16.7 ms
- * frame on average, and now and then 40–110 ms when one of those processes
- * was slow to answer, which stalled the window (bench-ui, 60 s runs; the
- * Go side had answered within 10 ms). So once a pull brings fastRecords
- * records or more, frames take turns: one sends the pull without waiting
- * for it (api.pullLater), the answer is taken in when it comes, and the
- * next frame applies and paints it. The main thread only parses, a late
- * answer only delays the records, and the rows and figures change 30 times
- * a second, each pull carrying two frames of records. A pull that brings
- * fewer than slowRecords records goes back to a synchronous pull in every
- * frame, which shows events sooner. At 1,000 events/s a pull brings about
- * 17 records.
+ * frame on average, and now and then 40–110 ms when the window's process
+ * was slow to pass it on, which stalled the window (bench-ui, 60 s runs;
+ * the Go side had answered within 10 ms). So once a pull brings
+ * fastRecords records or more, frames take turns: one sends the pull
+ * without waiting for it (api.pullLater: through the pull socket, which
+ * leaves the window's process out), the answer is taken in when it comes,
+ * and the next frame applies and paints it. The main thread only parses,
+ * a late answer only delays the records, and the rows and figures change
+ * 30 times a second, each pull carrying two frames of records. A pull that
+ * brings fewer than slowRecords records goes back to a synchronous pull in
+ * every frame, which shows events sooner. At 1,000 events/s a pull brings
+ * about 17 records.
  */
 const fastRecords = 200
 const slowRecords = 100

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/websocket"
+)
+
+// pullSocketAddress asks the asset middleware for the pull socket's address.
+func pullSocketAddress(t *testing.T, a *App) string {
+	t.Helper()
+	srv := httptest.NewServer(a.AssetMiddleware(http.NotFoundHandler()))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + PullSocketPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ps PullSocket
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&ps) != nil {
+		t.Fatalf("%s: HTTP %d", PullSocketPath, resp.StatusCode)
+	}
+	if !strings.HasPrefix(ps.URL, "ws://127.0.0.1:") || !strings.Contains(ps.URL, "/pull?token=") {
+		t.Fatalf("pull socket address %q", ps.URL)
+	}
+	return ps.URL
+}
+
+func TestPullSocketTakesEveryBatchInOrder(t *testing.T) {
+	t.Parallel()
+	a, _ := runApp(t)
+	st, err := a.Run.Send(RunRequest{Endpoint: chatEndpoint("chat", "X-Mock-TPS: 0", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := pullSocketAddress(t, a)
+	if again := pullSocketAddress(t, a); again != url {
+		t.Fatalf("a second ask gave another socket: %q, %q", url, again)
+	}
+	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var all []RunBatch
+	waitFor(t, "the done batch over the pull socket", func() bool {
+		if err := c.WriteMessage(websocket.TextMessage, []byte(st.RunID+",nope")); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res PullResponse
+		if err := json.Unmarshal(msg, &res); err != nil {
+			t.Fatalf("answer %q: %v", msg, err)
+		}
+		if len(res.Unknown) != 1 || res.Unknown[0] != "nope" {
+			t.Fatalf("unknown runs %v", res.Unknown)
+		}
+		all = append(all, res.Runs[st.RunID]...)
+		return len(all) > 0 && all[len(all)-1].Done != nil
+	})
+	checkSequence(t, all)
+
+	// Too many runs in one pull: the socket is closed with the reason.
+	if err := c.WriteMessage(websocket.TextMessage, []byte(strings.Repeat("1,", maxPullRuns+1))); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) || !strings.Contains(err.Error(), "too many runs") {
+		t.Fatalf("too many runs: %v", err)
+	}
+}
+
+func TestPullSocketNeedsItsToken(t *testing.T) {
+	t.Parallel()
+	a, _ := runApp(t)
+	url := pullSocketAddress(t, a)
+	base := url[:strings.Index(url, "?")]
+	for _, u := range []string{base, base + "?token=00", strings.Replace(url, "/pull?", "/other?", 1)} {
+		c, resp, err := websocket.DefaultDialer.Dial(u, nil)
+		if err == nil {
+			c.Close()
+			t.Fatalf("%s: connected without the right token and path", u)
+		}
+		if resp == nil || resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s: %v", u, err)
+		}
+	}
+}
+
+func TestPullSocketClosesWithTheApp(t *testing.T) {
+	t.Parallel()
+	a, _ := runApp(t)
+	url := pullSocketAddress(t, a)
+	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	a.Run.stopPullSocket()
+	if _, _, err := c.ReadMessage(); err == nil {
+		t.Fatal("the connection is still open after the socket was closed")
+	}
+	if _, _, err := websocket.DefaultDialer.Dial(url, nil); err == nil {
+		t.Fatal("a new connection after the socket was closed")
+	}
+	if _, err := a.Run.pullSocketURL(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Fatalf("address after closing: %v", err)
+	}
+}
