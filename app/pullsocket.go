@@ -70,10 +70,11 @@ func (s *RunService) pullSocketURL() (string, error) {
 			ps.err = fmt.Errorf("pull socket: %w", err)
 			return
 		}
-		srv := &http.Server{Handler: s.pullSocketHandler(hex.EncodeToString(token)), ReadHeaderTimeout: 5 * time.Second}
+		tok := hex.EncodeToString(token)
+		srv := &http.Server{Handler: s.pullSocketHandler(tok), ReadHeaderTimeout: 5 * time.Second}
 		ps.mu.Lock()
 		ps.srv = srv
-		ps.url = "ws://" + l.Addr().String() + "/pull?token=" + hex.EncodeToString(token)
+		ps.url = "ws://" + l.Addr().String() + "/pull?token=" + tok
 		ps.mu.Unlock()
 		go func() { _ = srv.Serve(l) }()
 	})

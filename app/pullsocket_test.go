@@ -55,15 +55,7 @@ func TestPullSocketTakesEveryBatchInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res PullResponse
-		if err := json.Unmarshal(msg, &res); err != nil {
-			t.Fatalf("answer %q: %v", msg, err)
-		}
-		if len(res.Unknown) != 1 || res.Unknown[0] != "nope" {
-			t.Fatalf("unknown runs %v", res.Unknown)
-		}
-		all = append(all, res.Runs[st.RunID]...)
-		return len(all) > 0 && all[len(all)-1].Done != nil
+		return takeAnswer(t, msg, st.RunID, &all)
 	})
 	checkSequence(t, all)
 

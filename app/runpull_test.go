@@ -193,15 +193,10 @@ func TestPullMiddleware(t *testing.T) {
 	var all []RunBatch
 	waitFor(t, "the done batch over HTTP", func() bool {
 		code, body := get(PullPath + "?runs=" + st.RunID + ",nope")
-		var res PullResponse
-		if code != 200 || json.Unmarshal([]byte(body), &res) != nil {
+		if code != 200 {
 			t.Fatalf("pull: %d %q", code, body)
 		}
-		if len(res.Unknown) != 1 || res.Unknown[0] != "nope" {
-			t.Fatalf("unknown runs %v", res.Unknown)
-		}
-		all = append(all, res.Runs[st.RunID]...)
-		return len(all) > 0 && all[len(all)-1].Done != nil
+		return takeAnswer(t, []byte(body), st.RunID, &all)
 	})
 	checkSequence(t, all)
 	resp, err := http.Post(srv.URL+PullPath+"?runs="+st.RunID, "text/plain", nil)
@@ -243,4 +238,20 @@ func TestPullDoesNotWaitForABusyRun(t *testing.T) {
 	}
 	rest := append(res.Runs[st.RunID], pullUntilDone(t, a, st.RunID, 0)...)
 	checkSequence(t, append(first, rest...))
+}
+
+// takeAnswer adds the batches of runID in a pull's answer (to a pull that
+// also named the unknown run "nope") to all; reports whether the last
+// batch is in.
+func takeAnswer(t *testing.T, answer []byte, runID string, all *[]RunBatch) bool {
+	t.Helper()
+	var res PullResponse
+	if err := json.Unmarshal(answer, &res); err != nil {
+		t.Fatalf("answer %q: %v", answer, err)
+	}
+	if len(res.Unknown) != 1 || res.Unknown[0] != "nope" {
+		t.Fatalf("unknown runs %v", res.Unknown)
+	}
+	*all = append(*all, res.Runs[runID]...)
+	return len(*all) > 0 && (*all)[len(*all)-1].Done != nil
 }

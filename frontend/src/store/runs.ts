@@ -2,9 +2,9 @@
 // While runs are live, every animation frame starts by pulling their new
 // batches from the Go side (api.pull, app/runpull.go) and applies them in
 // that frame (for a fast stream, frames take turns: one sends a pull, the
-// next applies its answer; see fastRecords); batches the Go side pushes instead ("run:<id>" events: no
-// pulls for a while, a hidden window) are applied in the next frame, or by
-// a timer when frames stop. Batches are put back in seq order
+// next applies its answer; see fastRecords); batches the Go side pushes
+// instead ("run:<id>" events: no pulls for a while, a hidden window) are
+// applied in the next frame, or by a timer when frames stop. Batches are put back in seq order
 // (BatchAssembler); one state update and render per frame at most, however
 // fast the stream.
 import { flushSync } from 'react-dom'
