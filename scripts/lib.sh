@@ -8,7 +8,7 @@ STATICCHECK_VERSION=v0.8.2
 # What the desktop app needs to build, and the colour emoji font its window
 # shows emoji with (without it a minimal Debian, or Xvfb, shows boxes).
 BUILD_PKGS=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev fonts-noto-color-emoji)
-TEST_PKGS=(xvfb xauth x11-utils imagemagick chromium fonts-dejavu-core curl)
+TEST_PKGS=(xvfb xauth x11-utils xdotool imagemagick chromium fonts-dejavu-core curl)
 
 export PATH="/usr/local/go/bin:$PATH"
 if command -v go >/dev/null 2>&1; then
@@ -54,10 +54,12 @@ ensure_staticcheck() { ensure_go_tool staticcheck "honnef.co/go/tools/cmd/static
 ensure_npm_deps() { # dir
   local dir=$1
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.streamscope-lock"; then
-    # npm install, not npm ci: npm 11 writes lock files without other platforms'
-    # optional packages (rollup, esbuild), which npm ci then rejects.
-    say "npm install in ${dir#$ROOT/}"
-    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    # npm ci installs exactly the lock file and never rewrites it. The lock
+    # must list every platform's optional packages (rollup, esbuild): after a
+    # change, regenerate it with `npm install --package-lock-only` in a copy
+    # without node_modules, or npm ci rejects it.
+    say "npm ci in ${dir#$ROOT/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$dir/package-lock.json" "$dir/node_modules/.streamscope-lock"
   fi
 }
