@@ -30,12 +30,12 @@ import (
 //
 // The socket listens on a random port of 127.0.0.1 only, from the first
 // time the UI asks for its address (GET PullSocketPath on the asset
-// server, which only the app's own page can reach) until the app quits,
-// and accepts no connection without the random token in that address:
-// another program on the machine cannot read the runs without it. It
-// accepts any Origin, since the page is the app's own (wails://wails in
-// the window, http://localhost:34115 under wails dev) and the token is
-// what guards it.
+// server, which answers only the app's own page: assetguard.go) until the
+// app quits, and accepts no connection without the random token in that
+// address: another program on the machine cannot read the runs without it.
+// It also refuses a connection whose Host is not 127.0.0.1 or whose Origin
+// is not the app's page (wails://wails in the window,
+// http://localhost:34115 under wails dev).
 
 // PullSocketPath is the asset server path that tells the UI where the pull
 // socket is: GET answers a PullSocket.
@@ -92,9 +92,13 @@ func (s *RunService) pullSocketHandler(token string) http.Handler {
 	up := websocket.Upgrader{
 		ReadBufferSize:  1024,
 		WriteBufferSize: 64 << 10,
-		CheckOrigin:     func(*http.Request) bool { return true },
+		CheckOrigin:     func(req *http.Request) bool { return appOrigin(req.Header.Get("Origin")) },
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if !appHost(req.Host) {
+			http.Error(w, "pull socket: refused: Host "+quoteHeader(req.Host), http.StatusForbidden)
+			return
+		}
 		if req.URL.Path != "/pull" || subtle.ConstantTimeCompare([]byte(req.URL.Query().Get("token")), []byte(token)) != 1 {
 			http.Error(w, "pull socket: unknown path or token", http.StatusNotFound)
 			return

@@ -105,3 +105,68 @@ func TestPullSocketClosesWithTheApp(t *testing.T) {
 		t.Fatalf("address after closing: %v", err)
 	}
 }
+
+// A page of another site, or a DNS rebinding page (another Host name that
+// resolves to the app's address), gets neither the runs nor the socket's
+// token from the asset server, and cannot open the socket.
+func TestAppPathsAnswerOnlyTheAppsPage(t *testing.T) {
+	t.Parallel()
+	a, _ := runApp(t)
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("asset")) })
+	srv := httptest.NewServer(a.AssetMiddleware(next))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	get := func(path, host, origin string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Host = host
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, path := range []string{PullPath + "?runs=x", PullSocketPath} {
+		for _, c := range []struct {
+			host, origin string
+			want         int
+		}{
+			{"wails", "", 200},
+			{"wails", "wails://wails", 200},
+			{"localhost:34115", "http://localhost:34115", 200},
+			{"127.0.0.1:" + port, "", 200},
+			{"[::1]:34115", "", 200},
+			{"evil.example:34115", "", 403}, // DNS rebinding
+			{"evil.example:34115", "http://evil.example:34115", 403},
+			{"localhost:34115", "https://evil.example", 403}, // another site
+			{"localhost:34115", "http://localhost.evil.example", 403},
+			{"localhost:34115", "null", 403},
+		} {
+			if got := get(path, c.host, c.origin); got != c.want {
+				t.Errorf("%s Host %q Origin %q: HTTP %d, want %d", path, c.host, c.origin, got, c.want)
+			}
+		}
+	}
+	if get("/index.html", "evil.example", "https://evil.example") != 200 {
+		t.Error("the page's own assets are served as before")
+	}
+
+	url := pullSocketAddress(t, a)
+	h := http.Header{"Origin": {"https://evil.example"}}
+	if c, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil {
+		c.Close()
+		t.Fatal("the socket took a connection from another site's page")
+	} else if resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("another Origin: %v", err)
+	}
+	h = http.Header{"Origin": {"wails://wails"}}
+	c, _, err := websocket.DefaultDialer.Dial(url, h)
+	if err != nil {
+		t.Fatalf("the app's page: %v", err)
+	}
+	c.Close()
+}

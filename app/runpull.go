@@ -187,9 +187,13 @@ func (a *App) AssetMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch req.URL.Path {
 		case PullPath:
-			s.servePull(w, req)
+			if fromAppPage(w, req) {
+				s.servePull(w, req)
+			}
 		case PullSocketPath:
-			s.servePullSocket(w, req)
+			if fromAppPage(w, req) {
+				s.servePullSocket(w, req)
+			}
 		default:
 			next.ServeHTTP(w, req)
 		}
