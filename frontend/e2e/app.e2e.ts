@@ -205,6 +205,34 @@ describe('streaming against the in-process mock', () => {
     await page.close()
   })
 
+  it('Auto-Merge keeps the usage after two tool calls on a short window (nothing drawn over them)', async () => {
+    const { page, errors } = await openApp(browser)
+    await page.setViewportSize({ width: 1000, height: 560 })
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Two tools')
+    await page.getByTestId('send').click()
+    expect(await endReason(page)).toBe('complete')
+    await page.getByTestId('resp-tab-merge').click()
+    await expect.poll(() => page.getByTestId('tool-call').count()).toBe(2)
+    await page.getByTestId('usage').waitFor()
+    const boxes = await page.evaluate(() => {
+      const box = (el: Element) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom } }
+      const am = document.querySelector('[data-testid="automerge"]')!
+      return {
+        tools: [...document.querySelectorAll('[data-testid="tool-call"]')].map(box),
+        usage: box(document.querySelector('[data-testid="usage"]')!.parentElement!),
+        scrolls: am.scrollHeight > am.clientHeight,
+      }
+    })
+    await page.screenshot({ path: `${shots}/ui-two-tools.png` })
+    // Each block starts below the one before it ends: no overlap.
+    expect(boxes.tools[1].top).toBeGreaterThanOrEqual(boxes.tools[0].bottom)
+    expect(boxes.usage.top).toBeGreaterThanOrEqual(boxes.tools[1].bottom)
+    expect(boxes.scrolls).toBe(true) // the case that overlapped: more than fits
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('n > 1 gets one tab per choice, tool calls show pretty arguments, a plain response its Body', async () => {
     const { page, errors } = await openApp(browser)
     await openProject(page, fx.dir)

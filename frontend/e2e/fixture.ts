@@ -61,5 +61,13 @@ export function makeProject(): Fixture {
     }),
   )
   writeFileSync(join(dir, 'plain.endpoint.yaml'), endpoint('Not streamed', 9, { headers: fast, extra: { stream: false } }))
+  const fn = (name: string) => ({ type: 'function', function: { name, parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' }, when: { type: 'string' } } } } })
+  writeFileSync(
+    join(dir, 'two-tools.endpoint.yaml'),
+    endpoint('Two tools', 10, {
+      headers: fast,
+      extra: { messages: [{ role: 'user', content: 'Call get_weather and get_time for Paris' }], tools: [fn('get_weather'), fn('get_time')], stream_options: { include_usage: true } },
+    }),
+  )
   return { dir }
 }

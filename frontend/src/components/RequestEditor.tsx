@@ -14,6 +14,8 @@ import { useSettings } from '../store/settings'
 import CodeEditor from './CodeEditor'
 import KVTable from './KVTable'
 import UrlField from './UrlField'
+// The example a new script starts from; backend/script's placeholder test runs it.
+import scriptPlaceholder from '../lib/scriptPlaceholder.txt?raw'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 type Tab = 'params' | 'headers' | 'body' | 'auth' | 'stream' | 'merge' | 'script' | 'notes'
@@ -387,7 +389,7 @@ export default function RequestEditor() {
             <CodeEditor
               value={draft.doc.script}
               lang="javascript"
-              placeholder={'// Runs on each event: onEvent(e => { ... }), test("name", () => { ... })'}
+              placeholder={scriptPlaceholder}
               onChange={(script) => p.edit(active, (d) => ({ ...d, script }))}
             />
           </div>
