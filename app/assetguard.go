@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -56,15 +57,18 @@ func appOrigin(origin string) bool {
 // fromAppPage refuses, with 403, a request that does not come from the
 // app's page, and tells whether it did.
 func fromAppPage(w http.ResponseWriter, req *http.Request) bool {
+	why := ""
 	if !appHost(req.Host) {
-		http.Error(w, "streamscope: refused: Host "+quoteHeader(req.Host)+" is not the app's", http.StatusForbidden)
-		return false
+		why = "Host " + quoteHeader(req.Host) + " is not the app's"
+	} else if o := req.Header.Get("Origin"); !appOrigin(o) {
+		why = "Origin " + quoteHeader(o) + " is not the app's"
 	}
-	if o := req.Header.Get("Origin"); !appOrigin(o) {
-		http.Error(w, "streamscope: refused: Origin "+quoteHeader(o)+" is not the app's", http.StatusForbidden)
-		return false
+	if why == "" {
+		return true
 	}
-	return true
+	log.Printf("streamscope: refused %s %s: %s", req.Method, req.URL.Path, why)
+	http.Error(w, "streamscope: refused: "+why, http.StatusForbidden)
+	return false
 }
 
 // quoteHeader quotes a header value for an error text, control characters

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -92,7 +93,13 @@ func (s *RunService) pullSocketHandler(token string) http.Handler {
 	up := websocket.Upgrader{
 		ReadBufferSize:  1024,
 		WriteBufferSize: 64 << 10,
-		CheckOrigin:     func(req *http.Request) bool { return appOrigin(req.Header.Get("Origin")) },
+		CheckOrigin: func(req *http.Request) bool {
+			if o := req.Header.Get("Origin"); !appOrigin(o) {
+				log.Printf("streamscope: pull socket refused Origin %s", quoteHeader(o))
+				return false
+			}
+			return true
+		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if !appHost(req.Host) {
