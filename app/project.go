@@ -387,7 +387,7 @@ func (s *ProjectService) viewLocked() ProjectView {
 // recordingEndpoint reads the endpoint named in a recording's header line
 // ("" when it names none or does not read).
 func recordingEndpoint(full string) string {
-	f, err := os.Open(full)
+	f, err := project.OpenRegular(full, project.MaxRecordingFile) // a pipe must not hang the view
 	if err != nil {
 		return ""
 	}

@@ -19,7 +19,13 @@ type FileError struct {
 	Path   string `json:"path"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+
+	err error // the cause, when a read failed (see Unwrap)
 }
+
+// Unwrap returns the cause of a read failure (fs.ErrNotExist,
+// ErrNotRegular, ErrTooLarge, ErrOutside, ...), or nil.
+func (e *FileError) Unwrap() error { return e.err }
 
 func (e *FileError) Error() string {
 	if e.Line > 0 {
@@ -72,6 +78,10 @@ func decodeFile(path string, data []byte, kind fileKind, out any) (*yaml.Node, e
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &FileError{Path: path, Line: 1, Reason: "file is empty (expected a " + string(kind) + " mapping)"}
 	}
+	if fe := refuseAliases(&doc); fe != nil {
+		fe.Path = path
+		return nil, fe
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, &FileError{Path: path, Line: root.Line, Reason: "expected a mapping of " + string(kind) + " fields"}
@@ -103,6 +113,25 @@ func decodeFile(path string, data []byte, kind fileKind, out any) (*yaml.Node, e
 		return nil, yamlError(path, err)
 	}
 	return root, nil
+}
+
+// refuseAliases reports the first alias (*name, or a merge <<: *name) in
+// the document. Streamscope never writes aliases, and decoding expands
+// each one into a full copy of its anchor, so a small file could otherwise
+// become gigabytes in memory and in every export of it.
+func refuseAliases(doc *yaml.Node) *FileError {
+	stack := []*yaml.Node{doc}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n.Kind == yaml.AliasNode {
+			return &FileError{Line: n.Line, Reason: fmt.Sprintf("*%s: YAML aliases are not allowed in project files (write the value out in full)", n.Value)}
+		}
+		for i := len(n.Content) - 1; i >= 0; i-- {
+			stack = append(stack, n.Content[i])
+		}
+	}
+	return nil
 }
 
 // encodeYAML renders v as YAML with two-space indentation.

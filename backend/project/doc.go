@@ -61,6 +61,14 @@
 //
 // Form and urlencoded bodies have `fields:` (name, value, and for form
 // bodies file: a path relative to the endpoint's folder) instead of text.
+// A form file must stay inside the project folder once its {{variables}}
+// are substituted and every link on its way is resolved.
+//
+// The url is http:// or https:// (a {{variable}} may stand for the scheme
+// and host: '{{base_url}}/v1'; the result is checked again when sent). The
+// url, names, header values and auth fields hold no control characters
+// (header values may hold tabs), so nothing in a file can forge a line of
+// `ls` or `export curl`.
 //
 // Order lives inside the files (`seq`), never in a central index, so two
 // people adding endpoints touch different files and do not conflict.
@@ -97,11 +105,20 @@
 //
 // # Safety
 //
+// Every file a project loads (streamscope.yaml, endpoints, folder.yaml,
+// environments, scripts, form files, recordings) is read only when it is a
+// regular file (a named pipe is opened without waiting and refused, as are
+// devices and sockets), within a size limit (MaxYAMLFile, MaxScriptFile,
+// MaxFormFile, MaxRecordingFile), and, when it is reached through a link,
+// only when the link leads to a file inside the project folder. YAML
+// aliases (*name, <<: *name) are refused: each would be expanded into a
+// full copy of its anchor.
+//
 // Writes are atomic (temporary file in the same directory, fsync, rename,
 // fsync of the directory) and serialised per file. A file that does not
-// parse is listed in Project.Problems with path, line and reason while
-// the rest loads, and is never overwritten or deleted: a save over it fails
-// with ErrBrokenFile. Watch (polling) and Reload pick up changes made
+// parse or cannot be read (by the rules above) is listed in
+// Project.Problems with path, line and reason while the rest loads, and is
+// never overwritten or deleted: a save over it fails with ErrBrokenFile. Watch (polling) and Reload pick up changes made
 // outside the app.
 //
 // A *Project is a snapshot of the folder and is not safe for concurrent

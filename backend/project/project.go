@@ -76,13 +76,13 @@ func Load(dir string) (*Project, error) {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
 	metaPath := filepath.Join(dir, ProjectFile)
-	data, err := os.ReadFile(metaPath)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(metaPath); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (no %s; create one with 'streamscope new')", dir, ErrNotProject, ProjectFile)
 	}
 	p := &Project{Dir: dir}
+	data, err := p.readProjectFile(metaPath, MaxYAMLFile)
 	if err != nil {
-		p.problem(&FileError{Path: metaPath, Reason: err.Error()})
+		p.problem(asFileError(metaPath, err))
 	} else if root, err := decodeFile(metaPath, data, kindProject, &p.Meta); err != nil {
 		p.problem(asFileError(metaPath, err))
 	} else if !validID(p.Meta.ID) {
@@ -123,9 +123,9 @@ func Load(dir string) (*Project, error) {
 		}
 		switch {
 		case strings.HasSuffix(name, EndpointExt):
-			p.loadEndpoint(full, rel)
+			p.loadEndpoint(full, rel, d)
 		case name == FolderFile && path.Dir(rel) != ".":
-			p.loadFolderFile(full, rel)
+			p.loadFolderFile(full, rel, d)
 		}
 		return nil
 	})
@@ -149,10 +149,24 @@ func asFileError(path string, err error) *FileError {
 	return &FileError{Path: path, Reason: err.Error()}
 }
 
-func (p *Project) loadEndpoint(full, rel string) {
-	data, err := os.ReadFile(full)
+// readWalked reads a YAML file found by the walk of the project folder. An
+// entry that is not a link is inside the folder by construction (the walk
+// follows no links); a link must lead to a file inside it.
+func (p *Project) readWalked(full string, d fs.DirEntry) ([]byte, error) {
+	if d != nil && d.Type()&fs.ModeSymlink == 0 {
+		data, err := ReadRegular(full, MaxYAMLFile)
+		if err != nil {
+			return nil, readError(full, err)
+		}
+		return data, nil
+	}
+	return p.readProjectFile(full, MaxYAMLFile)
+}
+
+func (p *Project) loadEndpoint(full, rel string, d fs.DirEntry) {
+	data, err := p.readWalked(full, d)
 	if err != nil {
-		p.problem(&FileError{Path: full, Reason: err.Error()})
+		p.problem(asFileError(full, err))
 		return
 	}
 	ep, err := parseEndpoint(full, data)
@@ -177,12 +191,12 @@ func parseEndpoint(full string, data []byte) (*Endpoint, error) {
 	return ep, nil
 }
 
-func (p *Project) loadFolderFile(full, rel string) {
+func (p *Project) loadFolderFile(full, rel string, d fs.DirEntry) {
 	dirRel := path.Dir(rel)
 	f := p.Folder(dirRel)
-	data, err := os.ReadFile(full)
+	data, err := p.readWalked(full, d)
 	if err != nil {
-		p.problem(&FileError{Path: full, Reason: err.Error()})
+		p.problem(asFileError(full, err))
 		return
 	}
 	var ff Folder
@@ -211,9 +225,9 @@ func (p *Project) loadEnvironments(full string) {
 			continue
 		}
 		fp := filepath.Join(full, name)
-		data, err := os.ReadFile(fp)
+		data, err := p.readWalked(fp, d)
 		if err != nil {
-			p.problem(&FileError{Path: fp, Reason: err.Error()})
+			p.problem(asFileError(fp, err))
 			continue
 		}
 		env := &Environment{}

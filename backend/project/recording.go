@@ -130,14 +130,23 @@ func (p *Project) LoadRecording(name string) (*Recording, error) {
 	if !strings.Contains(name, "/") {
 		rel = RecordingsDir + "/" + strings.TrimSuffix(name, recordingExt) + recordingExt
 	}
-	return ReadRecording(filepath.Join(p.Dir, filepath.FromSlash(rel)))
+	full := filepath.Join(p.Dir, filepath.FromSlash(rel))
+	if _, err := p.inside(full); err != nil {
+		return nil, readError(full, err)
+	}
+	return ReadRecording(full)
 }
 
-// ReadRecording reads a recording file; errors name the file and line.
+// MaxRecordingEvents bounds the events of a recording that is read.
+const MaxRecordingEvents = 2_000_000
+
+// ReadRecording reads a recording file: a regular file of at most
+// MaxRecordingFile bytes and MaxRecordingEvents events. Errors name the
+// file and line.
 func ReadRecording(path string) (*Recording, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, MaxRecordingFile)
 	if err != nil {
-		return nil, err
+		return nil, readError(path, err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -161,6 +170,9 @@ func ReadRecording(path string) (*Recording, error) {
 		}
 		if len(text) == 0 {
 			continue
+		}
+		if len(rec.Events) >= MaxRecordingEvents {
+			return nil, &FileError{Path: path, Line: line, Reason: fmt.Sprintf("more than %d events; a recording holds at most that many", MaxRecordingEvents)}
 		}
 		var ev RecordedEvent
 		if err := json.Unmarshal(text, &ev); err != nil {

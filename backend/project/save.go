@@ -39,9 +39,12 @@ func (p *Project) saveFile(rel string, kind fileKind, v any) error {
 // checkReplaceable returns an error wrapping ErrBrokenFile when full exists
 // and does not parse as kind.
 func checkReplaceable(full string, kind fileKind) error {
-	old, err := os.ReadFile(full)
+	old, err := ReadRegular(full, MaxYAMLFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
+	}
+	if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+		return fmt.Errorf("%w: %v (fix or remove it by hand first)", ErrBrokenFile, err)
 	}
 	if err != nil {
 		return err
@@ -225,7 +228,7 @@ func (p *Project) ReadScript(ep *Endpoint) (string, error) {
 	if fp == "" {
 		return "", nil
 	}
-	b, err := os.ReadFile(fp)
+	b, err := p.readProjectFile(fp, MaxScriptFile)
 	if err != nil {
 		return "", fmt.Errorf("script of endpoint %q: %w", ep.Ref(), err)
 	}

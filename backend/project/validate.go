@@ -60,6 +60,9 @@ func (e *Endpoint) validate() *fieldError {
 	if strings.ContainsAny(e.Name, "/\\\n\r\t") {
 		return ferr(fmt.Sprintf("%q: a name cannot contain '/', '\\', tabs or newlines", e.Name), "name")
 	}
+	if _, bad := controlChar(e.Name, false); bad {
+		return ferr(fmt.Sprintf("%q: a name cannot contain control characters", e.Name), "name")
+	}
 	if e.Method == "" {
 		e.Method = "GET"
 	}
@@ -69,8 +72,8 @@ func (e *Endpoint) validate() *fieldError {
 		}
 	}
 	e.Method = strings.ToUpper(e.Method)
-	if strings.TrimSpace(e.URL) == "" {
-		return ferr("an endpoint needs a URL", "url")
+	if reason := urlReason(e.URL, false); reason != "" {
+		return ferr(reason, "url")
 	}
 	for i, kv := range e.Query {
 		if kv.Name == "" {
@@ -78,14 +81,17 @@ func (e *Endpoint) validate() *fieldError {
 		}
 	}
 	for i, kv := range e.Headers {
-		if kv.Name == "" || strings.ContainsAny(kv.Name, " :\r\n\t") {
+		if !validHeaderName(kv.Name) {
 			return ferr(fmt.Sprintf("%q is not a header name", kv.Name), "headers", strconv.Itoa(i), "name")
 		}
-		if strings.ContainsAny(kv.Value, "\r\n") {
-			return ferr("a header value cannot contain a line break", "headers", strconv.Itoa(i), "value")
+		if reason := controlReason(kv.Value, true); reason != "" {
+			return ferr("a header value "+reason, "headers", strconv.Itoa(i), "value")
 		}
 	}
 	if b := e.Body; b != nil {
+		if reason := controlReason(b.ContentType, true); reason != "" {
+			return ferr("a content type "+reason, "body", "content_type")
+		}
 		switch b.Type {
 		case BodyJSON, BodyRaw:
 			if len(b.Fields) > 0 {
@@ -99,6 +105,12 @@ func (e *Endpoint) validate() *fieldError {
 				if f.Name == "" {
 					return ferr("a field needs a name", "body", "fields", strconv.Itoa(i), "name")
 				}
+				if reason := controlReason(f.Name, false); reason != "" && b.Type == BodyForm {
+					return ferr("a form field name "+reason, "body", "fields", strconv.Itoa(i), "name")
+				}
+				if reason := controlReason(f.File, false); reason != "" {
+					return ferr("a file name "+reason, "body", "fields", strconv.Itoa(i), "file")
+				}
 				if f.File != "" && b.Type != BodyForm {
 					return ferr("only form bodies can send files", "body", "fields", strconv.Itoa(i), "file")
 				}
@@ -111,6 +123,11 @@ func (e *Endpoint) validate() *fieldError {
 		}
 	}
 	if a := e.Auth; a != nil {
+		for _, f := range []struct{ key, value string }{{"token", a.Token}, {"username", a.Username}, {"password", a.Password}, {"key", a.Key}, {"value", a.Value}} {
+			if reason := controlReason(f.value, f.key != "key"); reason != "" {
+				return ferr(reason, "auth", f.key)
+			}
+		}
 		switch a.Type {
 		case AuthNone, "":
 		case AuthBearer:
@@ -130,6 +147,9 @@ func (e *Endpoint) validate() *fieldError {
 			}
 			if !oneOf(a.In, "header", "query") {
 				return ferr(fmt.Sprintf("%q: an API key goes in \"header\" or \"query\"", a.In), "auth", "in")
+			}
+			if a.In == "header" && !validHeaderName(a.Key) {
+				return ferr(fmt.Sprintf("%q is not a header name", a.Key), "auth", "key")
 			}
 		default:
 			return ferr(fmt.Sprintf("%q is not an auth type (none, bearer, basic, apikey)", a.Type), "auth", "type")
@@ -174,6 +194,17 @@ func (e *Endpoint) validate() *fieldError {
 		return ferr("max_attempts, max_wait_ms and fallback_ms must not be negative", "retry")
 	}
 	return nil
+}
+
+// validHeaderName reports whether name can be an HTTP header name as far
+// as a file can tell (a {{variable}} in it is checked when sent): not
+// empty, no spaces, colons or control characters.
+func validHeaderName(name string) bool {
+	if name == "" || strings.ContainsAny(name, " :") {
+		return false
+	}
+	_, bad := controlChar(name, false)
+	return !bad
 }
 
 // insideRelative reports whether p is a relative path that does not climb

@@ -7,8 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -270,18 +268,17 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 		case BodyForm:
 			var buf bytes.Buffer
 			mw := multipart.NewWriter(&buf)
-			for _, f := range b.Fields {
+			for i, f := range b.Fields {
 				if f.Disabled {
 					continue
 				}
 				name := x.expand(f.Name)
 				if f.File != "" {
-					fp := filepath.Join(p.Dir, filepath.FromSlash(ep.Folder), filepath.FromSlash(x.expand(f.File)))
-					data, err := os.ReadFile(fp)
+					data, base, err := p.readFormFile(ep, i, f.File, x.expand(f.File))
 					if err != nil {
-						return nil, fmt.Errorf("body.fields %q: %w", f.Name, err)
+						return nil, err
 					}
-					w, err := mw.CreateFormFile(name, filepath.Base(fp))
+					w, err := mw.CreateFormFile(name, base)
 					if err != nil {
 						return nil, err
 					}
@@ -336,12 +333,9 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 		}
 		rawURL += sep + strings.Join(query, "&") + frag
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("url: %v", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("url: %q is not an http(s) URL", rawURL)
+	if reason := urlReason(rawURL, true); reason != "" {
+		// The expanded URL is not shown: a variable in it may be a secret.
+		return nil, fmt.Errorf("%s: %q after {{variable}} substitution: %s", fieldPlace(ep, "url"), ep.URL, reason)
 	}
 	r.URL = rawURL
 	return r, nil
