@@ -424,6 +424,9 @@ func (s *ProjectService) ImportCurl(text, name, folder string) (CurlImport, erro
 	}
 	s.mu.Unlock()
 	res, err := curl.Import(text, curl.Options{Dir: dir, Name: name})
+	if errors.Is(err, curl.ErrLocalFile) {
+		return CurlImport{}, fmt.Errorf("%w (paste the content into the command instead)", err)
+	}
 	if err != nil {
 		return CurlImport{}, err
 	}
@@ -439,9 +442,9 @@ func (s *ProjectService) ImportCurl(text, name, folder string) (CurlImport, erro
 	if err != nil {
 		return CurlImport{}, err
 	}
-	w := res.Warnings
-	if w == nil {
-		w = []string{}
+	w := append([]string{}, res.Warnings...)
+	for _, c := range res.Credentials {
+		w = append(w, fmt.Sprintf("the %s is a literal credential, now written in the project file: replace it with {{%s}} and set %s as a secret variable of an environment", c.What, c.Var, c.Var))
 	}
 	return CurlImport{Endpoint: doc, Warnings: w}, nil
 }

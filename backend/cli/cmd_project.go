@@ -25,7 +25,7 @@ func init() {
 	})
 	Register(Command{
 		Name:    "import curl",
-		Usage:   "--project DIR --name NAME [--folder FOLDER] [CURL_COMMAND]",
+		Usage:   "--project DIR --name NAME [--folder FOLDER] [--allow-file] [--secrets-to ENV] [CURL_COMMAND]",
 		Summary: "add an endpoint to a project from a curl command line (one argument, or stdin)",
 		Run:     runImportCurl,
 	})
@@ -84,11 +84,13 @@ func loadProject(dir string) (*project.Project, error) {
 }
 
 func runImportCurl(env *Env, args []string) (int, error) {
-	usage := "--project DIR --name NAME [--folder FOLDER] [CURL_COMMAND]"
+	usage := "--project DIR --name NAME [--folder FOLDER] [--allow-file] [--secrets-to ENV] [CURL_COMMAND]"
 	fs := NewFlagSet(env, "import curl", usage)
 	dir := fs.String("project", "", "the project `DIR`")
 	name := fs.String("name", "", "the new endpoint's `NAME`")
 	folder := fs.String("folder", "", "put the endpoint in `FOLDER` (a directory of the project)")
+	allowFile := fs.Bool("allow-file", false, "let -d @FILE, --data-binary @FILE, --json @FILE, --data-urlencode NAME@FILE and -F NAME=<FILE copy FILE's content into the endpoint (refused without it)")
+	secretsTo := fs.String("secrets-to", "", "move literal credentials (a bearer token, -u's password, API key headers and parameters) into secret variables of environment `ENV`; the endpoint gets {{NAME}}")
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
 		return ExitUsage, err
@@ -117,12 +119,18 @@ func runImportCurl(env *Env, args []string) (int, error) {
 		}
 		command = strings.Join(words, " ")
 	}
+	if *secretsTo != "" && !project.ValidEnvironmentName(*secretsTo) {
+		return ExitUsage, UsageError("--secrets-to %q: an environment name is letters, digits, '_', '.' and '-'", *secretsTo)
+	}
 	p, err := loadProject(*dir)
 	if err != nil {
 		return ExitUsage, err
 	}
 	cwd, _ := os.Getwd()
-	res, err := curl.Import(command, curl.Options{Name: *name, Dir: cwd})
+	res, err := curl.Import(command, curl.Options{Name: *name, Dir: cwd, AllowFiles: *allowFile})
+	if errors.Is(err, curl.ErrLocalFile) {
+		return ExitUsage, fmt.Errorf("curl command: %w (put the content in the command, or pass --allow-file to copy it)", err)
+	}
 	if err != nil {
 		return ExitUsage, fmt.Errorf("curl command: %w", err)
 	}
@@ -134,10 +142,14 @@ func runImportCurl(env *Env, args []string) (int, error) {
 	if existing, err := p.Endpoint(ep.Ref()); err == nil && existing.Folder == ep.Folder && existing.Name == ep.Name {
 		return ExitUsage, fmt.Errorf("endpoint %q already exists in %s (choose another --name)", ep.Ref(), existing.File)
 	}
-	if err := p.SaveEndpoint(ep); err != nil {
+	moved, err := saveImported(env, p, ep, res.Credentials, *secretsTo)
+	if err != nil {
 		return ExitUsage, err
 	}
-	fmt.Fprintf(env.Stdout, "added endpoint %q (%s %s) as %s\n", ep.Ref(), ep.Method, ep.FullURL(), ep.File)
+	fmt.Fprintf(env.Stdout, "added endpoint %q (%s %s) as %s\n", ep.Ref(), ep.Method, shownURL(ep, res.Credentials, moved), ep.File)
+	for _, m := range moved {
+		fmt.Fprintf(env.Stdout, "moved the %s into secret variable %s of environment %s (run with --env %s)\n", m.What, m.Var, *secretsTo, *secretsTo)
+	}
 	return ExitOK, nil
 }
 

@@ -235,7 +235,7 @@ func TestImportOptions(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "note.txt"), []byte("from file"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Dir: dir}
+	opts := Options{Dir: dir, AllowFiles: true}
 	cases := []struct {
 		name string
 		cmd  string
@@ -249,9 +249,11 @@ func TestImportOptions(t *testing.T) {
 		{name: "oauth2 bearer", cmd: `curl --oauth2-bearer tok http://h/x`,
 			want: project.Endpoint{Method: "GET", URL: "http://h/x", Auth: &project.Auth{Type: "bearer", Token: "tok"}}},
 		{name: "data binary from file keeps newlines", cmd: `curl --data-binary @body.json -H 'Content-Type: application/json' http://h/x`,
-			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "json", Text: "{\"a\":\n1}\n"}}},
+			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "json", Text: "{\"a\":\n1}\n"}},
+			warn: "copied the"},
 		{name: "data from file drops newlines", cmd: `curl -d @body.json http://h/x`,
-			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "json", Text: `{"a":1}`}}},
+			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "json", Text: `{"a":1}`}},
+			warn: "copied the"},
 		{name: "json with a variable as a number", cmd: `curl -d '{"n": {{n}}}' http://h/x`,
 			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "json", Text: `{"n": {{n}}}`}}},
 		{name: "form data", cmd: `curl -d 'a=1&b=x+y' -d c=3 http://h/x`,
@@ -259,7 +261,8 @@ func TestImportOptions(t *testing.T) {
 		{name: "form data that does not re-encode exactly stays raw", cmd: `curl -d 'a=1 2' http://h/x`,
 			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "raw", Text: "a=1 2", ContentType: "application/x-www-form-urlencoded"}}},
 		{name: "data-urlencode", cmd: `curl --data-urlencode 'q=a b&c' --data-urlencode 'n@note.txt' http://h/x`,
-			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "urlencoded", Fields: []project.FormField{{Name: "q", Value: "a b&c"}, {Name: "n", Value: "from file"}}}}},
+			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "urlencoded", Fields: []project.FormField{{Name: "q", Value: "a b&c"}, {Name: "n", Value: "from file"}}}},
+			warn: "copied the"},
 		{name: "raw text with its content type", cmd: `curl -H 'Content-Type: text/csv' --data-raw 'a,b' http://h/x`,
 			want: project.Endpoint{Method: "POST", URL: "http://h/x", Body: &project.Body{Type: "raw", Text: "a,b", ContentType: "text/csv"}}},
 		{name: "multipart", cmd: `curl -F 'file=@img.png;type=image/png' -F 'text=<note.txt' -F purpose=test --form-string 'at=@literal' http://h/x`,
@@ -410,5 +413,133 @@ func TestEndpointCurlEndpointSendsTheSame(t *testing.T) {
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("endpoint %d through\n%s\n sent %+v\n want %+v", i, out, got, want)
 		}
+	}
+}
+
+// Issue 17, item 14: a pasted command does not copy a local file into the
+// project unless the caller allows it, and then only a regular file small
+// enough for an endpoint file.
+func TestImportLocalFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "shadow")
+	if err := os.WriteFile(secret, []byte("root:SECRETMARK"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{
+		"curl -d @" + secret + " http://h/",
+		"curl --data-binary @" + secret + " http://h/",
+		"curl --data-ascii @" + secret + " http://h/",
+		"curl --json @" + secret + " http://h/",
+		"curl --data-urlencode n@" + secret + " http://h/",
+		"curl --data-urlencode @" + secret + " http://h/",
+		"curl -F 'f=<" + secret + "' http://h/",
+	} {
+		res, err := Import(cmd, Options{})
+		if !errors.Is(err, ErrLocalFile) || !strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "SECRETMARK") {
+			t.Errorf("%s: %v", cmd, err)
+		}
+		if res != nil {
+			t.Errorf("%s: imported %+v", cmd, res.Endpoint)
+		}
+		res, err = Import(cmd, Options{AllowFiles: true})
+		if err != nil {
+			t.Fatalf("%s with AllowFiles: %v", cmd, err)
+		}
+		if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "copied the 15 bytes of "+secret) {
+			t.Errorf("%s: warnings %q", cmd, w)
+		}
+	}
+	// -F f=@FILE keeps a reference (inside the project) and reads nothing.
+	if _, err := Import("curl -F f=@"+secret+" http://h/", Options{}); err == nil || !strings.Contains(err.Error(), "relative path inside the project") {
+		t.Errorf("-F f=@/abs: %v", err)
+	}
+	// Allowed, a device or an oversized file is still refused.
+	if _, err := Import("curl -d @/dev/zero http://h/", Options{AllowFiles: true}); !errors.Is(err, project.ErrNotRegular) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, make([]byte, project.MaxYAMLFile+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import("curl --data-binary @big http://h/", Options{AllowFiles: true, Dir: dir}); !errors.Is(err, project.ErrTooLarge) {
+		t.Errorf("big file: %v", err)
+	}
+}
+
+// Issue 17, item 20: import refuses URLs that could forge output lines or
+// are not http(s).
+func TestImportRefusesBadURLs(t *testing.T) {
+	t.Parallel()
+	for cmd, want := range map[string]string{
+		`curl $'http://x/\nforged\tGET\thttp://evil/'`: "url: cannot contain a line break",
+		"curl 'http://x/\x1b]0;t\x07'":                 "url: cannot contain a control character (U+001B)",
+		"curl file:///etc/passwd":                      `url: the scheme "file" is not allowed`,
+		"curl gopher://x/":                             `url: the scheme "gopher" is not allowed`,
+		"curl -H 'X: a\x1bb' http://x/":                "headers.0.value",
+	} {
+		if _, err := Import(cmd, Options{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", cmd, err, want)
+		}
+	}
+	if _, err := Import("curl '{{base_url}}/v1/chat'", Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Issue 17, item 26: literal credentials are found (never the ones that
+// are variables), and each can be replaced by a variable.
+func TestImportFindsLiteralCredentials(t *testing.T) {
+	t.Parallel()
+	cmd := `curl 'https://u:p%40ss@h/v1?key=AIzaLIT&model=x&token={{tok}}' -H 'Authorization: Bearer sk-LIT' -H 'x-api-key: kLIT' -H "x-goog-api-key: $GOOG" -H 'Idempotency-Key: abc' -H 'anthropic-version: 1' -u bob:hunter2`
+	res, err := Import(cmd, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range res.Credentials {
+		got = append(got, c.Field+" "+c.What+" "+c.Var)
+	}
+	want := []string{
+		"auth.password basic auth password password",
+		`headers.0.value header "Authorization" api_key`,
+		`headers.1.value header "x-api-key" x_api_key`,
+		`query.0.value query parameter "key" key`,
+		"url password in the URL password",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("credentials\n got %q\nwant %q", got, want)
+	}
+	ep := res.Endpoint
+	values := map[string]string{}
+	for _, c := range res.Credentials {
+		v, err := ep.ReplaceCredential(c, "{{"+c.Var+"}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		values[c.Field] = v
+	}
+	if !reflect.DeepEqual(values, map[string]string{"auth.password": "hunter2", "headers.0.value": "sk-LIT", "headers.1.value": "kLIT", "query.0.value": "AIzaLIT", "url": "p%40ss"}) {
+		t.Fatalf("values %q", values)
+	}
+	if len(ep.Credentials()) != 0 {
+		t.Fatalf("left: %+v", ep.Credentials())
+	}
+	out := Export(ep)
+	for _, lit := range []string{"hunter2", "sk-LIT", "kLIT", "AIzaLIT", "p%40ss"} {
+		if strings.Contains(out, lit) {
+			t.Fatalf("export still has %s:\n%s", lit, out)
+		}
+	}
+	for _, s := range []string{"https://u:{{password}}@h/v1?key={{key}}", "Authorization: Bearer {{api_key}}", "x-api-key: {{x_api_key}}", "-u 'bob:{{password}}'"} {
+		if !strings.Contains(out, s) {
+			t.Fatalf("export lacks %q:\n%s", s, out)
+		}
+	}
+	// A bearer token given as --oauth2-bearer or as an Authorization header
+	// with one bearer token becomes bearer auth: still found.
+	res, err = Import("curl -H 'Authorization: Bearer sk-x' http://h/", Options{})
+	if err != nil || len(res.Credentials) != 1 || res.Credentials[0].Field != "auth.token" {
+		t.Fatalf("bearer: %v %+v", err, res)
 	}
 }

@@ -12,6 +12,21 @@
 // either refused with an error naming them (a config file, an upload) or
 // reported as warnings (-k, -o, proxies, timeouts).
 //
+// A pasted command copies no local file into the project unless the caller
+// sets Options.AllowFiles: -d @FILE, --data-binary @FILE, --json @FILE,
+// --data-urlencode [NAME]@FILE and -F NAME=<FILE are refused with an error
+// wrapping ErrLocalFile (@/etc/shadow stays out); allowed, FILE must be a
+// regular file of at most project.MaxYAMLFile bytes, and the copy is
+// named in Warnings. -F NAME=@FILE keeps a reference to FILE, which must
+// be inside the project. The URL must be http(s) without control
+// characters (project.CheckURL).
+//
+// Result.Credentials lists what the command holds literally (a bearer
+// token, -u's password, an x-api-key style header, a key= parameter, a
+// password in the URL; never a $VARIABLE): the CLI warns about each on
+// stderr by where it is, or with --secrets-to ENV moves each into a secret
+// variable with project.Endpoint.ReplaceCredential.
+//
 // Body types follow the data: JSON text (with {{variables}} read as
 // values) becomes a json body unless a non-JSON Content-Type says
 // otherwise; name=value&… data that re-encodes byte for byte becomes an

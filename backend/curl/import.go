@@ -2,9 +2,9 @@ package curl
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,8 +15,16 @@ import (
 
 // Options tune Import.
 type Options struct {
-	// ReadFile reads the FILE of -d @FILE, --data-binary @FILE and -F
-	// name=<FILE; nil means os.ReadFile relative to Dir.
+	// AllowFiles lets -d @FILE, --data-binary @FILE, --json @FILE,
+	// --data-urlencode [NAME]@FILE and -F NAME=<FILE copy the content of
+	// the local FILE into the endpoint. Off, such a command is refused with
+	// an error wrapping ErrLocalFile: a pasted command must not copy a
+	// local file (@/etc/shadow) into a project silently. (-F NAME=@FILE
+	// keeps a reference to FILE, inside the project, and reads nothing.)
+	AllowFiles bool
+	// ReadFile reads those FILEs; nil means a regular file of at most
+	// project.MaxYAMLFile bytes (the most an endpoint file may hold),
+	// relative to Dir.
 	ReadFile func(name string) ([]byte, error)
 	// Dir resolves relative file names ("" means the working directory).
 	Dir string
@@ -24,11 +32,21 @@ type Options struct {
 	Name string
 }
 
+// ErrLocalFile is wrapped by Import's error for an option that would copy
+// a local file into the endpoint while Options.AllowFiles is off.
+var ErrLocalFile = errors.New("refusing to copy a local file into the project")
+
 // Result is an imported endpoint and notes about what was not carried over.
 type Result struct {
 	Endpoint *project.Endpoint
-	// Warnings name the options that were ignored and why.
+	// Warnings name the options that were ignored and why, and the local
+	// files copied into the endpoint.
 	Warnings []string
+	// Credentials are the credentials written literally in the endpoint
+	// (a pasted token, -u user:password, an API key header or parameter),
+	// which the caller should warn about or move into secret variables
+	// (see project.Endpoint.ReplaceCredential).
+	Credentials []project.Credential
 }
 
 // option arity: options listed here take a value; the rest of the known
@@ -103,7 +121,7 @@ func Import(command string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Endpoint: ep, Warnings: c.warnings}, nil
+	return &Result{Endpoint: ep, Warnings: c.warnings, Credentials: ep.Credentials()}, nil
 }
 
 type dataPart struct {
@@ -250,17 +268,31 @@ func shortFlagByLong(name string) (byte, bool) {
 	return 0, false
 }
 
-func (c *parsed) readFile(name string) ([]byte, error) {
+// readFile reads the FILE of an option (opt, as written: "-d @FILE") whose
+// content goes into the endpoint, when Options.AllowFiles lets it.
+func (c *parsed) readFile(opt, name string) ([]byte, error) {
 	if name == "-" {
-		return nil, fmt.Errorf("@- (read from stdin) is not supported in an imported command: put the body in the command or a file")
+		return nil, fmt.Errorf("%s: @- (read from stdin) is not supported in an imported command: put the body in the command or a file", opt)
 	}
+	if !c.opts.AllowFiles {
+		return nil, fmt.Errorf("%s: %w: %s", opt, ErrLocalFile, name)
+	}
+	var b []byte
+	var err error
 	if c.opts.ReadFile != nil {
-		return c.opts.ReadFile(name)
+		b, err = c.opts.ReadFile(name)
+	} else {
+		full := name
+		if c.opts.Dir != "" && !filepath.IsAbs(name) {
+			full = filepath.Join(c.opts.Dir, name)
+		}
+		b, err = project.ReadRegular(full, project.MaxYAMLFile)
 	}
-	if c.opts.Dir != "" && !filepath.IsAbs(name) {
-		name = filepath.Join(c.opts.Dir, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opt, err)
 	}
-	return os.ReadFile(name)
+	c.warn("%s: copied the %d bytes of %s into the endpoint (it does not follow later changes of the file)", opt, len(b), name)
+	return b, nil
 }
 
 func (c *parsed) option(name, v string) error {
@@ -273,9 +305,9 @@ func (c *parsed) option(name, v string) error {
 		return c.header(v)
 	case "--data", "--data-ascii":
 		if strings.HasPrefix(v, "@") {
-			b, err := c.readFile(v[1:])
+			b, err := c.readFile(name+" "+v, v[1:])
 			if err != nil {
-				return fmt.Errorf("%s %s: %w", name, v, err)
+				return err
 			}
 			// curl drops carriage returns and newlines from -d @file.
 			v = strings.NewReplacer("\r", "", "\n", "").Replace(string(b))
@@ -285,9 +317,9 @@ func (c *parsed) option(name, v string) error {
 		c.data = append(c.data, dataPart{text: v})
 	case "--data-binary", "--json":
 		if strings.HasPrefix(v, "@") {
-			b, err := c.readFile(v[1:])
+			b, err := c.readFile(name+" "+v, v[1:])
 			if err != nil {
-				return fmt.Errorf("%s %s: %w", name, v, err)
+				return err
 			}
 			v = string(b)
 		}
@@ -359,9 +391,9 @@ func (c *parsed) dataURLEncode(v string) error {
 	if i := strings.IndexAny(v, "=@"); i >= 0 {
 		name, rest := v[:i], v[i+1:]
 		if v[i] == '@' {
-			b, err := c.readFile(rest)
+			b, err := c.readFile("--data-urlencode "+v, rest)
 			if err != nil {
-				return fmt.Errorf("--data-urlencode %s: %w", v, err)
+				return err
 			}
 			rest = string(b)
 		}
@@ -393,9 +425,9 @@ func (c *parsed) formField(opt, v string) error {
 	case strings.HasPrefix(value, "@"):
 		c.form = append(c.form, project.FormField{Name: name, File: filepath.ToSlash(value[1:])})
 	case strings.HasPrefix(value, "<"):
-		b, err := c.readFile(value[1:])
+		b, err := c.readFile(opt+" "+v, value[1:])
 		if err != nil {
-			return fmt.Errorf("-F %s: %w", v, err)
+			return err
 		}
 		c.form = append(c.form, project.FormField{Name: name, Value: string(b)})
 	default:

@@ -8,6 +8,19 @@ import (
 	"testing"
 )
 
+// A save never writes a file that loading would refuse for its size.
+func TestSaveRefusesOversizedFile(t *testing.T) {
+	t.Parallel()
+	p := newProject(t)
+	ep := &Endpoint{Name: "big", URL: "http://x/", Body: &Body{Type: BodyRaw, Text: strings.Repeat("\x01", MaxYAMLFile/2)}}
+	if err := p.SaveEndpoint(ep); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "big.endpoint.yaml: file too large") {
+		t.Fatalf("save: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(p.Dir, "big.endpoint.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("written: %v", err)
+	}
+}
+
 // Issue 17, item 6: an alias expands into a full copy of its anchor when
 // decoded, so a small file could become gigabytes. Every project file
 // refuses aliases, with the file and line, and is never overwritten.

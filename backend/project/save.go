@@ -25,6 +25,10 @@ func (p *Project) saveFile(rel string, kind fileKind, v any) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", full, err)
 	}
+	if len(data) > MaxYAMLFile {
+		// Loading would refuse it: never write a file that does not load.
+		return fmt.Errorf("%s: %w", full, tooLarge(int64(len(data)), MaxYAMLFile))
+	}
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return err
 	}
