@@ -131,6 +131,11 @@ func TestImportErrors(t *testing.T) {
 		{"not empty", `{"info": {"name": "x"}, "item": []}`, nonEmpty, "not empty"},
 		{"bad method", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GE T", "url": "http://x"}}]}`, "", `item[0] "r": method`},
 		{"no url", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET"}}]}`, "", "request.url is missing"},
+		// Issue 17, item 20: URLs that could forge output lines or are not http(s).
+		{"file url", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET", "url": "file:///etc/passwd"}}]}`, "", `item[0] "r": url: the scheme "file" is not allowed`},
+		{"gopher url object", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET", "url": {"raw": "gopher://h/x", "protocol": "gopher", "host": ["h"], "path": ["x"]}}}]}`, "", `scheme "gopher"`},
+		{"newline in url", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET", "url": "http://x/\nforged\tGET\thttp://evil/"}}]}`, "", "url: cannot contain a line break"},
+		{"escape in header", `{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "GET", "url": "http://x/", "header": [{"key": "X", "value": "a\u001b]0;t"}]}}]}`, "", "headers.0.value"},
 	}
 	for _, c := range cases {
 		dir := c.dir
