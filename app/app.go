@@ -173,7 +173,7 @@ func (a *App) demoDir() (string, error) {
 	if a.opts.Demo == nil {
 		return "", errNoDemo
 	}
-	dir := filepath.Join(a.store.Dir, "demo")
+	dir := a.demoFolder()
 	if err := a.opts.Demo(dir); err != nil {
 		return "", fmt.Errorf("writing the demo project to %s: %w", dir, err)
 	}
@@ -181,5 +181,8 @@ func (a *App) demoDir() (string, error) {
 }
 
 func (a *App) isDemoDir(dir string) bool {
-	return a.opts.Demo != nil && filepath.Clean(dir) == filepath.Join(a.store.Dir, "demo")
+	return a.opts.Demo != nil && filepath.Clean(dir) == a.demoFolder()
 }
+
+// demoFolder is the folder the demo project is installed in.
+func (a *App) demoFolder() string { return filepath.Join(a.store.Dir, "demo") }

@@ -16,7 +16,11 @@
 //     NewProject, OpenDemo, Close, Recent, GetEndpoint, SaveEndpoint,
 //     CreateEndpoint, RenameEndpoint, DuplicateEndpoint, DeleteEndpoint,
 //     MoveEndpoint, CreateFolder, RenameFolder, DeleteFolder, ImportCurl,
-//     ExportCurl, GetEnvironment, SaveEnvironment, DeleteEnvironment.
+//     ExportCurl, GetEnvironment, SaveEnvironment, DeleteEnvironment,
+//     SecretsAccess, TrustSecrets. The secrets of a project are bound to
+//     its folder (backend/secrets): a copied or moved project, or one that
+//     claims another's id, shows its secret variables as not stored until
+//     the user confirms TrustSecrets (SecretsAccess says whose they are).
 //   - RunService: Send, Stop, Forget, Result, Snapshot, Body, Chunk,
 //     Export, SaveRecording, ReplayRecording, CheckRule. A run's events and
 //     body are kept in files (bounded memory); finished runs are kept until

@@ -1,9 +1,8 @@
 package app
 
 import (
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/streamscope/streamscope/backend/project"
@@ -44,11 +43,17 @@ type VariableEdit struct {
 
 func (s *ProjectService) envView(p *project.Project, e *project.Environment) EnvironmentView {
 	ev := EnvironmentView{Name: e.Name, File: e.File, Variables: []VariableView{}}
+	var store *secrets.ProjectStore
+	storeTried := false
 	for _, v := range e.Variables {
 		vv := VariableView{Name: v.Name, Secret: v.Secret}
 		if v.Secret {
-			if st := s.secretStore(); st != nil {
-				_, ok, _ := st.Get(p.Meta.ID, e.Name, v.Name)
+			if !storeTried {
+				storeTried = true
+				store, _ = secrets.OpenProject(p, s.secretStoreErr)
+			}
+			if store != nil {
+				_, ok, _ := store.Get(e.Name, v.Name)
 				vv.HasValue = ok
 			}
 		} else {
@@ -61,21 +66,99 @@ func (s *ProjectService) envView(p *project.Project, e *project.Environment) Env
 
 // secretStore returns the secret store (nil when none can be used: see
 // secretStoreErr). Keyring trouble is reported once as "app:problem".
+// A project reaches its own secrets through secrets.OpenProject, which
+// checks that its folder may use them.
 func (s *ProjectService) secretStore() *secrets.FileStore {
 	st, _ := s.secretStoreErr()
 	return st
 }
 
 func (s *ProjectService) secretStoreErr() (*secrets.FileStore, error) {
+	s.secretsMu.Lock()
+	defer s.secretsMu.Unlock()
 	if s.secrets == nil {
 		st, err := secrets.Default(s.app.getenv)
 		if err != nil {
 			return nil, fmt.Errorf("secret store: %w", err)
 		}
 		st.Warn = func(msg string) { s.app.emit(EventStartupProblem, msg) }
+		if s.app.opts.Demo != nil {
+			st.Reserve(secrets.DemoID, s.app.demoFolder())
+		}
 		s.secrets = st
 	}
 	return s.secrets, nil
+}
+
+// SecretsAccess is whether the open project's folder may use the secrets
+// stored for its id. A folder that is a copy of another project, or was
+// moved, or claims the id of a project it is not, must be trusted first
+// (TrustSecrets): until then its secret variables have no value.
+type SecretsAccess struct {
+	// Trusted is true when the folder may use them (or will, on first use:
+	// no other folder uses the id).
+	Trusted bool `json:"trusted"`
+	// Dir is the folder (symlinks resolved), ID the project id it claims.
+	Dir string `json:"dir"`
+	ID  string `json:"id"`
+	// Owners are the folders the secrets belong to when Trusted is false.
+	Owners []string `json:"owners"`
+	// Message says why not, as one line ("" when Trusted).
+	Message string `json:"message"`
+}
+
+// SecretsAccess says whether the open project may use the secrets stored
+// for its id, for the UI to ask before TrustSecrets.
+func (s *ProjectService) SecretsAccess() (SecretsAccess, error) {
+	var v SecretsAccess
+	err := s.withRead(func(p *project.Project) error {
+		var err error
+		v, err = s.secretsAccess(p)
+		return err
+	})
+	return v, err
+}
+
+func (s *ProjectService) secretsAccess(p *project.Project) (SecretsAccess, error) {
+	v := SecretsAccess{Dir: p.Dir, ID: p.Meta.ID, Owners: []string{}}
+	if real, err := secrets.RealDir(p.Dir); err == nil {
+		v.Dir = real
+	}
+	st, err := s.secretStoreErr()
+	if err != nil {
+		return v, err
+	}
+	err = st.Check(p.Dir, p.Meta.ID)
+	var ue *secrets.UntrustedError
+	switch {
+	case errors.As(err, &ue):
+		v.Owners, v.Message = ue.Owners, ue.Error()
+	case err != nil:
+		return v, err
+	default:
+		v.Trusted = true
+	}
+	return v, nil
+}
+
+// TrustSecrets lets the open project's folder use the secrets stored for
+// its id, as `streamscope env trust DIR` does: call it only once the user
+// confirmed (the UI shows SecretsAccess's Owners first). It returns the
+// project with its environments seen again.
+func (s *ProjectService) TrustSecrets() (ProjectView, error) {
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		st, err := s.secretStoreErr()
+		if err != nil {
+			return err
+		}
+		if _, err := st.Trust(p.Dir, p.Meta.ID); err != nil {
+			return err
+		}
+		v = s.viewLocked()
+		return nil
+	})
+	return v, err
 }
 
 // GetEnvironment returns one environment (secret values never included).
@@ -93,66 +176,33 @@ func (s *ProjectService) GetEnvironment(name string) (EnvironmentView, error) {
 }
 
 // SaveEnvironment writes an environment file; secret values go only to
-// the secret store outside the project. Secrets of variables that were
-// removed or made non-secret are deleted from the store.
+// the secret store outside the project (secrets.SaveEnvironment, as the
+// CLI does: the secrets first, put back when the file cannot be written).
+// Secrets of variables that were removed or made non-secret are deleted
+// from the store.
 func (s *ProjectService) SaveEnvironment(edit EnvironmentEdit) (EnvironmentView, error) {
 	var v EnvironmentView
 	err := s.withProject(func(p *project.Project) error {
-		st := s.secretStore()
-		env := &project.Environment{Name: edit.Name}
-		var oldVars []project.Variable
-		if e, err := p.Environment(edit.Name); err == nil {
-			oldVars = append(oldVars, e.Variables...)
-		}
+		vars := []project.Variable{}
+		values := map[string]string{}
 		for _, ve := range edit.Variables {
 			if strings.TrimSpace(ve.Name) == "" {
 				return fmt.Errorf("environment %q: a variable needs a name", edit.Name)
 			}
-			env.Variables = append(env.Variables, project.Variable{Name: ve.Name, Value: ve.Value, Secret: ve.Secret})
-		}
-		if env.Variables == nil {
-			env.Variables = []project.Variable{}
-		}
-		// Secrets are validated and written only once the file is saved.
-		for i := range env.Variables {
-			if env.Variables[i].Secret {
-				env.Variables[i].Value = ""
+			vars = append(vars, project.Variable{Name: ve.Name, Value: ve.Value, Secret: ve.Secret})
+			if ve.Secret && !ve.KeepSecret {
+				values[ve.Name] = ve.Value
 			}
 		}
-		for _, ve := range edit.Variables {
-			if ve.Secret && !ve.KeepSecret && st == nil {
-				// Never save the file while its secret value would be lost.
-				_, err := s.secretStoreErr()
-				return fmt.Errorf("secret %q of environment %q cannot be stored: %w", ve.Name, env.Name, err)
-			}
-		}
-		if err := p.SaveEnvironment(env); err != nil {
+		_, err := secrets.SaveEnvironment(p, secrets.EnvironmentSave{
+			Name:    edit.Name,
+			Edit:    func(e *project.Environment) error { e.Variables = vars; return nil },
+			Secrets: values,
+		}, s.secretStoreErr)
+		if err != nil {
 			return err
 		}
-		if st != nil {
-			for _, ve := range edit.Variables {
-				if !ve.Secret || ve.KeepSecret {
-					continue
-				}
-				var err error
-				if ve.Value == "" {
-					err = st.Delete(p.Meta.ID, env.Name, ve.Name)
-				} else {
-					err = st.Set(p.Meta.ID, env.Name, ve.Name, ve.Value)
-				}
-				if err != nil {
-					return fmt.Errorf("secret %q of environment %q: %w", ve.Name, env.Name, err)
-				}
-			}
-			for _, ov := range oldVars {
-				if nv, ok := env.Lookup(ov.Name); ov.Secret && (!ok || !nv.Secret) {
-					if err := st.Delete(p.Meta.ID, env.Name, ov.Name); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		ne, err := p.Environment(env.Name)
+		ne, err := p.Environment(edit.Name)
 		if err != nil {
 			return err
 		}
@@ -166,26 +216,17 @@ func (s *ProjectService) SaveEnvironment(edit EnvironmentEdit) (EnvironmentView,
 }
 
 // DeleteEnvironment removes an environment's file and its secrets on this
-// machine.
+// machine (secrets.DeleteEnvironment).
 func (s *ProjectService) DeleteEnvironment(name string) (ProjectView, error) {
 	var v ProjectView
 	err := s.withProject(func(p *project.Project) error {
-		env, err := p.Environment(name)
-		if err != nil {
+		if _, err := p.Environment(name); err != nil {
 			return err
 		}
-		if err := os.Remove(filepath.Join(p.Dir, filepath.FromSlash(env.File))); err != nil {
+		if err := secrets.DeleteEnvironment(p, name, s.secretStoreErr); err != nil {
 			return err
 		}
-		if st := s.secretStore(); st != nil {
-			for _, vr := range env.Variables {
-				if vr.Secret {
-					if err := st.Delete(p.Meta.ID, env.Name, vr.Name); err != nil {
-						return err
-					}
-				}
-			}
-		}
+		var err error
 		v, err = s.reloadLocked()
 		return err
 	})

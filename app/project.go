@@ -28,12 +28,14 @@ type ProjectService struct {
 	// (0: 500 ms).
 	PollInterval time.Duration
 
-	mu      sync.Mutex
-	p       *project.Project
-	isDemo  bool
-	lastFP  string
-	stopW   context.CancelFunc
-	secrets *secrets.FileStore
+	mu     sync.Mutex
+	p      *project.Project
+	isDemo bool
+	lastFP string
+	stopW  context.CancelFunc
+
+	secretsMu sync.Mutex
+	secrets   *secrets.FileStore
 }
 
 // ProjectView is the open project as the UI shows it. Open is false when

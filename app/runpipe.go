@@ -9,6 +9,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
 	"github.com/streamscope/streamscope/backend/send"
 )
 
@@ -50,23 +51,21 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 		if err := cp.Validate(); err != nil {
 			return fmt.Errorf("endpoint %q: %w", cp.Name, err)
 		}
-		scope := &project.Scope{Overrides: map[string]string{}, ProjectID: p.Meta.ID, Getenv: s.app.getenv}
+		overrides := map[string]string{}
 		if mb := s.app.Mock.baseURL(); mb != "" {
-			scope.Overrides[MockBaseURLVar] = mb
+			overrides[MockBaseURLVar] = mb
 		}
 		for k, v := range req.Vars {
-			scope.Overrides[k] = v
+			overrides[k] = v
 		}
+		var env *project.Environment
 		if req.Environment != "" {
-			env, err := p.Environment(req.Environment)
-			if err != nil {
+			var err error
+			if env, err = p.Environment(req.Environment); err != nil {
 				return err
 			}
-			scope.Env = env
-			if st := s.app.Project.secretStore(); st != nil {
-				scope.Secrets = st
-			}
 		}
+		scope := secrets.NewScope(p, env, overrides, s.app.getenv, s.app.Project.secretStoreErr)
 		pr, err := p.Resolve(&cp, scope)
 		if err != nil {
 			if _, ok := err.(*project.UnresolvedError); ok && s.app.Mock.baseURL() == "" && strings.Contains(err.Error(), MockBaseURLVar) {

@@ -7,8 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/streamscope/streamscope/backend/curl"
 	"github.com/streamscope/streamscope/backend/postman"
@@ -52,6 +53,12 @@ func init() {
 		Usage:   "DIR ENV NAME VALUE [--secret]",
 		Summary: "set an environment variable; a --secret value is kept outside the project (VALUE - reads it from stdin)",
 		Run:     runEnvSet,
+	})
+	Register(Command{
+		Name:    "env trust",
+		Usage:   "DIR",
+		Summary: "let the project in DIR use the secrets stored for its id (a moved or copied project must be trusted before it reads them)",
+		Run:     runEnvTrust,
 	})
 }
 
@@ -303,92 +310,69 @@ func runEnvSet(env *Env, args []string) (int, error) {
 }
 
 // setVariables sets vars in environment envName of p (created when
-// missing). The values of secret variables come from secretValues and go to
-// the secret store, never into the project; a variable that stops being
-// secret has its stored value removed. When saving the environment fails,
-// the store is put back as it was: a failing command writes nothing. It
-// returns the secret store's directory ("" when it was not needed).
+// missing), through secrets.SaveEnvironment: under the environments' lock,
+// so concurrent commands lose nothing. The values of secret variables come
+// from secretValues and go to the secret store, never into the project; a
+// variable that stops being secret has its stored value removed; a failing
+// save writes nothing. It returns where the secrets went ("" when no store
+// was needed).
 func setVariables(env *Env, p *project.Project, envName string, vars []project.Variable, secretValues map[string]string) (string, error) {
-	e, err := p.Environment(envName)
-	if err != nil {
-		for _, fe := range p.Problems {
-			if strings.HasSuffix(strings.ReplaceAll(fe.Path, "\\", "/"), "/"+project.EnvironmentsDir+"/"+envName+".yaml") {
-				return "", fmt.Errorf("%w: %v", project.ErrBrokenFile, fe)
+	return secrets.SaveEnvironment(p, secrets.EnvironmentSave{
+		Name: envName,
+		Edit: func(e *project.Environment) error {
+			for _, v := range vars {
+				e.Set(v)
 			}
-		}
-		e = &project.Environment{Name: envName}
-	}
-	updated := *e
-	updated.Variables = append([]project.Variable(nil), e.Variables...)
-	var unsecret []string
-	needStore := len(secretValues) > 0
-	for _, v := range vars {
-		if old, had := e.Lookup(v.Name); had && old.Secret && !v.Secret {
-			unsecret = append(unsecret, v.Name)
-			needStore = true
-		}
-		updated.Set(v)
-	}
-	if err := updated.Validate(); err != nil {
-		return "", fmt.Errorf("environment %q: %v", envName, err)
-	}
-	var store *secrets.FileStore
-	if needStore {
-		if p.Meta.ID == "" {
-			return "", fmt.Errorf("%s: the project has no valid id, so its secrets cannot be keyed", filepath.Join(p.Dir, project.ProjectFile))
-		}
-		if store, err = secrets.Default(env.Var); err != nil {
-			return "", err
-		}
-		store.Warn = func(m string) { fmt.Fprintf(env.Stderr, "streamscope: warning: %s\n", m) }
-	}
-	type previous struct {
-		value string
-		had   bool
-	}
-	prev := map[string]previous{}
-	rollback := func() {
-		for name, pv := range prev {
-			if pv.had {
-				_ = store.Set(p.Meta.ID, envName, name, pv.value)
-			} else {
-				_ = store.Delete(p.Meta.ID, envName, name)
-			}
-		}
-	}
-	for _, name := range sortedKeys(secretValues) {
-		old, had, err := store.Get(p.Meta.ID, envName, name)
-		if err != nil {
-			rollback()
-			return "", err
-		}
-		prev[name] = previous{old, had}
-		if err := store.Set(p.Meta.ID, envName, name, secretValues[name]); err != nil {
-			rollback()
-			return "", err
-		}
-	}
-	if err := p.SaveEnvironment(&updated); err != nil {
-		rollback()
-		return "", err
-	}
-	for _, name := range unsecret {
-		// No longer secret: the value now lives in the project file.
-		if err := store.Delete(p.Meta.ID, envName, name); err != nil {
-			fmt.Fprintf(env.Stderr, "streamscope: warning: could not remove the old secret value of %s: %v\n", name, err)
-		}
-	}
-	if store == nil {
-		return "", nil
-	}
-	return store.Where(), nil
+			return nil
+		},
+		Secrets: secretValues,
+	}, secretsOpener(env))
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// secretsOpener opens the secret store once, on first need, with its
+// warnings on stderr.
+func secretsOpener(env *Env) func() (*secrets.FileStore, error) {
+	return secrets.Opener(env.Var, func(m string) { fmt.Fprintf(env.Stderr, "streamscope: warning: %s\n", m) })
+}
+
+func runEnvTrust(env *Env, args []string) (int, error) {
+	fs := NewFlagSet(env, "env trust", "DIR")
+	pos, err := ParseFlags(env, fs, args)
+	if err != nil {
+		return ExitUsage, err
 	}
-	sort.Strings(keys)
-	return keys
+	if len(pos) != 1 {
+		return ExitUsage, UsageError("expected DIR, got %d argument(s)", len(pos))
+	}
+	p, err := loadProject(pos[0])
+	if err != nil {
+		return ExitUsage, err
+	}
+	if p.Meta.ID == "" {
+		return ExitUsage, fmt.Errorf("%s: the project has no valid id, so it has no secrets to trust it with", filepath.Join(p.Dir, project.ProjectFile))
+	}
+	store, err := secretsOpener(env)()
+	if err != nil {
+		return ExitUsage, err
+	}
+	others, err := store.Trust(p.Dir, p.Meta.ID)
+	if err != nil {
+		return ExitUsage, err
+	}
+	real, _ := secrets.RealDir(p.Dir)
+	if len(others) == 0 {
+		fmt.Fprintf(env.Stdout, "%s may use the secrets of project id %s\n", escapeLine(real), p.Meta.ID)
+	} else {
+		fmt.Fprintf(env.Stdout, "%s may use the secrets of project id %s (shared with %s)\n", escapeLine(real), p.Meta.ID, escapeLine(strings.Join(others, ", ")))
+	}
+	return ExitOK, nil
+}
+
+// escapeLine returns s as is, or Go-quoted when it holds a control
+// character (a path printed must not drive the terminal).
+func escapeLine(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strconv.Quote(s)
 }

@@ -85,25 +85,13 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, Errorf(ExitUsage, "--replay: %v", err)
 		}
 	}
-	scope := &project.Scope{Overrides: vars, ProjectID: p.Meta.ID, Getenv: env.Var}
+	var runEnv *project.Environment
 	if *envName != "" {
-		e, err := p.Environment(*envName)
-		if err != nil {
+		if runEnv, err = p.Environment(*envName); err != nil {
 			return ExitUsage, err
 		}
-		scope.Env = e
-		for _, v := range e.Variables {
-			if v.Secret {
-				store, err := secrets.Default(env.Var)
-				if err != nil {
-					return ExitUsage, err
-				}
-				store.Warn = func(m string) { fmt.Fprintf(env.Stderr, "streamscope: warning: %s\n", m) }
-				scope.Secrets = store
-				break
-			}
-		}
 	}
+	scope := secrets.NewScope(p, runEnv, vars, env.Var, secretsOpener(env))
 	red := &redactor{}
 	env = red.wrap(env)
 	var resolved *project.Request

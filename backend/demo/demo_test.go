@@ -14,6 +14,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/demo"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
 )
 
 // install writes the demo project into a fresh temporary folder.
@@ -149,7 +150,7 @@ func TestScriptsAreTheExamples(t *testing.T) {
 // fakeSecrets answers every secret with a recognisable test value.
 type fakeSecrets struct{}
 
-func (fakeSecrets) Get(projectID, env, name string) (string, bool, error) {
+func (fakeSecrets) Get(env, name string) (string, bool, error) {
 	return "test-value-of-" + name, true, nil
 }
 
@@ -196,7 +197,7 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 		if strings.Contains(ep.URL, "customServerUrl") {
 			continue
 		}
-		r, err := p.Resolve(ep, &project.Scope{Env: real, ProjectID: p.Meta.ID, Secrets: fakeSecrets{}})
+		r, err := p.Resolve(ep, &project.Scope{Env: real, Secrets: fakeSecrets{}})
 		if err != nil {
 			t.Errorf("%s with env real: %v", ep.Ref(), err)
 			continue
@@ -392,4 +393,28 @@ func snapshotFS(t *testing.T) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// The secret store reserves the demo's id for the demo folder beside it:
+// both must name the same id and folder as this package.
+func TestSecretStoreKnowsTheDemo(t *testing.T) {
+	t.Parallel()
+	if demo.ID != secrets.DemoID {
+		t.Fatalf("demo.ID %q, secrets.DemoID %q", demo.ID, secrets.DemoID)
+	}
+	cfg := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": cfg, secrets.ModeVar: "file"}[k]
+	}
+	s, err := secrets.Default(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(cfg, "streamscope", demo.DirName)
+	if _, err := demo.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Project(dir, demo.ID); err != nil {
+		t.Fatalf("the demo folder: %v", err)
+	}
 }

@@ -4,7 +4,7 @@
 // # Layout
 //
 //	my-project/
-//	  streamscope.yaml                  schema, name, id (keys the secrets)
+//	  streamscope.yaml                  schema, name, id (keys the secrets, with the folder)
 //	  chat-stream.endpoint.yaml         one file per endpoint
 //	  chat-stream.js                    its post-processor script, if any
 //	  anthropic/                        a folder is a directory
@@ -87,9 +87,13 @@
 // {{name}} in the URL, query, headers, auth and body is replaced from
 // --var, then the environment, then the process environment; every
 // unresolved name is reported before anything is sent (UnresolvedError).
-// Secret values live outside the folder, keyed by the project id (see
-// package secrets) and are never written into the project, an export or a
-// log.
+// Secret values live outside the folder, keyed by the project id and bound
+// to the project's folder (see package secrets), and are never written
+// into the project, an export or a log.
+//
+// Read-modify-write of an environment file holds LockEnvironments (a lock
+// across processes on the project folder) and reads the file afresh
+// (ReadEnvironment), so concurrent `env set` commands lose nothing.
 //
 // A recording (recordings/NAME.jsonl) is one JSON header line
 // ({"schema":1,"kind":"streamscope-recording","endpoint":…,"status":…})

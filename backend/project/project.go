@@ -230,20 +230,29 @@ func (p *Project) loadEnvironments(full string) {
 			p.problem(asFileError(fp, err))
 			continue
 		}
-		env := &Environment{}
-		root, err := decodeFile(fp, data, kindEnvironment, env)
-		if err != nil {
-			p.problem(asFileError(fp, err))
+		env, fe := parseEnvironmentFile(fp, data)
+		if fe != nil {
+			p.problem(fe)
 			continue
 		}
-		if fe := validateEnvironment(env); fe != nil {
-			p.problem(fe.toFileError(fp, root))
-			continue
-		}
-		env.Name = strings.TrimSuffix(name, environmentExt)
-		env.File = EnvironmentsDir + "/" + name
 		p.Environments = append(p.Environments, env)
 	}
+}
+
+// parseEnvironmentFile decodes one environments/NAME.yaml read from fp.
+func parseEnvironmentFile(fp string, data []byte) (*Environment, *FileError) {
+	env := &Environment{}
+	root, err := decodeFile(fp, data, kindEnvironment, env)
+	if err != nil {
+		return nil, asFileError(fp, err)
+	}
+	if fe := validateEnvironment(env); fe != nil {
+		return nil, fe.toFileError(fp, root)
+	}
+	name := filepath.Base(fp)
+	env.Name = strings.TrimSuffix(name, environmentExt)
+	env.File = EnvironmentsDir + "/" + name
+	return env, nil
 }
 
 func folderOf(rel string) string {

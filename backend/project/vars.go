@@ -28,9 +28,11 @@ func VarNames(s string) []string {
 	return names
 }
 
-// SecretSource gives the values of secret variables; secrets.FileStore is one.
+// SecretSource gives the values of one project's secret variables, by
+// environment and name; secrets.ProjectStore is one (bound to the project's
+// folder, so that another folder claiming the same id cannot read them).
 type SecretSource interface {
-	Get(projectID, env, name string) (value string, ok bool, err error)
+	Get(env, name string) (value string, ok bool, err error)
 }
 
 // Scope resolves variable names: the overrides (--var) first, then the
@@ -39,7 +41,6 @@ type SecretSource interface {
 type Scope struct {
 	Overrides map[string]string
 	Env       *Environment
-	ProjectID string
 	Secrets   SecretSource
 	// Getenv reads the process environment; nil means none.
 	Getenv func(string) string
@@ -59,7 +60,7 @@ func (s *Scope) Lookup(name string) (string, bool, error) {
 				return v.Value, true, nil
 			}
 			if s.Secrets != nil {
-				val, ok, err := s.Secrets.Get(s.ProjectID, s.Env.Name, name)
+				val, ok, err := s.Secrets.Get(s.Env.Name, name)
 				if err != nil {
 					return "", false, fmt.Errorf("secret %q of environment %q: %w", name, s.Env.Name, err)
 				}

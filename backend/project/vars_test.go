@@ -19,8 +19,8 @@ import (
 
 type fakeSecrets map[string]string
 
-func (f fakeSecrets) Get(projectID, env, name string) (string, bool, error) {
-	v, ok := f[projectID+"/"+env+"/"+name]
+func (f fakeSecrets) Get(env, name string) (string, bool, error) {
+	v, ok := f[env+"/"+name]
 	return v, ok, nil
 }
 
@@ -41,8 +41,8 @@ func TestResolveOrderAndUnresolved(t *testing.T) {
 	}
 	scope := &Scope{
 		Overrides: map[string]string{"model": "cli-model", "path": "chat"},
-		Env:       env, ProjectID: p.Meta.ID,
-		Secrets: fakeSecrets{p.Meta.ID + "/dev/token": "s3cret"},
+		Env:       env,
+		Secrets:   fakeSecrets{"dev/token": "s3cret"},
 		Getenv: func(k string) string {
 			return map[string]string{"USER_FROM_OS": "os-user", "host": "http://os.example"}[k]
 		},

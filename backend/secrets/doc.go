@@ -22,6 +22,42 @@
 //     maps environment name to variable name to value. Writes are atomic. A
 //     file readable by others is refused rather than used.
 //
+// # Which folder may use which secrets
+//
+// The id in streamscope.yaml is copied with the folder (and any folder can
+// claim any id), so it alone never opens a project's secrets. The store
+// binds each id to the real paths (absolute, symbolic links resolved) of
+// the folders that may use its secrets, in
+//
+//	$XDG_CONFIG_HOME/streamscope/secrets/.bindings.json   (mode 0600)
+//
+// FileStore.Project(dir, id) is the only way a project's code reaches its
+// secrets (ProjectStore): a folder bound to the id may; the first folder to
+// use an id no folder uses yet is bound to it (a new project, and the
+// migration of secrets stored before this binding existed: they stay with
+// the project at its current path); any other folder gets an
+// *UntrustedError naming the folders the secrets belong to and the command
+// `streamscope env trust DIR`, which (FileStore.Trust) lets it use them too
+// and forgets bound folders that no longer exist (a moved project). The
+// demo's id (DemoID) is public, so only the demo folder beside the store
+// ($XDG_CONFIG_HOME/streamscope/demo) gets it without asking. A copy meant
+// to have secrets of its own needs an id of its own (edit `id:` in its
+// streamscope.yaml). A folder that replaces a bound one at the same path
+// counts as the same project.
+//
+// # Saving and resolving
+//
+// SaveEnvironment is the one save of an environment with secrets (the CLI
+// and the app): under the project's environments lock it reads the file
+// afresh, stores the secret values, writes the file, and puts the secrets
+// back when the file cannot be written. NewScope is the one set-up of a
+// project.Scope: the store is opened (and the folder checked) only when a
+// secret is looked up. Read-modify-write of the store's files holds a lock
+// across processes (project.Lock on the store's directory), so concurrent
+// commands lose nothing.
+//
+// # When the keyring fails
+//
 // Every keyring call runs with a timeout (DefaultTimeout, 2 s), so an unlock
 // prompt nobody answers or a daemon that does not reply never blocks a
 // command. On the first keyring failure the store warns once (FileStore.Warn:

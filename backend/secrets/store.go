@@ -15,13 +15,18 @@ import (
 )
 
 // Store keeps secret values by project id, environment and variable name.
+// It does not check which folder asks: a project's code reaches its
+// secrets through FileStore.Project, which does.
 type Store interface {
 	Get(projectID, env, name string) (value string, ok bool, err error)
 	Set(projectID, env, name, value string) error
 	Delete(projectID, env, name string) error
 }
 
-var _ project.SecretSource = (*FileStore)(nil)
+var (
+	_ Store                = (*FileStore)(nil)
+	_ project.SecretSource = (*ProjectStore)(nil)
+)
 
 // FileStore is a Store of 0600 JSON files in Dir, one per project, with
 // the OS keyring in front of them when Keyring is set (Default sets it
@@ -46,6 +51,10 @@ type FileStore struct {
 	// the files are used, like "secrets: OS keyring unavailable (reason);
 	// using /home/u/.config/streamscope/secrets".
 	Warn func(message string)
+
+	// reserved maps a project id to the one folder that may use its
+	// secrets without being trusted first (Reserve).
+	reserved map[string]string
 }
 
 // fileSchema is the schema of a secrets file.
@@ -57,7 +66,7 @@ type file struct {
 	Environments map[string]map[string]string `json:"environments"`
 }
 
-var mu sync.Mutex // serialises read-modify-write of the files in this process
+var mu sync.Mutex // serialises read-modify-write of the files in this process (with lock across processes)
 
 // DefaultDir returns $XDG_CONFIG_HOME/streamscope/secrets, or the same under
 // ~/.config (Unix) or the platform's configuration directory. getenv reads
@@ -82,7 +91,8 @@ func DefaultDir(getenv func(string) string) (string, error) {
 }
 
 // Default returns the FileStore in DefaultDir, with the OS keyring in front
-// of it as OpenKeyring (STREAMSCOPE_SECRETS) decides. getenv reads the
+// of it as OpenKeyring (STREAMSCOPE_SECRETS) decides, and the demo's id
+// reserved for the demo folder beside DefaultDir ($XDG_CONFIG_HOME/streamscope/demo). getenv reads the
 // environment (nil: os.Getenv). It does not talk to the keyring: the first
 // operation does.
 func Default(getenv func(string) string) (*FileStore, error) {
@@ -97,7 +107,10 @@ func Default(getenv func(string) string) (*FileStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &FileStore{Dir: dir, Keyring: k}, nil
+	s := &FileStore{Dir: dir, Keyring: k}
+	// The demo folder (backend/demo) beside the secrets directory.
+	s.Reserve(DemoID, filepath.Join(filepath.Dir(dir), "demo"))
+	return s, nil
 }
 
 // Where says where Set puts values now: the OS keyring, or the directory of
@@ -291,10 +304,25 @@ func (s *FileStore) Names(projectID, env string) ([]string, error) {
 	return names, nil
 }
 
-// update rewrites a project's file when change reports a change.
+// update rewrites a project's file when change reports a change, under
+// the store's lock (see lock), so that concurrent writers in other
+// processes never lose one another's value.
 func (s *FileStore) update(projectID string, change func(*file) bool) error {
-	mu.Lock()
-	defer mu.Unlock()
+	if _, err := s.path(projectID); err != nil {
+		return err
+	}
+	if _, err := os.Stat(s.Dir); errors.Is(err, fs.ErrNotExist) {
+		// Nothing stored yet: a change that changes nothing (a removal)
+		// leaves the directory uncreated.
+		if !change(&file{Schema: fileSchema, Project: projectID, Environments: map[string]map[string]string{}}) {
+			return nil
+		}
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	f, p, err := s.read(projectID)
 	if err != nil {
 		return err
@@ -302,14 +330,34 @@ func (s *FileStore) update(projectID string, change func(*file) bool) error {
 	if !change(f) {
 		return nil
 	}
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
+	return writeJSON(p, f)
+}
+
+// lock creates Dir (0700) and takes the lock every read-modify-write of
+// its files holds, across processes (project.Lock on Dir) and within this
+// one.
+func (s *FileStore) lock() (func(), error) {
+	mu.Lock()
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return err
+		mu.Unlock()
+		return nil, err
 	}
 	if err := os.Chmod(s.Dir, 0o700); err != nil {
+		mu.Unlock()
+		return nil, err
+	}
+	unlock, err := project.Lock(s.Dir)
+	if err != nil {
+		mu.Unlock()
+		return nil, fmt.Errorf("secret store: %w", err)
+	}
+	return func() { unlock(); mu.Unlock() }, nil
+}
+
+// writeJSON atomically writes v as indented JSON into the private file p.
+func writeJSON(p string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
 		return err
 	}
 	return project.WriteFileAtomic(p, append(data, '\n'), 0o600)
