@@ -29,7 +29,8 @@ type Options struct {
 	// default, $XDG_CONFIG_HOME/streamscope).
 	ConfigDir string
 	// Getenv reads the environment (nil: os.Getenv); it also resolves
-	// {{variables}} the project does not define, as the CLI does.
+	// {{$env.NAME}} for the variables listed in STREAMSCOPE_ALLOW_ENV, as
+	// the CLI does.
 	Getenv func(string) string
 	// MockAddr is where the built-in mock listens ("": a free loopback port).
 	MockAddr string

@@ -183,9 +183,14 @@ func TestRunEndToEnd(t *testing.T) {
 	if _, body := f.seen.last(); code != ExitOK || !strings.Contains(body, `"model": "gpt-4o-mini"`) {
 		t.Fatalf("--var: %d %q\n%s", code, body, stderr)
 	}
-	code, _, stderr = f.run(t, map[string]string{"base_url": f.base, "api_key": "k", "model": "proc-model"}, "Chat")
+	code, _, stderr = f.run(t, map[string]string{"base_url": f.base, "api_key": "k", "model": "proc-model", project.AllowEnvVar: "base_url,api_key,model"}, "Chat")
 	if _, body := f.seen.last(); code != ExitOK || !strings.Contains(body, `"model": "proc-model"`) {
 		t.Fatalf("process environment: %d %q\n%s", code, body, stderr)
+	}
+	// Not listed in STREAMSCOPE_ALLOW_ENV: not read, and the error says how.
+	code, _, stderr = f.run(t, map[string]string{"base_url": f.base, "api_key": "k", "model": "proc-model", project.AllowEnvVar: "base_url,model"}, "Chat")
+	if code != ExitUsage || !strings.Contains(stderr, "api_key (set in the process environment, which a project reads only when allowed: write {{$env.api_key}} and list api_key in STREAMSCOPE_ALLOW_ENV)") {
+		t.Fatalf("a process variable not allowed: %d\n%s", code, stderr)
 	}
 
 	// JSONPath rules of the endpoint.

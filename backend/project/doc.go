@@ -85,11 +85,14 @@
 //	    secret: true
 //
 // {{name}} in the URL, query, headers, auth and body is replaced from
-// --var, then the environment, then the process environment; every
-// unresolved name is reported before anything is sent (UnresolvedError).
-// Secret values live outside the folder, keyed by the project id and bound
-// to the project's folder (see package secrets), and are never written
-// into the project, an export or a log.
+// --var, then the environment; {{$env.NAME}} reads the process variable
+// NAME, and only when the user listed NAME in STREAMSCOPE_ALLOW_ENV
+// (outside any project; a bare {{NAME}} the project does not define still
+// falls back to such a listed variable, and says how to allow one that is
+// not). Every unresolved name is reported before anything is sent
+// (UnresolvedError). Secret values live outside the folder, keyed by the
+// project id and bound to the project's folder (see package secrets), and
+// are never written into the project, an export or a log.
 //
 // Read-modify-write of an environment file holds LockEnvironments (a lock
 // across processes on the project folder) and reads the file afresh

@@ -35,18 +35,51 @@ type SecretSource interface {
 	Get(env, name string) (value string, ok bool, err error)
 }
 
+// EnvPrefix starts a reference to a process environment variable:
+// {{$env.NAME}}.
+const EnvPrefix = "$env."
+
+// AllowEnvVar is the process environment variable that lists (comma- or
+// space-separated) the process variables a project may read, through
+// {{$env.NAME}} or, as before, a bare {{NAME}} it does not define. It is
+// set by the user, outside any project: a project cannot read GITHUB_TOKEN
+// or any other variable of the process unless it is listed.
+const AllowEnvVar = "STREAMSCOPE_ALLOW_ENV"
+
 // Scope resolves variable names: the overrides (--var) first, then the
 // environment (secret values from the secret store), then the process
-// environment.
+// environment, for the variables the user allowed in AllowEnvVar only.
 type Scope struct {
 	Overrides map[string]string
 	Env       *Environment
 	Secrets   SecretSource
-	// Getenv reads the process environment; nil means none.
+	// Getenv reads the process environment (and AllowEnvVar in it); nil
+	// means none.
 	Getenv func(string) string
 
 	secretValues []string
 	missingNotes map[string]string
+}
+
+// AllowedEnv reports whether the process variable name may be read (it is
+// listed in AllowEnvVar).
+func (s *Scope) AllowedEnv(name string) bool {
+	if s.Getenv == nil || name == "" {
+		return false
+	}
+	for _, n := range strings.FieldsFunc(s.Getenv(AllowEnvVar), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Scope) note(name, why string) {
+	if s.missingNotes == nil {
+		s.missingNotes = map[string]string{}
+	}
+	s.missingNotes[name] = why
 }
 
 // Lookup returns the value of name and whether it is set.
@@ -69,15 +102,26 @@ func (s *Scope) Lookup(name string) (string, bool, error) {
 					return val, true, nil
 				}
 			}
-			if s.missingNotes == nil {
-				s.missingNotes = map[string]string{}
-			}
-			s.missingNotes[name] = "secret with no value stored on this machine"
+			s.note(name, "secret with no value stored on this machine")
 		}
+	}
+	if proc, explicit := strings.CutPrefix(name, EnvPrefix); explicit {
+		switch {
+		case !s.AllowedEnv(proc):
+			s.note(name, fmt.Sprintf("the process variable %s is not allowed: list it in %s (set outside the project)", proc, AllowEnvVar))
+		case s.Getenv(proc) == "":
+			s.note(name, fmt.Sprintf("%s is not set in the process environment", proc))
+		default:
+			return s.Getenv(proc), true, nil
+		}
+		return "", false, nil
 	}
 	if s.Getenv != nil {
 		if v := s.Getenv(name); v != "" {
-			return v, true, nil
+			if s.AllowedEnv(name) {
+				return v, true, nil
+			}
+			s.note(name, fmt.Sprintf("set in the process environment, which a project reads only when allowed: write {{%s%s}} and list %s in %s", EnvPrefix, name, name, AllowEnvVar))
 		}
 	}
 	return "", false, nil
@@ -123,7 +167,7 @@ func (e *UnresolvedError) Error() string {
 			parts[i] += " (" + note + ")"
 		}
 	}
-	return fmt.Sprintf("unresolved variable(s): %s; give them with --var NAME=VALUE, in the environment (--env), or in the process environment", strings.Join(parts, ", "))
+	return fmt.Sprintf("unresolved variable(s): %s; give them with --var NAME=VALUE or in the environment (--env)", strings.Join(parts, ", "))
 }
 
 // expander substitutes {{name}} references and remembers unresolved names.

@@ -44,7 +44,7 @@ func TestResolveOrderAndUnresolved(t *testing.T) {
 		Env:       env,
 		Secrets:   fakeSecrets{"dev/token": "s3cret"},
 		Getenv: func(k string) string {
-			return map[string]string{"USER_FROM_OS": "os-user", "host": "http://os.example"}[k]
+			return map[string]string{"USER_FROM_OS": "os-user", "host": "http://os.example", AllowEnvVar: "USER_FROM_OS"}[k]
 		},
 	}
 	r, err := p.Resolve(ep, scope)
@@ -325,5 +325,56 @@ func TestResolveNestedVariables(t *testing.T) {
 	var ue *UnresolvedError
 	if _, err := p.Resolve(&Endpoint{Method: "GET", URL: "http://h/{{deep}}"}, scope); !errors.As(err, &ue) || ue.Names[0] != "missing_inner" {
 		t.Fatalf("inner unresolved: %v", err)
+	}
+}
+
+// A project reads a process variable only when the user listed it in
+// STREAMSCOPE_ALLOW_ENV, as {{$env.NAME}} or (the old form) {{NAME}}; one
+// it would have read before says why it no longer does (issue 17, item 24).
+func TestProcessVariablesOnlyWhenAllowed(t *testing.T) {
+	t.Parallel()
+	p := newProject(t)
+	proc := map[string]string{"GITHUB_TOKEN": "ghp_process", "HOST": "http://allowed.example", "MODEL": "m1"}
+	scope := func(allow string) *Scope {
+		return &Scope{Getenv: func(k string) string {
+			if k == AllowEnvVar {
+				return allow
+			}
+			return proc[k]
+		}}
+	}
+	steal := &Endpoint{Name: "S", URL: "http://x.example/?a={{GITHUB_TOKEN}}&b={{$env.GITHUB_TOKEN}}"}
+	_, err := p.Resolve(steal, scope(""))
+	var ue *UnresolvedError
+	if !errors.As(err, &ue) || !reflect.DeepEqual(ue.Names, []string{"$env.GITHUB_TOKEN", "GITHUB_TOKEN"}) {
+		t.Fatalf("a process variable nobody allowed resolved: %v", err)
+	}
+	for _, want := range []string{
+		"GITHUB_TOKEN (set in the process environment, which a project reads only when allowed: write {{$env.GITHUB_TOKEN}} and list GITHUB_TOKEN in STREAMSCOPE_ALLOW_ENV)",
+		"$env.GITHUB_TOKEN (the process variable GITHUB_TOKEN is not allowed: list it in STREAMSCOPE_ALLOW_ENV",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "ghp_process") {
+		t.Fatal("the process variable's value is in the error")
+	}
+
+	ep := &Endpoint{Name: "E", URL: "{{$env.HOST}}/v1?m={{MODEL}}&n={{$env.UNSET}}"}
+	_, err = p.Resolve(ep, scope("HOST, MODEL,UNSET"))
+	if err == nil || !strings.Contains(err.Error(), "$env.UNSET (UNSET is not set in the process environment)") {
+		t.Fatalf("an allowed but unset variable: %v", err)
+	}
+	ep.URL = "{{$env.HOST}}/v1?m={{MODEL}}"
+	r, err := p.Resolve(ep, scope("HOST,MODEL"))
+	if err != nil || r.URL != "http://allowed.example/v1?m=m1" {
+		t.Fatalf("allowed variables: %v %+v", err, r)
+	}
+	// The project's own variables and --var still come first.
+	sc := scope("MODEL")
+	sc.Overrides = map[string]string{"MODEL": "from-var"}
+	if r, err := p.Resolve(&Endpoint{Name: "O", URL: "http://x.example/{{MODEL}}"}, sc); err != nil || r.URL != "http://x.example/from-var" {
+		t.Fatalf("override: %v %+v", err, r)
 	}
 }
