@@ -1243,6 +1243,26 @@ export namespace app {
 	}
 	
 	
+	export class SecretsAccess {
+	    trusted: boolean;
+	    dir: string;
+	    id: string;
+	    owners: string[];
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SecretsAccess(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.trusted = source["trusted"];
+	        this.dir = source["dir"];
+	        this.id = source["id"];
+	        this.owners = source["owners"];
+	        this.message = source["message"];
+	    }
+	}
 	
 	
 	

@@ -50,3 +50,7 @@ export function RenameFolder(arg1:string,arg2:string):Promise<app.ProjectView>;
 export function SaveEndpoint(arg1:app.EndpointDoc):Promise<app.EndpointDoc>;
 
 export function SaveEnvironment(arg1:app.EnvironmentEdit):Promise<app.EnvironmentView>;
+
+export function SecretsAccess():Promise<app.SecretsAccess>;
+
+export function TrustSecrets():Promise<app.ProjectView>;

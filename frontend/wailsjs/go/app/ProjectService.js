@@ -97,3 +97,11 @@ export function SaveEndpoint(arg1) {
 export function SaveEnvironment(arg1) {
   return window['go']['app']['ProjectService']['SaveEnvironment'](arg1);
 }
+
+export function SecretsAccess() {
+  return window['go']['app']['ProjectService']['SecretsAccess']();
+}
+
+export function TrustSecrets() {
+  return window['go']['app']['ProjectService']['TrustSecrets']();
+}
