@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -44,7 +43,7 @@ func (f *MergeFlags) Options() merge.Options {
 type MergeSetup struct {
 	Options merge.Options
 	// NDJSON forces NDJSON, SSE forces Server-Sent Events; with neither the
-	// wire format is detected from the first bytes (merge.LooksLikeNDJSON).
+	// wire format is detected from the first bytes (merge.WireSniffer).
 	NDJSON, SSE bool
 	// Start is the instant event times are measured from (the request's
 	// sending time); zero means when mergeStream starts reading.
@@ -109,26 +108,38 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			s.Warn(err.Error())
 		}
 	}
-	var head []byte // bytes held back until the wire format is known
+	newParser := func(ndjson bool) { p = sse.NewParser(sse.Options{NDJSON: ndjson}) }
+	var sniff *merge.WireSniffer // holds the first bytes until the wire format is known
+	if s.NDJSON || s.SSE {
+		newParser(s.NDJSON)
+	} else {
+		sniff = &merge.WireSniffer{}
+	}
 	buf := make([]byte, 64<<10)
 	for hookErr == nil {
 		n, rerr := in.Read(buf)
-		if p == nil {
-			head = append(head, buf[:n]...)
-			if len(bytes.TrimLeft(head, " \t\r\n")) > 0 || rerr != nil {
-				ndjson := s.NDJSON || (!s.SSE && merge.LooksLikeNDJSON(head))
-				p = sse.NewParser(sse.Options{NDJSON: ndjson})
-				feed(head)
-				head = nil
+		switch {
+		case p != nil:
+			if n > 0 {
+				feed(buf[:n])
 			}
-		} else if n > 0 {
-			feed(buf[:n])
+		case n > 0:
+			if held, ndjson, done := sniff.Add(buf[:n]); done {
+				newParser(ndjson)
+				feed(held)
+			}
 		}
 		if rerr == io.EOF {
 			break
 		}
 		if rerr != nil {
 			hookErr = fmt.Errorf("reading the body: %w", rerr)
+		}
+	}
+	if p == nil {
+		newParser(false)
+		if hookErr == nil {
+			feed(sniff.End())
 		}
 	}
 	if hookErr == nil {

@@ -28,5 +28,6 @@
 // counted in Result.InvalidEvents and skipped; the merge goes on.
 //
 // LooksLikeNDJSON tells NDJSON from Server-Sent Events by a body's first
-// bytes.
+// bytes; WireSniffer holds a body read piece by piece back until it can
+// tell, in linear time and bounded memory however much blank input leads.
 package merge
