@@ -51,7 +51,7 @@
 //	reconnect:
 //	  enabled: true
 //	  max_attempts: 5
-//	  delay_ms: 3000
+//	  delay_ms: 3000              # until the stream sends retry:; either is capped at 60 s
 //	retry:                        # 429 / 503 answers, honouring Retry-After
 //	  enabled: true
 //	  max_attempts: 3

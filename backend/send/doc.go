@@ -11,6 +11,10 @@
 // stay cheap; Batcher turns them into sequenced, size-bounded batches for a
 // UI without ever blocking the sender.
 //
+// A reconnect waits as the stream's last `retry:` field says (else
+// Reconnect.Delay), never more than MaxReconnectDelay (60 s): a longer
+// wait is capped with a warning record.
+//
 // There is no whole-request timeout: a response-header timeout and an idle
 // timeout (no bytes for a while) end a request with a clear message, and
 // cancelling the context closes the connection at once. gzip, deflate and

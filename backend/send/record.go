@@ -141,6 +141,7 @@ type Notice struct {
 // Notice codes.
 const (
 	CodeEventTooLarge      = "event_too_large"
+	CodeReconnectCapped    = "reconnect_delay_capped"
 	CodeCompressedBuffered = "compressed_buffered"
 	CodeKindOverride       = "stream_kind_override"
 	CodeInvalidUTF8        = "invalid_utf8"

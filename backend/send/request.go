@@ -24,11 +24,14 @@ const (
 
 // Defaults used when a Request leaves a field zero.
 const (
-	DefaultHeaderTimeout   = 120 * time.Second
-	DefaultIdleTimeout     = 120 * time.Second
-	DefaultMaxEventSize    = 16 << 20
-	DefaultMaxBody         = 64 << 20
-	DefaultReconnectDelay  = 3 * time.Second
+	DefaultHeaderTimeout  = 120 * time.Second
+	DefaultIdleTimeout    = 120 * time.Second
+	DefaultMaxEventSize   = 16 << 20
+	DefaultMaxBody        = 64 << 20
+	DefaultReconnectDelay = 3 * time.Second
+	// MaxReconnectDelay caps the wait before a reconnect, whether a
+	// stream's `retry:` field or Reconnect.Delay asks for longer.
+	MaxReconnectDelay      = 60 * time.Second
 	DefaultRetryMaxWait    = 60 * time.Second
 	DefaultRetryFallback   = time.Second
 	defaultReconnectMaxTry = 5
@@ -100,7 +103,8 @@ type Reconnect struct {
 	// MaxAttempts bounds the reconnects (0: 5).
 	MaxAttempts int
 	// Delay is the wait before reconnecting while the stream set no
-	// `retry:` (0: 3s). A `retry:` field from the stream always wins.
+	// `retry:` (0: 3s). A `retry:` field from the stream always wins. Either
+	// is capped at MaxReconnectDelay (60 s), with a warning record.
 	Delay time.Duration
 }
 

@@ -184,13 +184,7 @@ func (x *run) loop(ctx context.Context) {
 				break
 			}
 			reconnects++
-			o.wait = x.r.Reconnect.Delay
-			if o.wait <= 0 {
-				o.wait = DefaultReconnectDelay
-			}
-			if x.res.RetryMS >= 0 {
-				o.wait = time.Duration(x.res.RetryMS) * time.Millisecond
-			}
+			o.wait = x.reconnectDelay()
 		}
 		if o.next == "" {
 			break
@@ -213,6 +207,28 @@ func (x *run) loop(ctx context.Context) {
 		break
 	}
 	x.finish(o)
+}
+
+// reconnectDelay is the wait before reopening the stream: the stream's
+// last `retry:` value, else Reconnect.Delay, else DefaultReconnectDelay, and
+// never over MaxReconnectDelay (a warning record says when it was capped).
+func (x *run) reconnectDelay() time.Duration {
+	var asked string
+	switch ms, d := x.res.RetryMS, x.r.Reconnect.Delay; {
+	case ms > int(MaxReconnectDelay/time.Millisecond):
+		asked = fmt.Sprintf("the stream's retry: field asks for %d ms", ms)
+	case ms >= 0:
+		return time.Duration(ms) * time.Millisecond
+	case d > MaxReconnectDelay:
+		asked = fmt.Sprintf("the reconnect delay is %s", d)
+	case d > 0:
+		return d
+	default:
+		return DefaultReconnectDelay
+	}
+	x.emit(Record{Kind: KindWarning, Warning: &Notice{Code: CodeReconnectCapped, Message: fmt.Sprintf(
+		"%s: the wait before reconnecting is capped at %s", asked, MaxReconnectDelay)}})
+	return MaxReconnectDelay
 }
 
 func (x *run) finish(o outcome) {

@@ -663,6 +663,69 @@ func TestReconnectSendsLastEventID(t *testing.T) {
 	}
 }
 
+// A stream's `retry:` (or the configured delay) cannot make a reconnect
+// wait longer than MaxReconnectDelay, and the cap shows as a warning just
+// before the reconnect record (item 18 of issue 17: `retry: 99999999999`
+// made the wait three years).
+func TestReconnectDelayIsCapped(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		retry string
+		delay time.Duration
+		want  string
+	}{
+		{"retry field", "retry: 99999999999\n", 0, "the stream's retry: field asks for 99999999999 ms: the wait before reconnecting is capped at 1m0s"},
+		{"retry field past a Duration", "retry: 9223372036854775807\n", 0, "asks for 9223372036854775807 ms"},
+		{"configured delay", "", 2 * time.Hour, "the reconnect delay is 2h0m0s: the wait before reconnecting is capped at 1m0s"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(sseHandler([]string{tc.retry + "data: one\n\n", "data: cut"}, 0))
+			defer srv.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var recs []Record
+			res := Do(ctx, &Request{URL: srv.URL, Reconnect: Reconnect{Enabled: true, Delay: tc.delay}}, func(r Record) {
+				recs = append(recs, r)
+				if r.Kind == KindReconnect {
+					cancel() // the wait itself is not waited for
+				}
+			})
+			rc := kinds(recs, KindReconnect)
+			if len(rc) != 1 || rc[0].Retry.WaitMS != 60000 {
+				t.Fatalf("reconnect records %+v, want one waiting 60000 ms", rc)
+			}
+			w := recs[rc[0].Seq-2]
+			if w.Kind != KindWarning || w.Warning.Code != CodeReconnectCapped || !strings.Contains(w.Warning.Message, tc.want) {
+				t.Errorf("record before the reconnect: %+v, want a %s warning containing %q", w, CodeReconnectCapped, tc.want)
+			}
+			if res.Reason != EndCancelled {
+				t.Errorf("reason %s", res.Reason)
+			}
+		})
+	}
+	// Under the cap nothing is said.
+	srv := httptest.NewServer(sseHandler([]string{"retry: 60000\ndata: one\n\n", "data: cut"}, 0))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var warned bool
+	Do(ctx, &Request{URL: srv.URL, Reconnect: Reconnect{Enabled: true}}, func(r Record) {
+		warned = warned || r.Kind == KindWarning
+		if r.Kind == KindReconnect {
+			if r.Retry.WaitMS != 60000 {
+				t.Errorf("wait %v ms, want 60000", r.Retry.WaitMS)
+			}
+			cancel()
+		}
+	})
+	if warned {
+		t.Error("a warning for a retry: at the cap")
+	}
+}
+
 func TestCancelDuringRetryWait(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
