@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,6 +377,15 @@ func (r *run) currentLocked() merge.Result {
 	return res
 }
 
+// lostWarnings words a result's lost data as warnings.
+func lostWarnings(lost []string) []string {
+	out := make([]string, len(lost))
+	for i, l := range lost {
+		out[i] = "data lost: " + l
+	}
+	return out
+}
+
 // deltaLocked computes the merge change since the last call, with at most
 // budget bytes of text; more is true when text is left for the next call.
 func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
@@ -385,6 +395,9 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 	}
 	d = &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
 		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
+	if len(res.Lost) > 0 { // the UI shows why the verdict is data_lost
+		d.Warnings = append(slices.Clip(d.Warnings), lostWarnings(res.Lost)...)
+	}
 	if d.Warnings == nil {
 		d.Warnings = []string{}
 	}

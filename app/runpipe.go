@@ -120,21 +120,19 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 // batcher, then sends the final batch.
 func (r *run) sendLoop(ctx context.Context, req send.Request) {
 	defer r.cancel()
+	// The verdict is the CLI's (send.MergeCheck, send.FinalResult). The
+	// merger takes events after End too, so a reconnect goes on merging.
 	req.Finish = func() (send.EndReason, string) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		if r.kind == send.StreamPlain {
-			return "", ""
-		}
 		res := r.m.End()
 		r.ended = &res
-		switch {
-		case res.Error != nil:
-			return send.EndError, "error event in the stream: " + res.Error.Message
-		case !res.Complete && res.Events > 0:
-			return send.EndTruncated, fmt.Sprintf("stream ended before the %s end marker", res.Format)
-		}
-		return "", ""
+		return send.MergeCheck(res)
+	}
+	req.EndMarker = func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.m.SawEnd()
 	}
 	var body func() string
 	sink := func(rec send.Record) {
@@ -150,10 +148,9 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 		case send.KindEvent:
 			r.events++
 			r.spoolLocked(rec.Event.Index, rec.At, rec.Event.Event)
-			if r.ended == nil {
-				r.m.AddTimed(rec.Event.Event, rec.At)
-				ev = rec.Event
-			}
+			r.ended = nil // End is taken again at the next end of a body
+			r.m.AddTimed(rec.Event.Event, rec.At)
+			ev = rec.Event
 		case send.KindEnd:
 			r.timing = rec.End.Timing
 		}
@@ -204,9 +201,7 @@ func (r *run) finish(res *send.Result) {
 	} else {
 		final = r.m.End()
 	}
-	if res.Kind == send.StreamPlain && res.Status != 0 {
-		final = merge.Body(r.mopts, res.Body, res.Reason == send.EndComplete)
-	}
+	final = send.FinalResult(r.mopts, final, res)
 	r.mu.Unlock()
 	scriptError := ""
 	if r.script != nil {
@@ -352,11 +347,11 @@ func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
 	final := r.m.End()
 	r.ended = &final
 	if reason == send.EndComplete {
-		switch {
-		case final.Error != nil:
-			reason, code, msg = send.EndError, send.CodeStream, "error event in the stream: "+final.Error.Message
-		case !final.Complete && final.Events > 0:
-			reason, code, msg = send.EndTruncated, send.CodeTruncated, fmt.Sprintf("stream ended before the %s end marker", final.Format)
+		switch rs, m := send.MergeCheck(final); rs {
+		case send.EndError:
+			reason, code, msg = rs, send.CodeStream, m
+		case send.EndTruncated:
+			reason, code, msg = rs, send.CodeTruncated, m
 		}
 	}
 	r.mu.Unlock()

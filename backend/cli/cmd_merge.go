@@ -40,7 +40,6 @@ func runMerge(env *Env, args []string) (int, error) {
 	setup := MergeSetup{
 		Options: sf.MergeOptions(mf.Options()),
 		NDJSON:  mf.NDJSON,
-		Warn:    func(msg string) { fmt.Fprintf(env.Stderr, "streamscope merge: warning: %s\n", msg) },
 	}
 	if sess != nil {
 		sess.Start(0, nil) // top-level code runs before the first event
@@ -94,6 +93,8 @@ func resultExit(res merge.Result) (int, error) {
 			msg = res.Error.Type + ": " + msg
 		}
 		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: error event in the stream: %s", oneLine(msg))
+	case res.Verdict == merge.VerdictDataLost:
+		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: data lost: %s", oneLine(strings.Join(res.Lost, "; ")))
 	case res.Events == 0:
 		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: no events in the input")
 	default:

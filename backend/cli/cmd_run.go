@@ -201,10 +201,11 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 	out := &StreamOutput{Result: m.End(), Status: rec.Status, Send: res, Tests: []TestResult{}}
 	if res.Reason == "" || res.Reason == send.EndComplete {
 		res.Reason = send.EndComplete
-		if out.Error != nil {
-			res.Reason, res.Code = send.EndError, send.CodeStream
-		} else if !out.Complete && out.Events > 0 {
-			res.Reason = send.EndTruncated
+		switch reason, msg := send.MergeCheck(out.Result); reason {
+		case send.EndError:
+			res.Reason, res.Code, res.Message = reason, send.CodeStream, msg
+		case send.EndTruncated:
+			res.Reason, res.Code, res.Message = reason, send.CodeTruncated, msg
 		}
 	}
 	if res.Reason != send.EndComplete && res.Message == "" {

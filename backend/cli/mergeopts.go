@@ -56,8 +56,6 @@ type MergeSetup struct {
 	// script's MergeEnd, which may change the result); its result is
 	// returned with its error.
 	End func(m *merge.Merger) (merge.Result, error)
-	// Warn receives non-fatal problems (an oversized event was dropped).
-	Warn func(msg string)
 }
 
 // NewMerger validates the options (a bad format name or JSONPath rule is a
@@ -101,13 +99,9 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			hookErr = s.OnEvent(m, ev, seq, at)
 		}
 	}
-	warned := false
-	feed := func(b []byte) {
-		if err := p.Feed(b, emit); err != nil && !warned && s.Warn != nil {
-			warned = true
-			s.Warn(err.Error())
-		}
-	}
+	// An event over the size limit is dropped (Feed's error); it is counted
+	// (p.Dropped) and reported as data lost in the result.
+	feed := func(b []byte) { _ = p.Feed(b, emit) }
 	newParser := func(ndjson bool) { p = sse.NewParser(sse.Options{NDJSON: ndjson}) }
 	var sniff *merge.WireSniffer // holds the first bytes until the wire format is known
 	if s.NDJSON || s.SSE {
@@ -144,6 +138,9 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 	}
 	if hookErr == nil {
 		p.End(emit)
+	}
+	if n := p.Dropped(); n > 0 {
+		m.MarkLost(sse.DroppedText(n, p.MaxEventSize()))
 	}
 	if s.End != nil {
 		res, err := s.End(m)

@@ -107,19 +107,12 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	// after End too, so a reconnect (Request.Reconnect) goes on merging and
 	// the final End below judges the whole stream.
 	req.Finish = func() (send.EndReason, string) {
-		if kind == send.StreamPlain {
-			return "", ""
-		}
 		r := m.End()
 		ended = &r
-		switch {
-		case r.Error != nil:
-			return send.EndError, "error event in the stream: " + oneLine(r.Error.Message)
-		case !r.Complete && r.Events > 0:
-			return send.EndTruncated, fmt.Sprintf("stream ended before the %s end marker", r.Format)
-		}
-		return "", ""
+		return send.MergeCheck(r)
 	}
+	// A body that broke after the end marker still brought the whole stream.
+	req.EndMarker = m.SawEnd
 	// The body is kept only where something reads it: a plain body is the
 	// result, an error status prints it, and a hook's OnEnd may read
 	// out.Send.Body (a script's pm.response.text()). An event stream's
@@ -177,9 +170,7 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	} else {
 		out.Result = m.End()
 	}
-	if res.Kind == send.StreamPlain && res.Status != 0 {
-		out.Result = merge.Body(o.Merge, res.Body, res.Reason == send.EndComplete)
-	}
+	out.Result = send.FinalResult(o.Merge, out.Result, res)
 
 	// A response that never came is a transport error: nothing to print.
 	if res.Status == 0 {

@@ -24,7 +24,9 @@
 // message_stop, response.completed, message-end, "done":true, a
 // finishReason on every Gemini candidate; for JSONPath rules the end of
 // input) and no error event came. The verdict then says whether a token
-// limit stopped it. Events that are not JSON where JSON was expected are
+// limit stopped it. Data that never reached the merge (MarkLost: an event
+// over the parser's size limit, a body over what was kept) makes a result
+// incomplete with the verdict data_lost and Result.Lost saying what. Events that are not JSON where JSON was expected are
 // counted in Result.InvalidEvents and skipped; the merge goes on.
 //
 // LooksLikeNDJSON tells NDJSON from Server-Sent Events by a body's first

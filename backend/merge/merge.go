@@ -63,6 +63,7 @@ type Merger struct {
 	encrypted string
 	toolPlan  strings.Builder
 	warnings  []string
+	lost      []string // data dropped before it reached the merger (MarkLost)
 
 	c0      *choice
 	choices []*choice // by choice index, for index < maxDenseChoice

@@ -22,8 +22,13 @@ type Result struct {
 	Choices      []Choice       `json:"choices,omitempty"`
 
 	// Verdict is one of VerdictComplete, VerdictCutOff, VerdictMaxTokens,
-	// VerdictError, or VerdictStreaming while events still arrive.
+	// VerdictError, VerdictDataLost, or VerdictStreaming while events still
+	// arrive.
 	Verdict string `json:"verdict,omitempty"`
+	// Lost says, a sentence each, what data never reached the result (an
+	// event over the parser's size limit, a body over the size kept): such
+	// a result is not complete (see MarkLost).
+	Lost []string `json:"lost,omitempty"`
 	// Refusal is the model's refusal text (OpenAI `refusal` deltas).
 	Refusal string `json:"refusal,omitempty"`
 	// ReasoningSignature and EncryptedReasoning keep opaque reasoning
@@ -83,7 +88,32 @@ const (
 	VerdictCutOff    = "cut_off"
 	VerdictMaxTokens = "max_tokens"
 	VerdictError     = "error"
+	// VerdictDataLost: the stream ended as it should, but data was dropped
+	// on the way (Result.Lost says what).
+	VerdictDataLost = "data_lost"
 )
+
+// MarkLost records that data described by what never reached r: r is then
+// not complete, and a complete (or max_tokens) verdict becomes
+// VerdictDataLost; an error or cut-off verdict stays, as it says more.
+func (r *Result) MarkLost(what string) {
+	r.Lost = append(r.Lost, what)
+	r.Complete = false
+	switch r.Verdict {
+	case VerdictComplete, VerdictMaxTokens:
+		r.Verdict = VerdictDataLost
+	}
+}
+
+// MarkLost records data of the stream that was dropped before it reached
+// the merger (an event over the parser's size limit): every Result from
+// End on carries it (see Result.MarkLost).
+func (m *Merger) MarkLost(what string) { m.lost = append(m.lost, what) }
+
+// SawEnd reports whether the format's explicit end marker arrived ([DONE],
+// message_stop, "done":true, ...; a match of a JSONPath stop rule). Formats
+// that end with the input (a script's) never see one.
+func (m *Merger) SawEnd() bool { return m.sawEnd }
 
 // maxTokenReasons are stop values that mean the output was cut by a token
 // limit.
@@ -258,6 +288,7 @@ func (m *Merger) Result() Result {
 		r.Warnings = append(r.Warnings, m.rules.errors()...)
 	}
 	if !m.ended {
+		r.Lost = append([]string(nil), m.lost...)
 		return r
 	}
 	ended := m.sawEnd || !hasEndMarker(r.Format)
@@ -278,6 +309,9 @@ func (m *Merger) Result() Result {
 		r.Verdict = VerdictMaxTokens
 	default:
 		r.Verdict = VerdictComplete
+	}
+	for _, what := range m.lost {
+		r.MarkLost(what)
 	}
 	for _, c := range r.ToolCalls {
 		if c.ArgumentsError != "" {

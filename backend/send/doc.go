@@ -11,6 +11,14 @@
 // stay cheap; Batcher turns them into sequenced, size-bounded batches for a
 // UI without ever blocking the sender.
 //
+// MergeCheck, a Merger's SawEnd and FinalResult are the verdict of a
+// merged stream, shared by the CLI and the app: how the end of a body is
+// judged (Request.Finish, Request.EndMarker: a body that breaks after the
+// end marker is complete, with the fault as a warning) and what the final
+// result is (a plain body merged as one answer; data lost on the way, such
+// as events over MaxEventSize or a body over what was kept, makes it
+// incomplete with the verdict data_lost).
+//
 // A reconnect waits as the stream's last `retry:` field says (else
 // Reconnect.Delay), never more than MaxReconnectDelay (60 s): a longer
 // wait is capped with a warning record.

@@ -77,13 +77,22 @@ type Request struct {
 	Reconnect Reconnect
 	Retry     Retry
 
-	// Finish, when set, is asked each time a body ended cleanly whether the
-	// stream really finished (e.g. the merge saw the format's end marker).
-	// It returns "" to accept the end as complete, or EndTruncated /
-	// EndError with a message (a truncated SSE stream is then reopened when
-	// Reconnect allows, and Finish is asked again at its end). It runs on
-	// the sender's goroutine after the body's last event was delivered.
+	// Finish, when set, is asked each time an event stream's body (SSE or
+	// NDJSON) ended cleanly whether the stream really finished (e.g. the
+	// merge saw the format's end marker; MergeCheck answers from a merge
+	// result). It returns "" or EndComplete to accept the end as complete,
+	// or EndTruncated / EndError with a message (a truncated SSE stream is
+	// then reopened when Reconnect allows, and Finish is asked again at its
+	// end). It runs on the sender's goroutine after the body's last event
+	// was delivered.
 	Finish func() (EndReason, string)
+	// EndMarker, when set, is asked when an event stream's body broke (the
+	// connection closed before the end of the body, e.g. a chunked body
+	// without its last chunk; a decoding error; the idle timeout) whether
+	// the stream's end marker had arrived (merge.Merger.SawEnd). When it had,
+	// the stream is complete: the fault becomes a warning record and Finish
+	// is asked as at a clean end.
+	EndMarker func() bool
 }
 
 // Auth adds an Authorization header unless Header already has one.

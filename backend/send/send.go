@@ -38,6 +38,10 @@ type Result struct {
 	BodyTruncated bool
 	// Events counts the dispatched events.
 	Events int
+	// Lost says what data of the stream was dropped on the way (events
+	// over MaxEventSize), one sentence each; FinalResult makes the merge
+	// result incomplete for it.
+	Lost []string
 	// LastEventID and RetryMS are the stream's last event ID and last
 	// valid `retry:` value (RetryMS -1 when none came).
 	LastEventID string
@@ -475,6 +479,10 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		x.emitAt(Record{Kind: KindEvent, Event: &EventInfo{Index: x.events, Event: ev, RawOffset: base + start, RawSize: int(end - start)}}, at)
 	}
 	var readErr error
+	dropped := 0
+	if p != nil {
+		dropped = p.Dropped()
+	}
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
@@ -505,10 +513,16 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 	if p != nil {
 		discarded := p.End(onEvent)
 		x.res.LastEventID = p.LastEventID()
+		if n := p.Dropped() - dropped; n > 0 {
+			x.res.Lost = append(x.res.Lost, sse.DroppedText(n, p.MaxEventSize()))
+		}
 		if encoding != "" && bursts.buffered() {
 			x.emit(Record{Kind: KindWarning, Warning: &Notice{Code: CodeCompressedBuffered, Message: fmt.Sprintf(
 				"%s-compressed stream was buffered: %d events arrived in one burst after %s", encoding, bursts.events,
 				bursts.first.Round(time.Millisecond))}})
+		}
+		if readErr != nil && x.endedBeforeFault(ctx, readErr, discarded) {
+			readErr, discarded = nil, false
 		}
 		if readErr == nil && discarded {
 			return outcome{reason: EndTruncated, code: CodeTruncated, next: "reconnect",
@@ -530,7 +544,7 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		msg := fmt.Sprintf("reading body: %v", readErr)
 		return outcome{reason: EndError, code: CodeTransport, msg: msg, err: readErr, next: "reconnect", why: msg}
 	}
-	if x.r.Finish != nil {
+	if p != nil && x.r.Finish != nil {
 		if reason, msg := x.r.Finish(); reason != "" && reason != EndComplete {
 			code := CodeStream
 			if reason == EndTruncated {
@@ -540,6 +554,39 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		}
 	}
 	return outcome{reason: EndComplete}
+}
+
+// endedBeforeFault reports whether the stream's end marker had arrived
+// when its body broke with err (not a cancel or deadline of the caller):
+// then the stream is complete and the fault is reported as a warning.
+func (x *run) endedBeforeFault(ctx context.Context, err error, discarded bool) bool {
+	if x.r.EndMarker == nil {
+		return false
+	}
+	var fault Notice
+	var te *TimeoutError
+	var de *decodeError
+	switch cause := context.Cause(ctx); {
+	case ctx.Err() != nil && errors.As(cause, &te) && te.Phase == "idle":
+		fault = Notice{Code: CodeIdleTimeout, Message: te.Error()}
+	case ctx.Err() != nil:
+		return false
+	case errors.As(err, &de):
+		fault = Notice{Code: CodeDecode, Message: de.Error()}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		fault = Notice{Code: CodeTruncated, Message: fmt.Sprintf("connection closed before the end of the body (after %d bytes)", x.res.Bytes)}
+	default:
+		fault = Notice{Code: CodeTransport, Message: fmt.Sprintf("reading body: %v", err)}
+	}
+	if !x.r.EndMarker() {
+		return false
+	}
+	fault.Message = "after the stream's end marker: " + fault.Message + "; the stream is complete"
+	if discarded {
+		fault.Message += " (an unterminated event after the marker was discarded)"
+	}
+	x.emit(Record{Kind: KindWarning, Warning: &fault})
+	return true
 }
 
 // capture appends data to the kept body up to max bytes.

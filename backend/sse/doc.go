@@ -21,7 +21,8 @@
 // copy of that chunk instead of allocating one string each; there is no
 // other per-event allocation on that path. One event may buffer at most
 // Options.MaxEventSize bytes (16 MiB by default); a bigger one is dropped
-// with a *TooLargeError and parsing resumes at the next event.
+// with a *TooLargeError (Dropped counts them) and parsing resumes at the
+// next event.
 //
 // The fixture table in testdata/conformance.json lists the rules with a case
 // for each; package ssebench generates the benchmark corpora.

@@ -37,6 +37,15 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("sse: event larger than the %d-byte limit (MaxEventSize); event dropped", e.Limit)
 }
 
+// DroppedText describes n events dropped for going over the limit, as a
+// sentence for a list of lost data.
+func DroppedText(n, limit int) string {
+	if n == 1 {
+		return fmt.Sprintf("1 event larger than the %d-byte event size limit dropped", limit)
+	}
+	return fmt.Sprintf("%d events larger than the %d-byte event size limit dropped", n, limit)
+}
+
 // Parser is an incremental Server-Sent Events parser implementing the WHATWG
 // HTML "interpret an event stream" algorithm (or, with Options.NDJSON, a
 // JSON Lines splitter). Feed it bytes in any chunking; it emits the same
@@ -85,6 +94,7 @@ type Parser struct {
 	curType string // cached string of the last non-default event type
 	retry   int
 	retryOK bool
+	dropped int // events dropped as too large since NewParser
 }
 
 // NewParser returns a parser configured by o.
@@ -100,6 +110,13 @@ func NewParser(o Options) *Parser {
 // recent dispatch (an event or a block without data). It is "" when none was
 // ever set, and never reflects an id field of an unterminated block.
 func (p *Parser) LastEventID() string { return p.lastID }
+
+// MaxEventSize returns the per-event cap in effect.
+func (p *Parser) MaxEventSize() int { return p.max }
+
+// Dropped returns how many events (NDJSON: lines) were dropped as larger
+// than MaxEventSize since NewParser; Reset keeps the count.
+func (p *Parser) Dropped() int { return p.dropped }
 
 // Retry returns the last valid reconnection time set by a retry field.
 func (p *Parser) Retry() (ms int, ok bool) { return p.retry, p.retryOK }
@@ -346,6 +363,7 @@ func (p *Parser) chunkString(v []byte) string {
 
 // tooLarge drops the current event and arranges to skip to its end.
 func (p *Parser) tooLarge(prev error) error {
+	p.dropped++
 	p.clearEvent()
 	if !p.o.NDJSON {
 		p.skipEvent = true

@@ -73,6 +73,7 @@ type outcome struct {
 	LastID    string
 	Retry     *int
 	Discarded bool
+	Dropped   int
 	Comments  []string
 	Retries   []int
 	Err       error
@@ -96,6 +97,7 @@ func parseChunks(o Options, chunks [][]byte) outcome {
 		}
 	}
 	out.Discarded = p.End(emit)
+	out.Dropped = p.Dropped()
 	out.LastID = p.LastEventID()
 	if ms, ok := p.Retry(); ok {
 		out.Retry = &ms
@@ -186,13 +188,17 @@ func TestMaxEventSize(t *testing.T) {
 		in     string
 		want   []Event
 		errs   bool
+		// dropped is Dropped(): the events (NDJSON lines) dropped.
+		dropped int
 	}{
-		{"fits", false, "data: " + big + "\n\n", []Event{{"message", big, ""}}, false},
-		{"one line too big, next event kept", false, "data: " + big + big[:10] + "\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true},
-		{"data lines add up", false, "data: " + big[:60] + "\ndata: " + big[:60] + "\ndata: more\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true},
-		{"rest of event skipped", false, "data: " + big + big + "\ndata: skipped\nevent: skipped\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true},
-		{"long comment counts as a line", false, ":" + big + big + "\ndata: after\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true},
-		{"ndjson line too big, next line kept", true, big + big + "\n{}\n", []Event{{"message", "{}", ""}}, true},
+		{"fits", false, "data: " + big + "\n\n", []Event{{"message", big, ""}}, false, 0},
+		{"one line too big, next event kept", false, "data: " + big + big[:10] + "\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true, 1},
+		{"data lines add up", false, "data: " + big[:60] + "\ndata: " + big[:60] + "\ndata: more\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true, 1},
+		{"rest of event skipped", false, "data: " + big + big + "\ndata: skipped\nevent: skipped\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true, 1},
+		{"long comment counts as a line", false, ":" + big + big + "\ndata: after\n\ndata: ok\n\n", []Event{{"message", "ok", ""}}, true, 1},
+		{"two dropped, each counted", false, "data: " + big + big + "\n\ndata: ok\n\ndata: " + big + big + "\n\n", []Event{{"message", "ok", ""}}, true, 2},
+		{"ndjson line too big, next line kept", true, big + big + "\n{}\n", []Event{{"message", "{}", ""}}, true, 1},
+		{"ndjson lines each counted", true, big + big + "\n" + big + big + "\n{}\n", []Event{{"message", "{}", ""}}, true, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -204,6 +210,9 @@ func TestMaxEventSize(t *testing.T) {
 				}
 				if (got.Err != nil) != tc.errs {
 					t.Fatalf("%s: error %v, want error: %v", how, got.Err, tc.errs)
+				}
+				if got.Dropped != tc.dropped {
+					t.Fatalf("%s: Dropped() = %d, want %d", how, got.Dropped, tc.dropped)
 				}
 				var tl *TooLargeError
 				if got.Err != nil && (!errors.As(got.Err, &tl) || tl.Limit != 110 || !strings.Contains(got.Err.Error(), "110")) {

@@ -128,7 +128,7 @@ export interface Choice {
   finish_reason: string | null
 }
 
-export type Verdict = 'streaming' | 'complete' | 'cut_off' | 'max_tokens' | 'error'
+export type Verdict = 'streaming' | 'complete' | 'cut_off' | 'max_tokens' | 'error' | 'data_lost'
 
 /** merge.Result */
 export interface MergeResult {

@@ -48,6 +48,7 @@ const verdicts: Record<string, [string, string]> = {
   cut_off: ['err', 'cut off'],
   max_tokens: ['warn', 'max tokens'],
   error: ['err', 'error'],
+  data_lost: ['err', 'data lost'],
   streaming: ['info', 'streaming'],
 }
 
