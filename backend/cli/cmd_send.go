@@ -16,7 +16,7 @@ import (
 )
 
 const sendUsage = "URL [-X METHOD] [-H 'Name: value']... [-d BODY|@FILE] [--sse|--ndjson] [--json] " + mergeFlagsUsage +
-	" " + scriptFlagsUsage + " [--header-timeout D] [--idle-timeout D] [--compressed] [--retry N]"
+	" " + scriptFlagsUsage + " [--header-timeout D] [--idle-timeout D] [--compressed] [--retry N] [--no-follow]"
 
 func init() {
 	Register(Command{
@@ -49,6 +49,7 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 	idleTimeout := fs.Duration("idle-timeout", send.DefaultIdleTimeout, "give up when no body bytes came for `D`")
 	compressed := fs.Bool("compressed", false, "ask for a gzip or br compressed response (decoded as it arrives)")
 	retries := fs.Int("retry", 0, "retry a 429 or 503 answer up to `N` times, honouring Retry-After")
+	noFollow := fs.Bool("no-follow", false, "do not follow redirects: a 3xx answer is the result")
 	mf := AddMergeFlags(fs)
 	sf := AddScriptFlags(fs, mf)
 	fs.Usage = func() {}
@@ -79,6 +80,7 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 		HeaderTimeout: *headerTimeout,
 		IdleTimeout:   *idleTimeout,
 		Compression:   *compressed,
+		NoFollow:      *noFollow,
 		Retry:         send.Retry{Enabled: *retries > 0, MaxAttempts: *retries, MaxWait: time.Minute},
 	}
 	switch {

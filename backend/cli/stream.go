@@ -460,6 +460,8 @@ func (t *timeline) record(rec send.Record, kind send.StreamKind) {
 			text += fmt.Sprintf(" (%d B body)", r.BodySize)
 		}
 		t.line(rec.At, "request", text)
+	case send.KindRedirect:
+		t.line(rec.At, "redirect", redirectText(rec.Redirect))
 	case send.KindResponseHeaders:
 		r := rec.Response
 		text := fmt.Sprintf("%d %s %s %s, read as %s", r.Status, r.StatusText, r.Proto, r.Header.Get("Content-Type"), r.StreamKind)
@@ -506,4 +508,25 @@ func (t *timeline) record(rec send.Record, kind send.StreamKind) {
 		}
 		t.line(rec.At, "end", text)
 	}
+}
+
+// redirectText is a redirect's timeline line: status, target and what the
+// next request leaves out, or why it is not followed.
+func redirectText(r *send.RedirectInfo) string {
+	text := fmt.Sprintf("%d -> %s", r.Status, r.To)
+	if !r.Followed {
+		return text + ", not followed: " + r.Reason
+	}
+	text += " (" + r.Method
+	if r.CrossOrigin {
+		text += ", another origin"
+	}
+	text += ")"
+	if len(r.Dropped) > 0 {
+		text += "; not sent there: " + strings.Join(r.Dropped, ", ")
+	}
+	if r.Body == "dropped" {
+		text += "; body dropped"
+	}
+	return text
 }

@@ -22,6 +22,8 @@ func (r *Request) SendRequest() (send.Request, error) {
 		Body:          r.Body,
 		StreamMode:    mode,
 		Compression:   r.Compressed,
+		NoFollow:      !r.FollowRedirects,
+		Credentials:   r.Credentials,
 		HeaderTimeout: ms(r.Timeouts.HeaderMS),
 		IdleTimeout:   ms(r.Timeouts.IdleMS),
 		Reconnect:     send.Reconnect{Enabled: r.Reconnect.Enabled, MaxAttempts: r.Reconnect.MaxAttempts, Delay: ms(r.Reconnect.DelayMS)},

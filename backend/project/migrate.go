@@ -20,6 +20,11 @@ import (
 // can repeat and be disabled, variables can be marked secret, and a body
 // has a type. Version 1 files are migrated when read; they are written as
 // version 2 the next time they are saved, never before.
+//
+// Fields added within version 2 are optional and default to the behaviour
+// before them (an endpoint's follow_redirects: unset follows), so older
+// version 2 files read the same; a build that predates a field reports it
+// as unknown (checkKnown) instead of ignoring it.
 
 // migrations[v] turns a version v root mapping into version v+1, in place.
 var migrations = map[int]func(kind fileKind, root *yaml.Node) error{

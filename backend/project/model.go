@@ -54,6 +54,9 @@ type Endpoint struct {
 	// Stream is how the response body is read: auto (from Content-Type),
 	// sse, ndjson or plain. Empty means auto.
 	Stream string `yaml:"stream,omitempty" json:"stream,omitempty"`
+	// FollowRedirects false makes a redirect the answer; unset or true
+	// follows redirects (credentials never go to another origin).
+	FollowRedirects *bool `yaml:"follow_redirects,omitempty" json:"follow_redirects,omitempty"`
 	// Compressed asks for a gzip/br-encoded response (curl --compressed).
 	Compressed bool           `yaml:"compressed,omitempty" json:"compressed,omitempty"`
 	Merge      *MergeSettings `yaml:"merge,omitempty" json:"merge,omitempty"`

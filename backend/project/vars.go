@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -227,6 +228,12 @@ type Request struct {
 	Timeouts   Timeouts
 	Reconnect  Reconnect
 	Retry      Retry
+	// FollowRedirects is the endpoint's follow_redirects (true when unset).
+	FollowRedirects bool
+	// Credentials names the headers that carry a credential: the API key
+	// header of apikey auth and every header whose value holds a secret
+	// variable's value. A redirect to another origin does not get them.
+	Credentials []string
 }
 
 // Header returns the headers as an http.Header.
@@ -246,7 +253,8 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 		scope = &Scope{}
 	}
 	x := &expander{scope: scope, unresolved: map[string]bool{}}
-	r := &Request{Method: ep.Method, Stream: ep.Stream, Compressed: ep.Compressed}
+	r := &Request{Method: ep.Method, Stream: ep.Stream, Compressed: ep.Compressed,
+		FollowRedirects: ep.FollowRedirects == nil || *ep.FollowRedirects}
 	if r.Method == "" {
 		r.Method = "GET"
 	}
@@ -288,7 +296,9 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 			if a.In == "query" {
 				query = append(query, url.QueryEscape(x.expand(a.Key))+"="+url.QueryEscape(x.expand(a.Value)))
 			} else {
-				r.Headers = append(r.Headers, KV{Name: x.expand(a.Key), Value: x.expand(a.Value)})
+				key := x.expand(a.Key)
+				r.Headers = append(r.Headers, KV{Name: key, Value: x.expand(a.Value)})
+				r.Credentials = append(r.Credentials, key)
 			}
 		}
 	}
@@ -361,6 +371,11 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 		}
 		return nil, &UnresolvedError{Names: names, Notes: notes}
 	}
+	for _, h := range r.Headers {
+		if holdsSecret(h.Value, scope.SecretValues()) && !slices.Contains(r.Credentials, h.Name) {
+			r.Credentials = append(r.Credentials, h.Name)
+		}
+	}
 	if contentType != "" && !hasHeader(r.Headers, "Content-Type") {
 		r.Headers = append(r.Headers, KV{Name: "Content-Type", Value: contentType})
 	}
@@ -384,6 +399,16 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 	}
 	r.URL = rawURL
 	return r, nil
+}
+
+// holdsSecret reports whether v contains one of the secret values.
+func holdsSecret(v string, secrets []string) bool {
+	for _, s := range secrets {
+		if s != "" && strings.Contains(v, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasHeader(h []KV, name string) bool {

@@ -378,3 +378,52 @@ func TestProcessVariablesOnlyWhenAllowed(t *testing.T) {
 		t.Fatalf("override: %v %+v", err, r)
 	}
 }
+
+// follow_redirects: false turns following off; a header whose value holds
+// a secret, and the apikey header, are credentials a redirect to another
+// origin does not get (item 10 of issue 17). The field survives a save.
+func TestRedirectSettings(t *testing.T) {
+	t.Parallel()
+	p := newProject(t)
+	writeFile(t, p, "e.endpoint.yaml", "schema: 2\nname: E\nmethod: GET\nurl: http://h/\nfollow_redirects: false\n"+
+		"headers:\n  - name: X-Tenant\n    value: 'id {{tenant_key}}'\n  - name: X-Plain\n    value: '{{model}}'\n"+
+		"auth:\n  type: apikey\n  key: X-Vendor\n  value: '{{api}}'\n")
+	p, err := p.Reload()
+	if err != nil || len(p.Problems) > 0 {
+		t.Fatalf("load: %v %+v", err, p.Problems)
+	}
+	ep, err := p.Endpoint("E")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Environment{Name: "dev", Variables: []Variable{{Name: "tenant_key", Secret: true}, {Name: "model", Value: "m"}, {Name: "api", Value: "plain-key"}}}
+	scope := &Scope{Env: env, Secrets: fakeSecrets{"dev/tenant_key": "t0p"}}
+	r, err := p.Resolve(ep, scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, err := r.SendRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sr.NoFollow || !reflect.DeepEqual(sr.Credentials, []string{"X-Vendor", "X-Tenant"}) {
+		t.Fatalf("NoFollow %v, credentials %q", sr.NoFollow, sr.Credentials)
+	}
+	if err := p.SaveEndpoint(ep); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(p.Dir, "e.endpoint.yaml"))
+	if err != nil || !strings.Contains(string(data), "follow_redirects: false\n") {
+		t.Fatalf("saved file (%v):\n%s", err, data)
+	}
+	// Unset means follow.
+	ep.FollowRedirects = nil
+	if r, _ := p.Resolve(ep, scope); !r.FollowRedirects {
+		t.Fatal("unset follow_redirects does not follow")
+	}
+	// A value that is not a boolean is reported with its line.
+	writeFile(t, p, "bad.endpoint.yaml", "schema: 2\nname: B\nmethod: GET\nurl: http://h/\nfollow_redirects: sometimes\n")
+	if p, _ = p.Reload(); len(p.Problems) != 1 || p.Problems[0].Line != 5 {
+		t.Fatalf("problems %+v", p.Problems)
+	}
+}

@@ -1,9 +1,14 @@
 // Package send executes one HTTP request and streams its response into a
-// typed timeline: request sent, response headers, every raw chunk, every
-// parsed event (SSE or NDJSON, through package sse, with where in the
-// decoded body its bytes are), comments (heartbeats),
-// retries and reconnects, warnings, errors and one end record with its
+// typed timeline: request sent, redirects, response headers, every raw
+// chunk, every parsed event (SSE or NDJSON, through package sse, with where
+// in the decoded body its bytes are), comments (heartbeats), retries and
+// reconnects, warnings, errors and one end record with its
 // reason (complete, truncated, cancelled, error, timeout).
+//
+// Redirects are followed (Request.NoFollow turns it off) and each is a
+// redirect record; a hop to another origin (scheme, host or port) carries
+// no credential header and no Referer, and a 307/308 that would resend the
+// body to another origin is not followed (redirect.go).
 //
 // Every record carries a sequence number and a monotonic time offset from
 // the start of the request; DNS, connect, TLS and first-byte timings come

@@ -14,6 +14,7 @@ type Kind string
 const (
 	KindRequestSent     Kind = "request_sent"
 	KindResponseHeaders Kind = "response_headers"
+	KindRedirect        Kind = "redirect" // a 3xx answer: followed (to where, what was left out) or not
 	KindChunk           Kind = "chunk"
 	KindEvent           Kind = "event"
 	KindComment         Kind = "comment"
@@ -52,6 +53,7 @@ type Record struct {
 	Attempt int `json:"attempt"`
 
 	Request  *RequestInfo  `json:"request,omitempty"`
+	Redirect *RedirectInfo `json:"redirect,omitempty"`
 	Response *ResponseInfo `json:"response,omitempty"`
 	Chunk    *ChunkInfo    `json:"chunk,omitempty"`
 	Event    *EventInfo    `json:"event,omitempty"`

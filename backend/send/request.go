@@ -46,6 +46,16 @@ type Request struct {
 	Query url.Values
 	Body  []byte
 	Auth  *Auth
+	// NoFollow makes a redirect the answer instead of following it. A
+	// followed redirect to another origin (scheme, host or port) never
+	// gets the credentials (headers whose name looks like one, those in
+	// Credentials, Authorization from Auth) nor, on a 307/308, the body:
+	// such a redirect is not followed. Every redirect is a KindRedirect
+	// record.
+	NoFollow bool
+	// Credentials names more headers that carry credentials (an API key
+	// header, a header holding a secret variable).
+	Credentials []string
 
 	// StreamMode forces how the body is read; "" or "auto" decides from
 	// the Content-Type.

@@ -333,7 +333,9 @@ func (x *run) once(parent context.Context, mayRetry bool) outcome {
 	if ht := orDefault(x.r.HeaderTimeout, DefaultHeaderTimeout); ht > 0 {
 		headerTimer = time.AfterFunc(ht, func() { cancel(&TimeoutError{Phase: "headers", After: ht}) })
 	}
-	resp, err := x.client.Do(req)
+	client := *x.client
+	client.CheckRedirect = x.checkRedirect(x.client.CheckRedirect)
+	resp, err := client.Do(req)
 	if headerTimer != nil {
 		headerTimer.Stop()
 	}
