@@ -4,6 +4,7 @@
 
 export type Kind =
   | 'request_sent'
+  | 'redirect'
   | 'response_headers'
   | 'chunk'
   | 'event'
@@ -33,6 +34,20 @@ export interface RequestInfo {
   url: string
   headers: Header | null
   body_size: number
+}
+
+/** A redirect answer (send.RedirectInfo): followed, or the answer itself. */
+export interface RedirectInfo {
+  status: number
+  from: string
+  to: string
+  method: string
+  cross_origin: boolean
+  /** Headers not sent to `to` (credentials, on another origin). */
+  dropped?: string[]
+  body?: 'kept' | 'dropped'
+  followed: boolean
+  reason?: string
 }
 
 export interface ResponseInfo {
@@ -94,6 +109,7 @@ export interface TimelineRecord {
   time_ms: number
   attempt: number
   request?: RequestInfo
+  redirect?: RedirectInfo
   response?: ResponseInfo
   chunk?: ChunkInfo
   event?: EventInfo
@@ -235,6 +251,8 @@ export interface Endpoint {
   auth?: Auth
   stream?: string
   compressed?: boolean
+  /** false: a redirect is the answer; unset follows. */
+  follow_redirects?: boolean
   merge?: MergeSettings
   script?: string
   timeouts?: { header_ms?: number; idle_ms?: number }

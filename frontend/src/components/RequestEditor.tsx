@@ -188,6 +188,10 @@ function StreamSettings({ ep, set }: { ep: Endpoint; set: (p: Partial<Endpoint>)
       <label className="row">
         <input type="checkbox" checked={!!ep.compressed} onChange={(e) => set({ compressed: e.target.checked || undefined })} /> Ask for gzip / br (curl --compressed)
       </label>
+      <label>Redirects</label>
+      <label className="row">
+        <input type="checkbox" checked={ep.follow_redirects !== false} onChange={(e) => set({ follow_redirects: e.target.checked ? undefined : false })} data-testid="follow-redirects" /> Follow redirects (credentials and the body never go to another origin)
+      </label>
       <label>Header timeout</label>
       <input className="input" placeholder="default (ms)" value={ep.timeouts?.header_ms ?? ''} onChange={(e) => set({ timeouts: { ...ep.timeouts, header_ms: num(e.target.value) } })} />
       <label>Idle timeout</label>

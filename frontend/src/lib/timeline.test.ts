@@ -23,6 +23,18 @@ describe('typeLabel and preview', () => {
     expect(preview(recs[6])).toContain('truncated (truncated)')
     for (const r of recs) expect(preview(r)).not.toContain('\n')
   })
+
+  it('previews a redirect with what stayed behind', () => {
+    const rd = (redirect: TimelineRecord['redirect']): TimelineRecord => ({ seq: 2, kind: 'redirect', time_ms: 1, attempt: 1, redirect })
+    const base = { status: 302, from: 'http://a/x', to: 'http://b/y', method: 'GET', cross_origin: true }
+    expect(typeLabel(rd({ ...base, followed: true }))).toBe('redirect')
+    expect(preview(rd({ ...base, followed: true, dropped: ['Authorization', 'X-Api-Key'], body: 'dropped' }))).toBe(
+      '302 → GET http://b/y (another origin); not sent there: Authorization, X-Api-Key; body dropped',
+    )
+    expect(preview(rd({ ...base, status: 307, method: 'POST', followed: false, reason: 'following redirects is off' }))).toBe(
+      '307 → http://b/y, not followed: following redirects is off',
+    )
+  })
 })
 
 describe('IncrementalFilter', () => {

@@ -86,6 +86,13 @@ export function preview(r: TimelineRecord): string {
       return `${r.chunk?.size ?? 0} B  ${oneLine(r.chunk?.preview ?? '', 160)}`
     case 'request_sent':
       return `${r.request?.method} ${r.request?.url}`
+    case 'redirect': {
+      const x = r.redirect
+      if (!x) return ''
+      if (!x.followed) return `${x.status} → ${x.to}, not followed: ${x.reason ?? ''}`
+      const left = x.dropped?.length ? `; not sent there: ${x.dropped.join(', ')}` : ''
+      return `${x.status} → ${x.method} ${x.to}${x.cross_origin ? ' (another origin)' : ''}${left}${x.body === 'dropped' ? '; body dropped' : ''}`
+    }
     case 'response_headers': {
       const s = r.response
       return s ? `${s.status} ${s.status_text}  ${s.proto}  ${s.stream_kind}${s.encoding ? `  ${s.encoding}` : ''}` : ''

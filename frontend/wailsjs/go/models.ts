@@ -765,6 +765,7 @@ export namespace app {
 	    time_ms: number;
 	    attempt: number;
 	    request?: send.RequestInfo;
+	    redirect?: send.RedirectInfo;
 	    response?: send.ResponseInfo;
 	    chunk?: send.ChunkInfo;
 	    event?: send.EventInfo;
@@ -785,6 +786,7 @@ export namespace app {
 	        this.time_ms = source["time_ms"];
 	        this.attempt = source["attempt"];
 	        this.request = this.convertValues(source["request"], send.RequestInfo);
+	        this.redirect = this.convertValues(source["redirect"], send.RedirectInfo);
 	        this.response = this.convertValues(source["response"], send.ResponseInfo);
 	        this.chunk = this.convertValues(source["chunk"], send.ChunkInfo);
 	        this.event = this.convertValues(source["event"], send.EventInfo);
@@ -1471,6 +1473,7 @@ export namespace merge {
 	    events: number;
 	    choices?: Choice[];
 	    verdict?: string;
+	    lost?: string[];
 	    refusal?: string;
 	    reasoning_signature?: string;
 	    encrypted_reasoning?: string;
@@ -1497,6 +1500,7 @@ export namespace merge {
 	        this.events = source["events"];
 	        this.choices = this.convertValues(source["choices"], Choice);
 	        this.verdict = source["verdict"];
+	        this.lost = source["lost"];
 	        this.refusal = source["refusal"];
 	        this.reasoning_signature = source["reasoning_signature"];
 	        this.encrypted_reasoning = source["encrypted_reasoning"];
@@ -1702,6 +1706,7 @@ export namespace project {
 	    body?: Body;
 	    auth?: Auth;
 	    stream?: string;
+	    follow_redirects?: boolean;
 	    compressed?: boolean;
 	    merge?: MergeSettings;
 	    script?: string;
@@ -1728,6 +1733,7 @@ export namespace project {
 	        this.body = this.convertValues(source["body"], Body);
 	        this.auth = this.convertValues(source["auth"], Auth);
 	        this.stream = source["stream"];
+	        this.follow_redirects = source["follow_redirects"];
 	        this.compressed = source["compressed"];
 	        this.merge = this.convertValues(source["merge"], MergeSettings);
 	        this.script = source["script"];
@@ -1891,6 +1897,34 @@ export namespace send {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.code = source["code"];
 	        this.message = source["message"];
+	    }
+	}
+	export class RedirectInfo {
+	    status: number;
+	    from: string;
+	    to: string;
+	    method: string;
+	    cross_origin: boolean;
+	    dropped?: string[];
+	    body?: string;
+	    followed: boolean;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RedirectInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.method = source["method"];
+	        this.cross_origin = source["cross_origin"];
+	        this.dropped = source["dropped"];
+	        this.body = source["body"];
+	        this.followed = source["followed"];
+	        this.reason = source["reason"];
 	    }
 	}
 	export class RequestInfo {
