@@ -42,7 +42,9 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 
 func writeFileAtomicLocked(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPrefix+filepath.Base(path)+"-*")
+	// The temporary name does not grow with path's: a name near the file
+	// system's limit (255 bytes) must still be writable.
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -140,3 +140,23 @@ func TestWriteFileAtomicPerm(t *testing.T) {
 		t.Fatal("write into a missing directory succeeded")
 	}
 }
+
+// Item 22: the temporary name of an atomic write does not grow with the
+// target's, so a name near the 255-byte limit can be written.
+func TestAtomicWriteOfLongName(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, base := range []string{strings.Repeat("漢", 80) + EndpointExt, strings.Repeat("a", 255)} {
+		full := filepath.Join(dir, base)
+		if err := WriteFileAtomic(full, []byte("x\n"), 0o644); err != nil {
+			t.Fatalf("%d-byte name: %v", len(base), err)
+		}
+		if b, err := os.ReadFile(full); err != nil || string(b) != "x\n" {
+			t.Fatalf("read back: %q %v", b, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
