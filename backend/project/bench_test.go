@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -57,6 +58,35 @@ func BenchmarkFingerprint200(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Fingerprint(p.Dir); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadNested1008 loads 1,008 folders nested 63 deep in 16 chains,
+// one endpoint at the bottom of each (the tree sort's worst shape: before
+// the sort placed each folder once, it cost O(depth²) per comparison).
+func BenchmarkLoadNested1008(b *testing.B) {
+	p, err := Create(filepath.Join(b.TempDir(), "p"), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for c := 0; c < 16; c++ {
+		dir := filepath.Join(p.Dir, fmt.Sprintf("c%d", c))
+		for i := 0; i < 62; i++ {
+			dir = filepath.Join(dir, "f")
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "e.endpoint.yaml"), []byte("schema: 2\nname: e\nurl: http://x/\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q, err := Load(p.Dir)
+		if err != nil || len(q.Folders) != 16*63 || len(q.Endpoints) != 16 {
+			b.Fatal(err, len(q.Folders), len(q.Endpoints))
 		}
 	}
 }

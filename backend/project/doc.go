@@ -100,9 +100,27 @@
 // (ReadEnvironment), so concurrent `env set` commands lose nothing.
 //
 // A recording (recordings/NAME.jsonl) is one JSON header line
-// ({"schema":1,"kind":"streamscope-recording","endpoint":…,"status":…})
+// ({"schema":1,"kind":"streamscope-recording","name":…,"endpoint":…,"status":…})
 // followed by one line per event: {"t":12.5,"type":"message","data":"…","id":""}
 // where t is milliseconds since the request was sent.
+//
+// # Names and limits
+//
+// A new endpoint's file, and a recording's, is named after it: lower case,
+// other characters as '-', at most 80 characters and 120 bytes (cut on a
+// character boundary), then -2, -3, ... when the name is taken. The name
+// itself is kept in the file (a recording's in its header), so a shortened
+// file name loses nothing; LoadRecording finds a recording by it. The
+// search for a free name ends on any error other than "does not exist".
+//
+// A folder path (CheckFolderPath) has at most MaxFolderDepth (64) parts and
+// MaxFolderPathBytes (1024) bytes; each part is at most 255 bytes, does not
+// start with '.' (hidden directories are not loaded) and has no '\', ':'
+// or control character, and the first is not environments or recordings.
+// A save into any other folder is refused with the rule at fault; a
+// deeper or longer folder found on disk is listed in Problems and nothing
+// below it is read. Nothing is written through a symbolic link inside the
+// project (Load does not follow links either): such a save fails.
 //
 // # Schema versions
 //
@@ -122,7 +140,8 @@
 // aliases (*name, <<: *name) are refused: each would be expanded into a
 // full copy of its anchor.
 //
-// Writes are atomic (temporary file in the same directory, fsync, rename,
+// Writes are atomic (temporary file in the same directory, named
+// .streamscope-tmp-RANDOM whatever the target's length, fsync, rename,
 // fsync of the directory) and serialised per file. A file that does not
 // parse or cannot be read (by the rules above) is listed in
 // Project.Problems with path, line and reason while the rest loads, and is

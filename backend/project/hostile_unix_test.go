@@ -23,19 +23,6 @@ func mkfifo(t *testing.T, p *Project, rel string) {
 	}
 }
 
-// within runs f and fails the test when it has not returned after a long
-// time: a safety net, so a regression hangs no test run.
-func within(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s did not return (blocked on a pipe?)", what)
-	}
-}
-
 // Issue 17, item 7: named pipes and devices in place of project files are
 // reported, never waited on or read; a save over one refuses.
 func TestSpecialFilesReported(t *testing.T) {
@@ -51,7 +38,7 @@ func TestSpecialFilesReported(t *testing.T) {
 	symlink(t, os.DevNull, filepath.Join(p.Dir, "null.endpoint.yaml"))
 	var q *Project
 	var err error
-	within(t, "Load", func() { q, err = Load(p.Dir) })
+	within(t, 20*time.Second, "Load", func() { q, err = Load(p.Dir) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +59,11 @@ func TestSpecialFilesReported(t *testing.T) {
 			t.Errorf("problem %q, want %q", fe.Error(), w)
 		}
 	}
-	within(t, "SaveEnvironment", func() { err = q.SaveEnvironment(&Environment{Name: "dev"}) })
+	within(t, 20*time.Second, "SaveEnvironment", func() { err = q.SaveEnvironment(&Environment{Name: "dev"}) })
 	if !errors.Is(err, ErrBrokenFile) {
 		t.Fatalf("save over a pipe: %v", err)
 	}
-	within(t, "SaveFolder", func() { err = q.SaveFolder(&Folder{Path: "f", Name: "F"}) })
+	within(t, 20*time.Second, "SaveFolder", func() { err = q.SaveFolder(&Folder{Path: "f", Name: "F"}) })
 	if !errors.Is(err, ErrBrokenFile) {
 		t.Fatalf("save over a pipe: %v", err)
 	}
@@ -98,7 +85,7 @@ func TestSpecialFilesReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	mkfifo(t, r, ProjectFile)
-	within(t, "Load", func() { q, err = Load(r.Dir) })
+	within(t, 20*time.Second, "Load", func() { q, err = Load(r.Dir) })
 	if err != nil || len(q.Problems) != 1 || !strings.Contains(q.Problems[0].Reason, "named pipe") {
 		t.Fatalf("load: %v %v", err, q.Problems)
 	}
@@ -115,7 +102,7 @@ func TestScriptAndRecordingMustBeRegular(t *testing.T) {
 	}
 	mkfifo(t, p, "e.js")
 	var err error
-	within(t, "ReadScript", func() { _, err = p.ReadScript(ep) })
+	within(t, 20*time.Second, "ReadScript", func() { _, err = p.ReadScript(ep) })
 	if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "e.js: not a regular file (a named pipe)") {
 		t.Fatalf("script pipe: %v", err)
 	}
@@ -128,7 +115,7 @@ func TestScriptAndRecordingMustBeRegular(t *testing.T) {
 	}
 
 	mkfifo(t, p, "recordings/pipe.jsonl")
-	within(t, "LoadRecording", func() { _, err = p.LoadRecording("pipe") })
+	within(t, 20*time.Second, "LoadRecording", func() { _, err = p.LoadRecording("pipe") })
 	if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "pipe.jsonl: not a regular file") {
 		t.Fatalf("recording pipe: %v", err)
 	}
@@ -171,7 +158,7 @@ func TestFormFileStaysInsideProject(t *testing.T) {
 		"in.txt\r\nX-Evil: 1":                                "line break",
 	} {
 		var err error
-		within(t, "Resolve", func() {
+		within(t, 20*time.Second, "Resolve", func() {
 			_, err = p.Resolve(ep, &Scope{Overrides: map[string]string{"f": f}})
 		})
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -90,6 +90,7 @@ func Load(dir string) (*Project, error) {
 		p.Meta = Meta{}
 	}
 
+	folders := map[string]*Folder{}
 	err = filepath.WalkDir(dir, func(full string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(dir, full)
 		rel = filepath.ToSlash(rel)
@@ -118,14 +119,22 @@ func Load(dir string) (*Project, error) {
 				p.loadEnvironments(full)
 				return fs.SkipDir
 			}
-			p.Folders = append(p.Folders, &Folder{Path: rel, Name: name})
+			if err := checkFolderLimits(rel); err != nil {
+				// Nothing below is walked: a deep tree costs no more
+				// than MaxFolderDepth levels.
+				p.problem(&FileError{Path: full, Reason: err.Error() + "; nothing in it is loaded"})
+				return fs.SkipDir
+			}
+			f := &Folder{Path: rel, Name: name}
+			folders[rel] = f
+			p.Folders = append(p.Folders, f)
 			return nil
 		}
 		switch {
 		case strings.HasSuffix(name, EndpointExt):
 			p.loadEndpoint(full, rel, d)
 		case name == FolderFile && path.Dir(rel) != ".":
-			p.loadFolderFile(full, rel, d)
+			p.loadFolderFile(full, d, folders[path.Dir(rel)])
 		}
 		return nil
 	})
@@ -191,9 +200,8 @@ func parseEndpoint(full string, data []byte) (*Endpoint, error) {
 	return ep, nil
 }
 
-func (p *Project) loadFolderFile(full, rel string, d fs.DirEntry) {
-	dirRel := path.Dir(rel)
-	f := p.Folder(dirRel)
+// loadFolderFile reads a folder.yaml into f, the folder of its directory.
+func (p *Project) loadFolderFile(full string, d fs.DirEntry, f *Folder) {
 	data, err := p.readWalked(full, d)
 	if err != nil {
 		p.problem(asFileError(full, err))
@@ -273,45 +281,22 @@ func (p *Project) Folder(rel string) *Folder {
 	return nil
 }
 
-// orderKey gives the position of a folder path in the tree: the (seq, name)
-// of every folder on the way down.
-func (p *Project) orderKey(dir string) []string {
-	if dir == "" {
-		return nil
-	}
-	var key []string
-	parts := strings.Split(dir, "/")
-	for i := range parts {
-		seq, name := 0, parts[i]
-		if f := p.Folder(strings.Join(parts[:i+1], "/")); f != nil {
-			seq, name = f.Seq, f.Name
-		}
-		key = append(key, fmt.Sprintf("%012d\x00%s\x00%s", seq, name, parts[i]))
-	}
-	return key
-}
-
-func lessKeys(a, b []string) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if c := strings.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return len(a) - len(b)
-}
-
-// sort orders folders and endpoints as a tree: folders by (seq, name) among
-// their siblings, endpoints by folder, then (seq, name, file); the
-// endpoints of a folder come before those of its subfolders.
+// sort orders folders and endpoints as a tree: folders by (seq, name,
+// directory name) among their siblings, endpoints by folder, then (seq,
+// name, file); the endpoints of a folder come before those of its
+// subfolders. It costs O(n log n) plus the length of the paths: each folder
+// gets its place in the tree once (folderOrder) and the sorts compare those
+// places, never the paths.
 func (p *Project) sort() {
+	order := p.folderOrder()
 	sort.SliceStable(p.Folders, func(i, j int) bool {
-		return lessKeys(p.orderKey(p.Folders[i].Path), p.orderKey(p.Folders[j].Path)) < 0
+		return order[p.Folders[i].Path] < order[p.Folders[j].Path]
 	})
 	sort.SliceStable(p.Endpoints, func(i, j int) bool {
 		a, b := p.Endpoints[i], p.Endpoints[j]
-		if c := lessKeys(p.orderKey(a.Folder), p.orderKey(b.Folder)); c != 0 {
+		if oa, ob := order[a.Folder], order[b.Folder]; oa != ob {
 			// An endpoint of a parent folder comes before the subfolders.
-			return c < 0
+			return oa < ob
 		}
 		if a.Seq != b.Seq {
 			return a.Seq < b.Seq
@@ -323,6 +308,80 @@ func (p *Project) sort() {
 	})
 	sort.Slice(p.Environments, func(i, j int) bool { return p.Environments[i].Name < p.Environments[j].Name })
 	sort.Slice(p.Problems, func(i, j int) bool { return p.Problems[i].Path < p.Problems[j].Path })
+}
+
+// folderNode is one directory in folderOrder's tree.
+type folderNode struct {
+	path       string
+	seq        int
+	name, base string
+	linked     bool
+	children   []*folderNode
+}
+
+// folderOrder numbers every folder path (those of p.Folders, those the
+// endpoints are in, and the directories above them) in tree order: a
+// folder before its subfolders, siblings by (seq, name, directory name);
+// a directory without a Folder sorts as seq 0 under its directory name.
+// The top ("") is 0.
+func (p *Project) folderOrder() map[string]int {
+	root := &folderNode{linked: true}
+	nodes := map[string]*folderNode{"": root}
+	node := func(rel string) *folderNode {
+		n := nodes[rel]
+		if n == nil {
+			base := path.Base(rel)
+			n = &folderNode{path: rel, name: base, base: base}
+			nodes[rel] = n
+		}
+		return n
+	}
+	for _, f := range p.Folders {
+		if f.Path != "" && nodes[f.Path] == nil {
+			n := node(f.Path)
+			n.seq, n.name = f.Seq, f.Name
+		}
+	}
+	// Hang every node under its parent, making the missing ones; each
+	// node is hung once, so this is linear in the total length of the paths.
+	hang := func(n *folderNode) {
+		for !n.linked {
+			n.linked = true
+			parent := node(folderOf(n.path))
+			parent.children = append(parent.children, n)
+			n = parent
+		}
+	}
+	for _, f := range p.Folders {
+		if f.Path != "" {
+			hang(nodes[f.Path])
+		}
+	}
+	for _, e := range p.Endpoints {
+		hang(node(e.Folder))
+	}
+	order := make(map[string]int, len(nodes))
+	// Depth first with a stack of its own: no recursion, however deep.
+	stack := []*folderNode{root}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		order[n.path] = len(order)
+		sort.Slice(n.children, func(i, j int) bool {
+			a, b := n.children[i], n.children[j]
+			if a.seq != b.seq {
+				return a.seq < b.seq
+			}
+			if a.name != b.name {
+				return a.name < b.name
+			}
+			return a.base < b.base
+		})
+		for i := len(n.children) - 1; i >= 0; i-- {
+			stack = append(stack, n.children[i])
+		}
+	}
+	return order
 }
 
 // Ref is how commands name an endpoint: "FOLDER/NAME" for an endpoint in a
@@ -409,30 +468,6 @@ func (p *Project) Environment(name string) (*Environment, error) {
 // Slug turns a name into the file-name-safe base name used for its file
 // or directory (lower case, runs of other characters as one '-').
 func Slug(name string) string { return slug(name) }
-
-// slug turns a name into a file-name-safe base name.
-func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
-		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r > 127 && r != 0xFFFD
-		if ok && !(r == '.' && b.Len() == 0) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimRight(b.String(), "-.")
-	if s == "" {
-		s = "endpoint"
-	}
-	if r := []rune(s); len(r) > 80 {
-		s = strings.TrimRight(string(r[:80]), "-.")
-	}
-	return s
-}
 
 func validID(id string) bool {
 	if id == "" || len(id) > 64 {

@@ -31,8 +31,11 @@ const recordingKind = "streamscope-recording"
 // On disk it is JSON Lines: one header line (every field but Events), then
 // one line per event: {"t":12.5,"type":"message","data":"…","id":""}.
 type Recording struct {
-	Schema   int    `json:"schema"`
-	Kind     string `json:"kind"`
+	Schema int    `json:"schema"`
+	Kind   string `json:"kind"`
+	// Name is the name it was saved under (its file's name is made from
+	// it, and may be shortened).
+	Name     string `json:"name,omitempty"`
 	Endpoint string `json:"endpoint,omitempty"`
 	Method   string `json:"method,omitempty"`
 	URL      string `json:"url,omitempty"`
@@ -64,13 +67,15 @@ func (e RecordedEvent) Elapsed() time.Duration {
 }
 
 // SaveRecording writes rec as recordings/NAME.jsonl (NAME from name, made
-// file-safe; -2, -3, ... added when taken) and returns the file's path
-// relative to the project.
+// file-safe and bounded like an endpoint's file name; -2, -3, ... added
+// when taken) and returns the file's path relative to the project. name
+// itself is kept in the file (Recording.Name), so LoadRecording finds the
+// recording by it however its file was named.
 func (p *Project) SaveRecording(name string, rec *Recording) (string, error) {
-	if err := os.MkdirAll(filepath.Join(p.Dir, RecordingsDir), 0o755); err != nil {
+	if err := p.mkdirInside(RecordingsDir); err != nil {
 		return "", err
 	}
-	rec.Schema, rec.Kind = RecordingSchema, recordingKind
+	rec.Schema, rec.Kind, rec.Name = RecordingSchema, recordingKind, name
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -82,27 +87,27 @@ func (p *Project) SaveRecording(name string, rec *Recording) (string, error) {
 			return "", err
 		}
 	}
-	base := slug(name)
-	for i := 1; ; i++ {
-		candidate := base
-		if i > 1 {
-			candidate = fmt.Sprintf("%s-%d", base, i)
-		}
-		rel := RecordingsDir + "/" + candidate + recordingExt
-		full := filepath.Join(p.Dir, filepath.FromSlash(rel))
+	dir := filepath.Join(p.Dir, RecordingsDir)
+	file, err := probeName(slug(name), recordingExt, func(file string) (bool, error) {
+		full := filepath.Join(dir, file)
 		unlock := lockFile(full)
-		_, err := os.Lstat(full)
-		if errors.Is(err, fs.ErrNotExist) {
-			err = writeFileAtomicLocked(full, buf.Bytes(), 0o644)
-			unlock()
-			if err != nil {
-				return "", err
-			}
-			return rel, nil
+		defer unlock()
+		taken, err := onDisk(full)
+		if err != nil || taken {
+			return taken, err
 		}
-		unlock()
+		return false, writeFileAtomicLocked(full, buf.Bytes(), 0o644)
+	})
+	if err != nil {
+		return "", err
 	}
+	return RecordingsDir + "/" + file, nil
 }
+
+// CheckRecordings returns an error when SaveRecording could not write into
+// recordings/ (it is a link or not a directory), to be asked before a run
+// whose stream is to be recorded.
+func (p *Project) CheckRecordings() error { return p.checkInside(RecordingsDir) }
 
 // Recordings lists the recordings' paths relative to the project, sorted.
 func (p *Project) Recordings() ([]string, error) {
@@ -123,14 +128,48 @@ func (p *Project) Recordings() ([]string, error) {
 	return out, nil
 }
 
-// LoadRecording reads a recording by its name (recordings/NAME.jsonl) or
-// its path relative to the project.
+// LoadRecording reads a recording by its path relative to the project, by
+// its file's name (recordings/NAME.jsonl), or by the name it was saved
+// under (the first of its files, in the order SaveRecording names them,
+// whose Name is name; or, for a recording from before names were kept,
+// the file named after name without a -N suffix).
 func (p *Project) LoadRecording(name string) (*Recording, error) {
-	rel := name
-	if !strings.Contains(name, "/") {
-		rel = RecordingsDir + "/" + strings.TrimSuffix(name, recordingExt) + recordingExt
+	if strings.Contains(name, "/") {
+		return p.readRecordingInside(filepath.Join(p.Dir, filepath.FromSlash(name)))
 	}
-	full := filepath.Join(p.Dir, filepath.FromSlash(rel))
+	dir := filepath.Join(p.Dir, RecordingsDir)
+	rec, err := p.readRecordingInside(filepath.Join(dir, strings.TrimSuffix(name, recordingExt)+recordingExt))
+	var pe *fs.PathError
+	if err == nil || !errors.As(err, &pe) {
+		return rec, err
+	}
+	// No such file (or a name the file system refuses): look for the
+	// recording saved under this name.
+	var found *Recording
+	first := true
+	_, _ = probeName(slug(name), recordingExt, func(file string) (bool, error) {
+		r, err := p.readRecordingInside(filepath.Join(dir, file))
+		if errors.As(err, &pe) {
+			return false, nil // the end of the series
+		}
+		// A recording saved before names were kept has none: its file's
+		// name is the one made from name.
+		if err == nil && (r.Name == name || r.Name == "" && first) {
+			found = r
+			return false, nil
+		}
+		first = false
+		return true, nil
+	})
+	if found != nil {
+		return found, nil
+	}
+	return nil, err
+}
+
+// readRecordingInside reads the recording at full when it is inside the
+// project folder (links resolved).
+func (p *Project) readRecordingInside(full string) (*Recording, error) {
 	if _, err := p.inside(full); err != nil {
 		return nil, readError(full, err)
 	}

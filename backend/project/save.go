@@ -29,7 +29,7 @@ func (p *Project) saveFile(rel string, kind fileKind, v any) error {
 		// Loading would refuse it: never write a file that does not load.
 		return fmt.Errorf("%s: %w", full, tooLarge(int64(len(data)), MaxYAMLFile))
 	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+	if err := p.mkdirInside(path.Dir(rel)); err != nil {
 		return err
 	}
 	unlock := lockFile(full)
@@ -95,8 +95,10 @@ func (p *Project) SaveEndpoint(ep *Endpoint) error {
 	if err := ep.Validate(); err != nil {
 		return fmt.Errorf("endpoint %q: %w", ep.Name, err)
 	}
-	if ep.Folder != "" && !insideRelative(ep.Folder) {
-		return fmt.Errorf("endpoint %q: folder %q must be a relative path inside the project", ep.Name, ep.Folder)
+	if ep.Folder != "" {
+		if err := CheckFolderPath(ep.Folder); err != nil {
+			return fmt.Errorf("endpoint %q: %w", ep.Name, err)
+		}
 	}
 	isNew := ep.File == ""
 	for _, o := range p.Endpoints {
@@ -105,7 +107,11 @@ func (p *Project) SaveEndpoint(ep *Endpoint) error {
 		}
 	}
 	if isNew {
-		ep.File = p.freeEndpointFile(ep.Folder, ep.Name)
+		file, err := p.freeEndpointFile(ep.Folder, ep.Name)
+		if err != nil {
+			return fmt.Errorf("endpoint %q: %w", ep.Name, err)
+		}
+		ep.File = file
 		if ep.Seq == 0 {
 			ep.Seq = p.nextSeq(ep.Folder)
 		}
@@ -120,10 +126,14 @@ func (p *Project) SaveEndpoint(ep *Endpoint) error {
 	if isNew {
 		p.Endpoints = append(p.Endpoints, ep)
 		if ep.Folder != "" && p.Folder(ep.Folder) == nil {
+			have := make(map[string]bool, len(p.Folders))
+			for _, f := range p.Folders {
+				have[f.Path] = true
+			}
 			parts := strings.Split(ep.Folder, "/")
 			for i := range parts {
 				fp := strings.Join(parts[:i+1], "/")
-				if p.Folder(fp) == nil {
+				if !have[fp] {
 					p.Folders = append(p.Folders, &Folder{Path: fp, Name: parts[i]})
 				}
 			}
@@ -134,19 +144,19 @@ func (p *Project) SaveEndpoint(ep *Endpoint) error {
 }
 
 // freeEndpointFile picks FOLDER/slug.endpoint.yaml, adding -2, -3, ... when
-// the name is taken (by a loaded endpoint, a broken file, or anything on disk).
-func (p *Project) freeEndpointFile(folder, name string) string {
-	base := slug(name)
-	for i := 1; ; i++ {
-		candidate := base
-		if i > 1 {
-			candidate = fmt.Sprintf("%s-%d", base, i)
-		}
-		rel := path.Join(folder, candidate+EndpointExt)
-		if _, err := os.Lstat(filepath.Join(p.Dir, filepath.FromSlash(rel))); errors.Is(err, fs.ErrNotExist) {
-			return rel
-		}
+// the name is taken (by a loaded endpoint, a broken file, or anything on
+// disk). The slug is bounded (see slug), the name itself is kept in the
+// file; an error from the file system (other than "does not exist") ends
+// the search.
+func (p *Project) freeEndpointFile(folder, name string) (string, error) {
+	dir := filepath.Join(p.Dir, filepath.FromSlash(folder))
+	file, err := probeName(slug(name), EndpointExt, func(file string) (bool, error) {
+		return onDisk(filepath.Join(dir, file))
+	})
+	if err != nil {
+		return "", err
 	}
+	return path.Join(folder, file), nil
 }
 
 func (p *Project) nextSeq(folder string) int {
@@ -178,8 +188,8 @@ func (p *Project) DeleteEndpoint(ep *Endpoint) error {
 
 // SaveFolder writes a folder's folder.yaml (creating the directory).
 func (p *Project) SaveFolder(f *Folder) error {
-	if f.Path == "" || !insideRelative(f.Path) {
-		return fmt.Errorf("folder %q: path must be a relative path inside the project", f.Path)
+	if err := CheckFolderPath(f.Path); err != nil {
+		return err
 	}
 	f.Schema = SchemaVersion
 	if err := p.saveFile(path.Join(f.Path, FolderFile), kindFolder, f); err != nil {
@@ -251,6 +261,9 @@ func (p *Project) SaveScript(ep *Endpoint, src string) error {
 		ep.Script = strings.TrimSuffix(path.Base(ep.File), EndpointExt) + ".js"
 	}
 	if err := ep.Validate(); err != nil {
+		return err
+	}
+	if err := p.checkInside(path.Dir(path.Join(ep.Folder, ep.Script))); err != nil {
 		return err
 	}
 	if err := WriteFileAtomic(p.ScriptPath(ep), []byte(src), 0o644); err != nil {

@@ -35,6 +35,9 @@ func Fingerprint(dir string) (string, error) {
 				return filepath.SkipDir
 			}
 			fmt.Fprintf(h, "d %s\n", rel)
+			if rel != "." && checkFolderLimits(rel) != nil {
+				return filepath.SkipDir // Load reads nothing below it either
+			}
 			return nil
 		}
 		if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".js") {
