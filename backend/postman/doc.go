@@ -12,4 +12,9 @@
 // What has no equivalent is named in the returned warnings: pre-request
 // scripts, auth types other than bearer/basic/apikey, file and GraphQL
 // bodies, path variables.
+//
+// Names become file and directory names as in package project (shortened
+// when long, the name kept in the file or folder.yaml). A collection whose
+// folders nest deeper than project.MaxFolderDepth (64) is refused, naming
+// the item, before anything is written.
 package postman

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/streamscope/streamscope/backend/project"
 )
@@ -224,6 +225,17 @@ func (cv *converter) warn(format string, a ...any) {
 }
 
 func (cv *converter) fail(where string, format string, a ...any) {
+	if len(where) > 80 {
+		// Deep in nested folders: the innermost part says where.
+		cut := len(where) - 60
+		if i := strings.IndexByte(where[cut:], '.'); i >= 0 {
+			cut += i + 1
+		}
+		for !utf8.RuneStart(where[cut]) {
+			cut++
+		}
+		where = "…" + where[cut:]
+	}
 	if cv.err == nil {
 		cv.err = fmt.Errorf("%s: %s: %s", cv.file, where, fmt.Sprintf(format, a...))
 	}
@@ -244,6 +256,12 @@ func (cv *converter) walk(items []item, dir, where string, inherited *auth) {
 		}
 		if it.Request == nil && it.Item != nil {
 			d := cv.folderDir(dir, it.Name)
+			if err := project.CheckFolderPath(d); err != nil {
+				// Also what ends a collection nested thousands deep: the
+				// walk goes no deeper than project.MaxFolderDepth.
+				cv.fail(at, "%q: %v", it.Name, err)
+				return
+			}
 			f := &project.Folder{Path: d, Name: it.Name, Seq: i + 1, Notes: description(it.Description)}
 			cv.folders = append(cv.folders, f)
 			cv.walk(it.Item, d, at+".item", effective)
@@ -302,7 +320,7 @@ func (cv *converter) folderDir(parent, name string) string {
 			d = fmt.Sprintf("%s-%d", base, i)
 		}
 		full := path.Join(parent, d)
-		if !cv.usedDirs[full] && d != project.EnvironmentsDir && d != project.RecordingsDir {
+		if !cv.usedDirs[full] && !project.ReservedFolder(full) {
 			cv.usedDirs[full] = true
 			return full
 		}

@@ -1,11 +1,13 @@
 package postman
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/streamscope/streamscope/backend/project"
 )
@@ -186,5 +188,89 @@ func TestImportEnvironment(t *testing.T) {
 	}
 	if _, err := ImportEnvironment(data, "local.json", "bad/name"); err == nil {
 		t.Fatal("bad environment name accepted")
+	}
+}
+
+// nested returns a collection whose one request sits depth folders deep,
+// every folder and the request named name.
+func nested(depth int, name string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"info":{"name":"deep","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":[`)
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&b, `{"name":%q,"item":[`, name)
+	}
+	fmt.Fprintf(&b, `{"name":%q,"request":{"method":"GET","url":"http://x/"}}`, name)
+	b.WriteString(strings.Repeat("]}", depth))
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+// runWithin fails the test when f runs longer than d: a safety net for
+// imports that used to never finish. f must not call t.
+func runWithin(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+	}
+}
+
+// Item 4: items named with 70 emoji (a request, a folder) import under
+// shortened file and directory names and keep their names.
+func TestImportLongNames(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("😀", 70)
+	for _, depth := range []int{0, 1} {
+		dir := filepath.Join(t.TempDir(), "p")
+		var err error
+		runWithin(t, 30*time.Second, func() { _, err = Import(nested(depth, long), "c.json", dir) })
+		if err != nil {
+			t.Fatalf("depth %d: %v", depth, err)
+		}
+		p, err := project.Load(dir)
+		if err != nil || len(p.Problems) > 0 || len(p.Endpoints) != 1 {
+			t.Fatalf("depth %d: %v %v %+v", depth, err, p.Problems, p.Endpoints)
+		}
+		e := p.Endpoints[0]
+		if e.Name != long {
+			t.Errorf("endpoint name %q", e.Name)
+		}
+		for _, part := range strings.Split(e.File, "/") {
+			if len(part) > 255 {
+				t.Errorf("file name of %d bytes: %s", len(part), part)
+			}
+		}
+		if depth == 1 && (len(p.Folders) != 1 || p.Folders[0].Name != long) {
+			t.Errorf("folders %+v", p.Folders)
+		}
+	}
+}
+
+// Item 19: a collection nested deeper than project.MaxFolderDepth is
+// refused with the limit before anything is written; 3,000 levels end as
+// fast as 65 (they used to never finish).
+func TestImportDepthLimit(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "ok")
+	if _, err := Import(nested(project.MaxFolderDepth, "f"), "c.json", dir); err != nil {
+		t.Fatalf("%d levels: %v", project.MaxFolderDepth, err)
+	}
+	if p, err := project.Load(dir); err != nil || len(p.Problems) > 0 || len(p.Endpoints) != 1 || len(p.Folders) != project.MaxFolderDepth {
+		t.Fatalf("load: %v %v", err, p.Problems)
+	}
+	for _, depth := range []int{project.MaxFolderDepth + 1, 3000} {
+		dir := filepath.Join(t.TempDir(), "deep")
+		var err error
+		runWithin(t, 30*time.Second, func() { _, err = Import(nested(depth, "f"), "c.json", dir) })
+		want := fmt.Sprintf("folders nest at most %d deep", project.MaxFolderDepth)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") || len(err.Error()) > 300 {
+			t.Errorf("depth %d: want one short line with %q, got %v", depth, want, err)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("depth %d: the project was created (%v)", depth, err)
+		}
 	}
 }
