@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/streamscope/streamscope/backend/project"
 )
@@ -242,4 +243,85 @@ func TestImportPostmanEnvironment(t *testing.T) {
 	if code, _, errs := cliRun(t, vars, "", "import", "postman", "../postman/testdata/llm.postman_collection.json", dir, "--env", "x"); code != ExitUsage || !strings.Contains(errs, "--env applies") {
 		t.Fatalf("--env with a collection: %d %q", code, errs)
 	}
+}
+
+// Items 4 and 15: import curl with a name whose file name would pass 255
+// bytes saves it under a shortened file name (it used to loop forever);
+// folders that would not load, or that lead out through a link, are
+// refused with the rule, exit 2 and nothing written.
+func TestImportCurlNamesAndFolders(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "proj")
+	vars := map[string]string{"XDG_CONFIG_HOME": t.TempDir()}
+	if code, _, errs := cliRun(t, vars, "", "new", dir); code != ExitOK {
+		t.Fatalf("new: %s", errs)
+	}
+	long := strings.Repeat("😀", 61)
+	type result struct {
+		code        int
+		out, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := cliRun(t, vars, "", "import", "curl", "--project", dir, "--name", long, "curl http://x/")
+		done <- result{code, out, errs}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("import curl with a long name did not end")
+	}
+	if r.code != ExitOK {
+		t.Fatalf("long name: %d %s", r.code, r.stderr)
+	}
+	if code, out, errs := cliRun(t, vars, "", "ls", dir); code != ExitOK || !strings.Contains(out, long+"\tGET") {
+		t.Fatalf("ls: %d %q %s", code, out, errs)
+	}
+
+	outside := t.TempDir()
+	linked := runtime.GOOS != "windows" && os.Symlink(outside, filepath.Join(dir, "linked")) == nil
+	for _, c := range []struct{ folder, want string }{
+		{strings.Repeat("a", 300), "300 bytes long, at most 255"},
+		{".hidden", "hidden"},
+		{"recordings", "recordings/ folder"},
+		{"environments", "environments/ folder"},
+		{"a/../..", "'..'"},
+		{"linked", "symbolic link"},
+	} {
+		if c.folder == "linked" && !linked {
+			continue
+		}
+		code, _, errs := cliRun(t, vars, "", "import", "curl", "--project", dir, "--folder", c.folder, "--name", "n", "curl http://x/")
+		if code != ExitUsage || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("--folder %q: %d %q, want one line with %q", c.folder, code, errs, c.want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2+boolInt(linked) {
+		t.Fatalf("project holds %v", entries)
+	}
+	if code, _, errs := cliRun(t, vars, "", "ls", dir); code != ExitOK {
+		t.Fatalf("ls after refused imports: %d %s", code, errs)
+	}
+
+	// env set into a linked environments/: refused, nothing outside.
+	if linked {
+		if err := os.Symlink(outside, filepath.Join(dir, project.EnvironmentsDir)); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errs := cliRun(t, vars, "", "env", "set", dir, "dev", "base_url", "http://x"); code != ExitUsage || !strings.Contains(errs, "symbolic link") {
+			t.Fatalf("env set through a link: %d %s", code, errs)
+		}
+		if e, _ := os.ReadDir(outside); len(e) != 0 {
+			t.Fatalf("written outside the project: %v", e)
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -113,6 +113,9 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 	}
 	var rec *recorder
 	if *record != "" {
+		if err := p.CheckRecordings(); err != nil {
+			return ExitUsage, Errorf(ExitUsage, "--record: %v", err)
+		}
 		rec = &recorder{started: time.Now().UTC()}
 		hooks = append(hooks, rec.hook())
 	}

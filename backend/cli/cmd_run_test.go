@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/streamscope/streamscope/backend/mockllm"
 	"github.com/streamscope/streamscope/backend/project"
@@ -532,5 +533,52 @@ function onEnd(ctx) { ctx.append("!"); }
 	code, _, stderr = srun("Tested", "--env", "local", "--replay", "tested")
 	if code != ExitOK || !strings.Contains(stderr, "PASS  saw every event") || f.seen.count() != before {
 		t.Fatalf("replay with script: %d\n%s", code, stderr)
+	}
+}
+
+// Item 4 and 15: --record under a name whose file name would pass 255
+// bytes saves under a shortened name (it used to loop forever, growing
+// memory) and --replay finds it by the name; a linked recordings/ is
+// refused before anything is sent.
+func TestRunRecordLongName(t *testing.T) {
+	t.Parallel()
+	f := newRunFixture(t)
+	name := strings.Repeat("😀", 63)
+	type result struct {
+		code   int
+		stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, _, stderr := f.run(t, nil, "Chat", "--env", "local", "--record", name)
+		done <- result{code, stderr}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("run --record with a long name did not end")
+	}
+	if r.code != ExitOK || !strings.Contains(r.stderr, "saved recording recordings/") {
+		t.Fatalf("record: %d\n%s", r.code, r.stderr)
+	}
+	entries, err := os.ReadDir(filepath.Join(f.dir, project.RecordingsDir))
+	if err != nil || len(entries) != 1 || len(entries[0].Name()) > 255 {
+		t.Fatalf("recordings %v %v", entries, err)
+	}
+	if code, _, stderr := f.run(t, nil, "Chat", "--replay", name); code != ExitOK || !strings.Contains(stderr, "complete (replayed)") {
+		t.Fatalf("replay by name: %d\n%s", code, stderr)
+	}
+
+	if err := os.RemoveAll(filepath.Join(f.dir, project.RecordingsDir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(t.TempDir(), filepath.Join(f.dir, project.RecordingsDir)); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	sent := f.seen.count()
+	code, _, stderr := f.run(t, nil, "Chat", "--env", "local", "--record", "x")
+	if code != ExitUsage || !strings.Contains(stderr, "--record:") || !strings.Contains(stderr, "symbolic link") || f.seen.count() != sent {
+		t.Fatalf("linked recordings/: %d, %d request(s) sent\n%s", code, f.seen.count()-sent, stderr)
 	}
 }
