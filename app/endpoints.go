@@ -388,8 +388,10 @@ func (s *ProjectService) CreateFolder(parent, name string) (ProjectView, error) 
 	var v ProjectView
 	err := s.withProject(func(p *project.Project) error {
 		fp := path.Join(parent, project.Slug(name))
-		if parent == "" {
-			fp = project.Slug(name)
+		if project.ReservedFolder(fp) {
+			// "Recordings" at the top: the directory gets another name,
+			// the folder keeps its name (in folder.yaml).
+			fp += "-folder"
 		}
 		for _, f := range p.Folders {
 			if f.Path == fp {
@@ -533,6 +535,15 @@ func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (Proje
 		target := folderPath
 		if parentOf(folderPath) != parent {
 			target = path.Join(parent, path.Base(folderPath))
+			// Everything in it must still load from its new place: not
+			// too deep, not under a reserved or hidden name.
+			for _, f := range p.Folders {
+				if f.Path == folderPath || strings.HasPrefix(f.Path, folderPath+"/") {
+					if err := project.CheckFolderPath(target + strings.TrimPrefix(f.Path, folderPath)); err != nil {
+						return fmt.Errorf("move folder %q into %q: %w", folderPath, parent, err)
+					}
+				}
+			}
 			dst := filepath.Join(p.Dir, filepath.FromSlash(target))
 			if _, err := os.Lstat(dst); err == nil {
 				return fmt.Errorf("folder %q already has a %q: rename one of them first", parent, path.Base(folderPath))

@@ -344,23 +344,31 @@ func (s *ProjectService) viewLocked() ProjectView {
 		return v
 	}
 	v.Open, v.Dir, v.Name, v.ID, v.IsDemo = true, p.Dir, p.Meta.Name, p.Meta.ID, s.isDemo
+	// The project keeps its lists in tree order; grouped once by folder
+	// they are walked in time linear in their length.
+	endpointsIn := map[string][]*project.Endpoint{}
+	for _, e := range p.Endpoints {
+		endpointsIn[e.Folder] = append(endpointsIn[e.Folder], e)
+	}
+	foldersIn := map[string][]*project.Folder{}
+	for _, f := range p.Folders {
+		if f.Path != "" {
+			foldersIn[parentOf(f.Path)] = append(foldersIn[parentOf(f.Path)], f)
+		}
+	}
 	var walk func(folder string, depth int)
 	walk = func(folder string, depth int) {
-		for _, e := range p.Endpoints {
-			if e.Folder == folder {
-				v.Items = append(v.Items, TreeItem{Kind: "endpoint", Ref: e.Ref(), Name: e.Name, Parent: folder, Depth: depth,
-					Seq: e.Seq, Method: e.Method, URL: e.URL, File: e.File, HasScript: e.Script != ""})
-			}
+		for _, e := range endpointsIn[folder] {
+			v.Items = append(v.Items, TreeItem{Kind: "endpoint", Ref: e.Ref(), Name: e.Name, Parent: folder, Depth: depth,
+				Seq: e.Seq, Method: e.Method, URL: e.URL, File: e.File, HasScript: e.Script != ""})
 		}
-		for _, f := range p.Folders {
-			if parentOf(f.Path) == folder {
-				name := f.Name
-				if name == "" {
-					name = path.Base(f.Path)
-				}
-				v.Items = append(v.Items, TreeItem{Kind: "folder", Ref: f.Path, Name: name, Parent: folder, Depth: depth, Seq: f.Seq})
-				walk(f.Path, depth+1)
+		for _, f := range foldersIn[folder] {
+			name := f.Name
+			if name == "" {
+				name = path.Base(f.Path)
 			}
+			v.Items = append(v.Items, TreeItem{Kind: "folder", Ref: f.Path, Name: name, Parent: folder, Depth: depth, Seq: f.Seq})
+			walk(f.Path, depth+1)
 		}
 	}
 	walk("", 0)

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -478,5 +479,51 @@ func TestMoveFolder(t *testing.T) {
 	}
 	if v, _ := ps.Current(); folders(v) != "c a a/b b" {
 		t.Fatalf("after refused moves: %q", folders(v))
+	}
+}
+
+// Items 15 and 19 in the tree: a folder named like one of the project's own
+// directories gets another directory (its name kept), and a move that would
+// put a folder under a reserved name or deeper than the limit is refused
+// before anything moves.
+func TestFolderNamesAndMovesThatWouldNotLoad(t *testing.T) {
+	t.Parallel()
+	a, _, dir := projectApp(t)
+	ps := a.Project
+	v, err := ps.CreateFolder("", "Recordings")
+	if err != nil || names(v) != "f:Recordings" || v.Items[0].Ref != "recordings-folder" {
+		t.Fatalf("create: %q %+v %v", names(v), v.Items, err)
+	}
+	if _, err := ps.CreateFolder("", strings.Repeat("😀", 70)); err != nil {
+		t.Fatalf("a long name: %v", err)
+	}
+	if _, err := ps.CreateFolder("recordings-folder", "Recordings"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.MoveFolder("recordings-folder/recordings", "", 0); err == nil || !strings.Contains(err.Error(), "recordings/ folder") {
+		t.Fatalf("move to the top as recordings/: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "recordings-folder", "recordings")); err != nil {
+		t.Fatalf("the refused move moved it: %v", err)
+	}
+	// A chain as deep as allowed cannot go under another folder.
+	parent := ""
+	for i := 0; i < project.MaxFolderDepth; i++ {
+		if _, err := ps.CreateFolder(parent, "d"); err != nil {
+			t.Fatalf("level %d: %v", i+1, err)
+		}
+		parent = path.Join(parent, "d")
+	}
+	if _, err := ps.CreateFolder(parent, "one more"); err == nil || !strings.Contains(err.Error(), "folders nest at most") {
+		t.Fatalf("create too deep: %v", err)
+	}
+	if _, err := ps.MoveFolder("d", "recordings-folder", 0); err == nil || !strings.Contains(err.Error(), "folders nest at most") {
+		t.Fatalf("move too deep: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "d")); err != nil {
+		t.Fatalf("the refused move moved it: %v", err)
+	}
+	if v, err := ps.Open(dir); err != nil || len(v.Problems) > 0 {
+		t.Fatalf("reopen: %v %+v", err, v.Problems)
 	}
 }
