@@ -112,6 +112,7 @@
 // itself is kept in the file (a recording's in its header), so a shortened
 // file name loses nothing; LoadRecording finds a recording by it. The
 // search for a free name ends on any error other than "does not exist".
+// An environment's name, its file's, is at most 120 characters.
 //
 // A folder path (CheckFolderPath) has at most MaxFolderDepth (64) parts and
 // MaxFolderPathBytes (1024) bytes; each part is at most 255 bytes, does not

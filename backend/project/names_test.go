@@ -235,6 +235,20 @@ func TestFolderPathRules(t *testing.T) {
 	}
 }
 
+// An environment's name becomes its file's: a name too long for one is
+// refused with the limit (it failed in the file system before).
+func TestLongEnvironmentName(t *testing.T) {
+	t.Parallel()
+	p := newProject(t)
+	err := p.SaveEnvironment(&Environment{Name: strings.Repeat("a", 300)})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at most %d characters", maxSlugBytes)) {
+		t.Fatalf("want the limit, got %v", err)
+	}
+	if err := p.SaveEnvironment(&Environment{Name: strings.Repeat("a", maxSlugBytes)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Item 15: nothing is written through a symbolic link in the project
 // (Load does not follow them; the file would land outside and never load).
 func TestNoWriteThroughSymlink(t *testing.T) {

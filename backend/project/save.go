@@ -209,6 +209,9 @@ func (p *Project) SaveEnvironment(env *Environment) error {
 	if !ValidEnvironmentName(env.Name) {
 		return fmt.Errorf("environment %q: a name is letters, digits, '_', '.' and '-'", env.Name)
 	}
+	if len(env.Name) > maxSlugBytes {
+		return fmt.Errorf("environment %s: a name is at most %d characters (this one has %d)", quoteShort(env.Name), maxSlugBytes, len(env.Name))
+	}
 	if fe := validateEnvironment(env); fe != nil {
 		return fmt.Errorf("environment %q: %s: %s", env.Name, strings.Join(fe.keys, "."), fe.reason)
 	}
