@@ -128,7 +128,7 @@ func (s *ProjectService) secretsAccess(p *project.Project) (SecretsAccess, error
 	if err != nil {
 		return v, err
 	}
-	err = st.Check(p.Dir, p.Meta.ID)
+	err = st.CheckProject(p)
 	var ue *secrets.UntrustedError
 	switch {
 	case errors.As(err, &ue):

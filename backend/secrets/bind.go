@@ -44,11 +44,17 @@ const TrustCommand = "streamscope env trust"
 type UntrustedError struct {
 	Dir string // the folder asking (real path)
 	ID  string
-	// Owners are the folders allowed to use the id's secrets.
+	// Owners are the folders allowed to use the id's secrets; none when
+	// the secrets were stored before they were bound to folders (then any
+	// folder must be trusted once: which one stored them is not known).
 	Owners []string
 }
 
 func (e *UntrustedError) Error() string {
+	if len(e.Owners) == 0 {
+		return fmt.Sprintf("the secrets of project id %q were stored before streamscope bound secrets to project folders, so it cannot tell whether %s is the project that stored them; if it is, run: %s %s",
+			e.ID, printable(e.Dir), TrustCommand, shellQuote(e.Dir))
+	}
 	owners := make([]string, len(e.Owners))
 	for i, o := range e.Owners {
 		owners[i] = printable(o)
@@ -142,10 +148,15 @@ func (s *FileStore) readBindings() (*bindings, error) {
 	return b, nil
 }
 
+// errUnbound is allowed's answer for an id that no folder uses yet: the
+// folder may store secrets for it (and is then bound to it), but a value
+// already stored for it was stored before secrets were bound to folders and
+// is not handed out until the user trusts a folder.
+var errUnbound = errors.New("secrets: no folder is bound to this project id yet")
+
 // allowed says whether the folder real may use the secrets of id as b
-// records them: nil when it is bound to id or reserved for it, or when no
-// folder uses id yet (its first use: a new project, or one whose secrets
-// were stored before they were bound to folders); else an *UntrustedError.
+// records them: nil when it is bound to id or reserved for it, errUnbound
+// when no folder uses id yet, else an *UntrustedError.
 func (s *FileStore) allowed(b *bindings, real, id string) error {
 	folders := b.Projects[id]
 	reserved, isReserved := s.reservedFor(id)
@@ -157,7 +168,7 @@ func (s *FileStore) allowed(b *bindings, real, id string) error {
 	case isReserved:
 		return &UntrustedError{Dir: real, ID: id, Owners: []string{reserved}}
 	}
-	return nil
+	return errUnbound
 }
 
 // bind records, under the store's lock, that the folder real uses the
@@ -178,7 +189,7 @@ func (s *FileStore) bind(real, id string, trust bool) (others []string, err erro
 		return nil, err
 	}
 	if !trust {
-		if err := s.allowed(b, real, id); err != nil {
+		if err := s.allowed(b, real, id); err != nil && err != errUnbound {
 			return nil, err
 		}
 	}
@@ -214,19 +225,34 @@ func samePath(a, b string) bool {
 
 // Project returns the secrets of the project in the folder dir, whose
 // streamscope.yaml gives id. The folder must be allowed to use them: it
-// was bound to id before (its first use of secrets binds it, when no other
-// folder uses id), it is reserved for id, or the user trusted it. Else the
-// error is an *UntrustedError naming the folders the secrets belong to and
-// the command that trusts this one; nothing is read or written.
+// was bound to id before, it is reserved for id, or the user trusted it.
+// When no folder is bound to id yet, the store is unbound: the folder may
+// store secrets (its first Set or Delete binds it: a new project), but a
+// value found for id was stored before secrets were bound to folders and
+// Get answers an *UntrustedError instead until the user trusts a folder
+// (any folder could claim that id). Else the error is an *UntrustedError
+// naming the folders the secrets belong to and the command that trusts
+// this one; nothing is read or written.
 func (s *FileStore) Project(dir, id string) (*ProjectStore, error) {
 	real, err := RealDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.bind(real, id, false); err != nil {
+	if !validID(id) {
+		return nil, fmt.Errorf("project id %q is not valid (letters, digits, '-' and '_')", id)
+	}
+	b, err := s.readBindings()
+	if err != nil {
 		return nil, err
 	}
-	return &ProjectStore{store: s, id: id, dir: real}, nil
+	switch err := s.allowed(b, real, id); err {
+	case nil:
+		return &ProjectStore{store: s, id: id, dir: real}, nil
+	case errUnbound:
+		return &ProjectStore{store: s, id: id, dir: real, unbound: true}, nil
+	default:
+		return nil, err
+	}
 }
 
 // Trust lets the folder dir use the secrets of project id id (what its
@@ -242,8 +268,9 @@ func (s *FileStore) Trust(dir, id string) (others []string, err error) {
 }
 
 // Check says, without binding anything, whether dir may use the secrets
-// of id now: nil when it may or when it would be bound on first use, an
-// *UntrustedError when it must be trusted first.
+// of id now: nil when it may or when no folder is bound to id yet, an
+// *UntrustedError when it must be trusted first. (For an unbound id, a
+// value stored before the binding is refused on lookup: CheckProject.)
 func (s *FileStore) Check(dir, id string) error {
 	real, err := RealDir(dir)
 	if err != nil {
@@ -256,5 +283,8 @@ func (s *FileStore) Check(dir, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.allowed(b, real, id)
+	if err := s.allowed(b, real, id); err != errUnbound {
+		return err
+	}
+	return nil
 }

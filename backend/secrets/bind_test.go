@@ -102,18 +102,19 @@ func TestSecretsBoundToTheFolder(t *testing.T) {
 	_, err = s.Project(foreign, "victim-id")
 	wantUntrusted(t, err, foreign, moved)
 
-	// A new id is bound to the first folder that uses it.
+	// A new id is bound to the first folder that stores a secret for it.
 	fresh := filepath.Join(root, "fresh")
 	newProjectAt(t, fresh, "fresh-id")
-	_, err = s.Project(fresh, "fresh-id")
+	ps, err = s.Project(fresh, "fresh-id")
 	must(t, err)
+	must(t, ps.Set("dev", "k", "v"))
 	if _, err := s.Project(moved, "fresh-id"); err == nil {
 		t.Fatal("a second folder took a bound id")
 	}
 }
 
-// Secrets stored before they were bound to folders keep working for the
-// project that uses them first, and only for it.
+// Secrets stored before they were bound to folders go to no folder until
+// the user trusts one: the first folder to claim their id may be a copy.
 func TestUnboundStoreMigrates(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -122,17 +123,64 @@ func TestUnboundStoreMigrates(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(dir, "legacy-id.json"),
 		[]byte(`{"schema":1,"project":"legacy-id","environments":{"real":{"apiKey":"sk-legacy"}}}`), 0o600))
 	s := &FileStore{Dir: dir}
+	// A folder that claims the id first gets no value stored before the
+	// binding (any folder can claim an id): it must be trusted, once.
+	evil := filepath.Join(root, "evil")
+	newProjectAt(t, evil, "legacy-id")
+	ps, err := s.Project(evil, "legacy-id")
+	must(t, err)
+	_, ok, err := ps.Get("real", "apiKey")
+	wantUntrusted(t, err, evil)
+	if ok || !strings.Contains(err.Error(), "stored before streamscope bound secrets") {
+		t.Fatalf("legacy value to the first claimant: %v %v", ok, err)
+	}
+	if v, ok, err := ps.Get("real", "other"); ok || err != nil || v != "" {
+		t.Fatalf("a secret that is not stored: %q %v %v", v, ok, err)
+	}
+	evilProject, err := project.Load(evil)
+	must(t, err)
+	evilProject.Environments = []*project.Environment{{Name: "real", Variables: []project.Variable{{Name: "apiKey", Secret: true}}}}
+	wantUntrusted(t, s.CheckProject(evilProject), evil)
+
+	// The user trusts the real project: it reads the value, and the other
+	// folder is now told whose the secrets are.
 	mine := filepath.Join(root, "mine")
 	newProjectAt(t, mine, "legacy-id")
-	ps, err := s.Project(mine, "legacy-id")
+	_, err = s.Trust(mine, "legacy-id")
+	must(t, err)
+	ps, err = s.Project(mine, "legacy-id")
 	must(t, err)
 	if v, ok, err := ps.Get("real", "apiKey"); !ok || err != nil || v != "sk-legacy" {
-		t.Fatalf("legacy value: %q %v %v", v, ok, err)
+		t.Fatalf("legacy value after trust: %q %v %v", v, ok, err)
 	}
-	other := filepath.Join(root, "other")
-	newProjectAt(t, other, "legacy-id")
-	_, err = s.Project(other, "legacy-id")
-	wantUntrusted(t, err, other, mine)
+	_, err = s.Project(evil, "legacy-id")
+	wantUntrusted(t, err, evil, mine)
+}
+
+// A new project's first secret binds its folder to its id: later reads in
+// the same or another process need no trust.
+func TestFirstSecretBindsANewProject(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	s := &FileStore{Dir: filepath.Join(root, "secrets")}
+	dir := filepath.Join(root, "p")
+	newProjectAt(t, dir, "fresh-id")
+	ps, err := s.Project(dir, "fresh-id")
+	must(t, err)
+	must(t, ps.Set("dev", "key", "sk-new"))
+	if v, ok, err := ps.Get("dev", "key"); !ok || err != nil || v != "sk-new" {
+		t.Fatalf("same store: %q %v %v", v, ok, err)
+	}
+	again := &FileStore{Dir: s.Dir}
+	ps, err = again.Project(dir, "fresh-id")
+	must(t, err)
+	if v, ok, err := ps.Get("dev", "key"); !ok || err != nil || v != "sk-new" {
+		t.Fatalf("another store: %q %v %v", v, ok, err)
+	}
+	other := filepath.Join(root, "copy")
+	newProjectAt(t, other, "fresh-id")
+	_, err = again.Project(other, "fresh-id")
+	wantUntrusted(t, err, other, dir)
 }
 
 // The demo's id is public and fixed: only the demo folder gets its

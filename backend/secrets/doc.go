@@ -32,18 +32,19 @@
 //	$XDG_CONFIG_HOME/streamscope/secrets/.bindings.json   (mode 0600)
 //
 // FileStore.Project(dir, id) is the only way a project's code reaches its
-// secrets (ProjectStore): a folder bound to the id may; the first folder to
-// use an id no folder uses yet is bound to it (a new project, and the
-// migration of secrets stored before this binding existed: they stay with
-// the project at its current path); any other folder gets an
-// *UntrustedError naming the folders the secrets belong to and the command
+// secrets (ProjectStore): a folder bound to the id may; a folder that claims
+// an id no folder is bound to yet may store secrets for it, and its first
+// write binds it (a new project); any other folder gets an *UntrustedError
+// naming the folders the secrets belong to and the command
 // `streamscope env trust DIR`, which (FileStore.Trust) lets it use them too
-// and forgets bound folders that no longer exist (a moved project). The
-// demo's id (DemoID) is public, so only the demo folder beside the store
-// ($XDG_CONFIG_HOME/streamscope/demo) gets it without asking. A copy meant
-// to have secrets of its own needs an id of its own (edit `id:` in its
-// streamscope.yaml). A folder that replaces a bound one at the same path
-// counts as the same project.
+// and forgets bound folders that no longer exist (a moved project). Values
+// stored before secrets were bound to folders go to no folder until the
+// user trusts one, once: the first folder to claim their id could be a copy
+// (CheckProject tells the app to ask). The demo's id (DemoID) is public, so
+// only the demo folder beside the store ($XDG_CONFIG_HOME/streamscope/demo)
+// gets it without asking. A copy meant to have secrets of its own needs an
+// id of its own (edit `id:` in its streamscope.yaml). A folder that
+// replaces a bound one at the same path counts as the same project.
 //
 // # Saving and resolving
 //

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -14,21 +15,86 @@ type ProjectStore struct {
 	store *FileStore
 	id    string
 	dir   string
+	// unbound: no folder is bound to id yet (FileStore.Project).
+	unbound bool
+	mu      sync.Mutex
 }
 
-// Get returns a secret's value and whether it is stored.
+// Get returns a secret's value and whether it is stored. In an unbound
+// store a value that is there was stored before secrets were bound to
+// folders: the answer is an *UntrustedError, not the value.
 func (p *ProjectStore) Get(env, name string) (string, bool, error) {
-	return p.store.Get(p.id, env, name)
+	v, ok, err := p.store.Get(p.id, env, name)
+	if err == nil && ok && p.isUnbound() {
+		return "", false, &UntrustedError{Dir: p.dir, ID: p.id}
+	}
+	return v, ok, err
+}
+
+func (p *ProjectStore) isUnbound() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.unbound
+}
+
+// bindFirst binds an unbound store's folder to its id before its first
+// write (a new project storing its first secret).
+func (p *ProjectStore) bindFirst() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.unbound {
+		return nil
+	}
+	if _, err := p.store.bind(p.dir, p.id, false); err != nil {
+		return err
+	}
+	p.unbound = false
+	return nil
 }
 
 // Set stores a secret's value.
 func (p *ProjectStore) Set(env, name, value string) error {
+	if err := p.bindFirst(); err != nil {
+		return err
+	}
 	return p.store.Set(p.id, env, name, value)
 }
 
 // Delete removes a secret (no error when it was not stored).
 func (p *ProjectStore) Delete(env, name string) error {
+	if err := p.bindFirst(); err != nil {
+		return err
+	}
 	return p.store.Delete(p.id, env, name)
+}
+
+// CheckProject says whether the folder of p may use the secrets of its id
+// now, as Check does, and for an id no folder is bound to yet also looks
+// up p's secret variables: one with a value stored before secrets were
+// bound to folders makes the answer an *UntrustedError (a folder must be
+// trusted first).
+func (s *FileStore) CheckProject(p *project.Project) error {
+	if err := s.Check(p.Dir, p.Meta.ID); err != nil {
+		return err
+	}
+	ps, err := s.Project(p.Dir, p.Meta.ID)
+	if err != nil || !ps.unbound {
+		return err
+	}
+	for _, env := range p.Environments {
+		for _, v := range env.Variables {
+			if !v.Secret {
+				continue
+			}
+			if _, _, err := ps.Get(env.Name, v.Name); err != nil {
+				var ue *UntrustedError
+				if errors.As(err, &ue) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Where says where Set puts values now (FileStore.Where).
