@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/curl"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
 )
 
 // EndpointDoc is one endpoint for the editor: the endpoint as in its file,
@@ -30,6 +31,18 @@ type EndpointDoc struct {
 type CurlImport struct {
 	Endpoint EndpointDoc `json:"endpoint"`
 	Warnings []string    `json:"warnings"`
+	// Credentials are the literal credentials the command carried, now in
+	// the endpoint's file: the UI offers to move them into secret
+	// variables (MoveCredentials). Never their values.
+	Credentials []project.Credential `json:"credentials"`
+}
+
+// CredentialsMoved is the answer of MoveCredentials: the endpoint with
+// {{NAME}} in place of each credential, and where each went.
+type CredentialsMoved struct {
+	Endpoint    EndpointDoc          `json:"endpoint"`
+	Environment string               `json:"environment"`
+	Moved       []project.Credential `json:"moved"`
 }
 
 func (s *ProjectService) docLocked(p *project.Project, e *project.Endpoint) (EndpointDoc, error) {
@@ -448,7 +461,59 @@ func (s *ProjectService) ImportCurl(text, name, folder string) (CurlImport, erro
 	for _, c := range res.Credentials {
 		w = append(w, fmt.Sprintf("the %s is a literal credential, now written in the project file: replace it with {{%s}} and set %s as a secret variable of an environment", c.What, c.Var, c.Var))
 	}
-	return CurlImport{Endpoint: doc, Warnings: w}, nil
+	creds := res.Credentials
+	if creds == nil {
+		creds = []project.Credential{}
+	}
+	return CurlImport{Endpoint: doc, Warnings: w, Credentials: creds}, nil
+}
+
+// MoveCredentials moves the literal credentials of the endpoint ref (a
+// bearer token, a password, API key headers and parameters) into secret
+// variables of environment env, created when missing: the endpoint gets
+// {{NAME}} in their place (secrets.MoveCredentials). When the secrets
+// cannot be stored the endpoint stays as it was.
+func (s *ProjectService) MoveCredentials(ref, env string) (CredentialsMoved, error) {
+	var out CredentialsMoved
+	err := s.withProject(func(p *project.Project) error {
+		cur, err := p.Endpoint(ref)
+		if err != nil {
+			return err
+		}
+		creds := cur.Credentials()
+		if len(creds) == 0 {
+			return fmt.Errorf("endpoint %q has no literal credential to move", cur.Name)
+		}
+		old, ep := *cur, *cur
+		ep.Headers = append([]project.KV(nil), cur.Headers...)
+		ep.Query = append([]project.KV(nil), cur.Query...)
+		if cur.Auth != nil {
+			a := *cur.Auth
+			ep.Auth = &a
+		}
+		moved, err := secrets.MoveCredentials(p, &ep, creds, env, s.secretStoreErr, p.SaveEndpoint,
+			func() error { return p.SaveEndpoint(&old) })
+		if err != nil {
+			return err
+		}
+		if _, err := s.reloadLocked(); err != nil {
+			return err
+		}
+		e, err := s.p.Endpoint(ep.Ref())
+		if err != nil {
+			return err
+		}
+		doc, err := s.docLocked(s.p, e)
+		if err != nil {
+			return err
+		}
+		out = CredentialsMoved{Endpoint: doc, Environment: env, Moved: moved}
+		return nil
+	})
+	if err == nil {
+		s.saved()
+	}
+	return out, err
 }
 
 // nameFromURL makes an endpoint name from a URL's last path segments.

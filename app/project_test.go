@@ -1,7 +1,9 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -525,5 +527,66 @@ func TestFolderNamesAndMovesThatWouldNotLoad(t *testing.T) {
 	}
 	if v, err := ps.Open(dir); err != nil || len(v.Problems) > 0 {
 		t.Fatalf("reopen: %v %+v", err, v.Problems)
+	}
+}
+
+// A pasted curl command's literal credentials are reported (never their
+// values) and can be moved into secret variables: the project folder then
+// holds no literal, and a failed move leaves the endpoint as it was
+// (issue 17, item 26).
+func TestMoveCredentials(t *testing.T) {
+	t.Parallel()
+	a, _, dir := projectApp(t)
+	imp, err := a.Project.ImportCurl(`curl https://api.example.com/v1/chat -H 'Authorization: Bearer sk-literal-123' -H 'x-api-key: xk-literal-456' -d '{}'`, "Chat", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Credentials) != 2 {
+		t.Fatalf("credentials %+v", imp.Credentials)
+	}
+	if b, _ := json.Marshal(append(imp.Credentials, project.Credential{What: strings.Join(imp.Warnings, "|")})); strings.Contains(string(b), "literal-") {
+		t.Fatalf("the import's credentials or warnings carry a value: %s", b)
+	}
+	if _, err := a.Project.MoveCredentials(imp.Endpoint.Ref, "bad name"); err == nil {
+		t.Fatal("an invalid environment name was taken")
+	}
+	if doc, _ := a.Project.GetEndpoint(imp.Endpoint.Ref); len(doc.Endpoint.Credentials()) != 2 {
+		t.Fatal("a failed move changed the endpoint")
+	}
+	moved, err := a.Project.MoveCredentials(imp.Endpoint.Ref, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moved.Moved) != 2 || len(moved.Endpoint.Endpoint.Credentials()) != 0 {
+		t.Fatalf("moved %+v", moved)
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), "literal-") {
+			t.Errorf("%s holds a credential", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := a.Project.GetEnvironment("dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secretsSet := 0
+	for _, v := range env.Variables {
+		if v.Secret && v.HasValue {
+			secretsSet++
+		}
+	}
+	if secretsSet != 2 {
+		t.Fatalf("environment %+v", env)
+	}
+	if _, err := a.Project.MoveCredentials(imp.Endpoint.Ref, "dev"); err == nil {
+		t.Fatal("nothing left to move, yet no error")
 	}
 }

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/secrets"
 )
 
 // saveImported saves an imported endpoint. Its literal credentials (found
@@ -25,40 +25,7 @@ func saveImported(env *Env, p *project.Project, ep *project.Endpoint, creds []pr
 		}
 		return nil, nil
 	}
-	taken := map[string]bool{}
-	if e, err := p.Environment(envName); err == nil {
-		for _, v := range e.Variables {
-			taken[v.Name] = true
-		}
-	}
-	var vars []project.Variable
-	values := map[string]string{}
-	moved := make([]project.Credential, 0, len(creds))
-	for _, c := range creds {
-		name := c.Var
-		for i := 2; taken[name]; i++ {
-			name = c.Var + "_" + strconv.Itoa(i)
-		}
-		taken[name] = true
-		value, err := ep.ReplaceCredential(c, "{{"+name+"}}")
-		if err != nil {
-			return nil, err
-		}
-		c.Var = name
-		moved = append(moved, c)
-		vars = append(vars, project.Variable{Name: name, Secret: true})
-		values[name] = value
-	}
-	if err := p.SaveEndpoint(ep); err != nil {
-		return nil, err
-	}
-	if _, err := setVariables(env, p, envName, vars, values); err != nil {
-		if derr := p.DeleteEndpoint(ep); derr != nil {
-			return nil, fmt.Errorf("%v (and removing the new endpoint %s failed: %v)", err, ep.File, derr)
-		}
-		return nil, err
-	}
-	return moved, nil
+	return secrets.MoveCredentials(p, ep, creds, envName, secretsOpener(env), p.SaveEndpoint, func() error { return p.DeleteEndpoint(ep) })
 }
 
 // shownURL is the endpoint's URL for a message: a credential in its query

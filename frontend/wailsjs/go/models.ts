@@ -176,9 +176,44 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CredentialsMoved {
+	    endpoint: EndpointDoc;
+	    environment: string;
+	    moved: project.Credential[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CredentialsMoved(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.endpoint = this.convertValues(source["endpoint"], EndpointDoc);
+	        this.environment = source["environment"];
+	        this.moved = this.convertValues(source["moved"], project.Credential);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class CurlImport {
 	    endpoint: EndpointDoc;
 	    warnings: string[];
+	    credentials: project.Credential[];
 	
 	    static createFrom(source: any = {}) {
 	        return new CurlImport(source);
@@ -188,6 +223,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.endpoint = this.convertValues(source["endpoint"], EndpointDoc);
 	        this.warnings = source["warnings"];
+	        this.credentials = this.convertValues(source["credentials"], project.Credential);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1612,6 +1648,22 @@ export namespace project {
 		    }
 		    return a;
 		}
+	}
+	export class Credential {
+	    field: string;
+	    what: string;
+	    var: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Credential(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.what = source["what"];
+	        this.var = source["var"];
+	    }
 	}
 	export class Retry {
 	    enabled: boolean;

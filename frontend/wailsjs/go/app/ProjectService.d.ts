@@ -29,6 +29,8 @@ export function GetEnvironment(arg1:string):Promise<app.EnvironmentView>;
 
 export function ImportCurl(arg1:string,arg2:string,arg3:string):Promise<app.CurlImport>;
 
+export function MoveCredentials(arg1:string,arg2:string):Promise<app.CredentialsMoved>;
+
 export function MoveEndpoint(arg1:string,arg2:string,arg3:number):Promise<app.ProjectView>;
 
 export function MoveFolder(arg1:string,arg2:string,arg3:number):Promise<app.ProjectView>;

@@ -54,6 +54,10 @@ export function ImportCurl(arg1, arg2, arg3) {
   return window['go']['app']['ProjectService']['ImportCurl'](arg1, arg2, arg3);
 }
 
+export function MoveCredentials(arg1, arg2) {
+  return window['go']['app']['ProjectService']['MoveCredentials'](arg1, arg2);
+}
+
 export function MoveEndpoint(arg1, arg2, arg3) {
   return window['go']['app']['ProjectService']['MoveEndpoint'](arg1, arg2, arg3);
 }
