@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/streamscope/streamscope/backend/appstate"
+	"github.com/streamscope/streamscope/backend/project"
 )
 
 // Event names sent to the frontend (besides "run:<runId>").
@@ -165,6 +167,20 @@ func (a *App) emit(name string, data any) {
 }
 
 func (a *App) getenv(k string) string { return a.opts.Getenv(k) }
+
+// projectGetenv is the process environment as a project's variables see
+// it: STREAMSCOPE_ALLOW_ENV also lists the names allowed in the settings
+// (SettingsService.SetAllowEnv).
+func (a *App) projectGetenv(k string) string {
+	v := a.opts.Getenv(k)
+	if k != project.AllowEnvVar {
+		return v
+	}
+	if extra := a.store.Get().AllowEnv; len(extra) > 0 {
+		v = strings.Join(append([]string{v}, extra...), ",")
+	}
+	return v
+}
 
 var errNoDemo = errors.New("the demo project is not part of this build")
 

@@ -65,7 +65,7 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 				return err
 			}
 		}
-		scope := secrets.NewScope(p, env, overrides, s.app.getenv, s.app.Project.secretStoreErr)
+		scope := secrets.NewScope(p, env, overrides, s.app.projectGetenv, s.app.Project.secretStoreErr)
 		pr, err := p.Resolve(&cp, scope)
 		if err != nil {
 			if _, ok := err.(*project.UnresolvedError); ok && s.app.Mock.baseURL() == "" && strings.Contains(err.Error(), MockBaseURLVar) {

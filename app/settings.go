@@ -2,10 +2,12 @@ package app
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/streamscope/streamscope/backend/appstate"
+	"github.com/streamscope/streamscope/backend/project"
 )
 
 // SettingsService reads and changes the app's settings (theme, the
@@ -25,6 +27,10 @@ type SettingsView struct {
 	Window      appstate.Window          `json:"window"`
 	Recent      []appstate.RecentProject `json:"recent"`
 	LastProject string                   `json:"lastProject"`
+	// AllowEnv are the process variables projects may read
+	// ({{$env.NAME}}), besides those in STREAMSCOPE_ALLOW_ENV (AllowEnvFromProcess).
+	AllowEnv            []string `json:"allowEnv"`
+	AllowEnvFromProcess []string `json:"allowEnvFromProcess"`
 	// Path is the settings file; LoadError says why it could not be read
 	// ("" when it was fine or absent).
 	Path      string `json:"path"`
@@ -37,8 +43,44 @@ func (s *SettingsService) view(st appstate.Settings) SettingsView {
 	return SettingsView{
 		Theme: st.Theme, MockEnabled: st.MockEnabled, Window: st.Window,
 		Recent: st.Recent, LastProject: st.LastProject,
+		AllowEnv: append([]string{}, st.AllowEnv...), AllowEnvFromProcess: splitNames(s.app.getenv(project.AllowEnvVar)),
 		Path: s.app.store.Path(), LoadError: s.err,
 	}
+}
+
+// splitNames splits a comma- or space-separated list of names.
+func splitNames(s string) []string {
+	out := []string{}
+	for _, n := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		out = append(out, n)
+	}
+	return out
+}
+
+// envName is the shape of a process variable's name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// SetAllowEnv sets the process environment variables that projects may
+// read ({{$env.NAME}}), besides those in STREAMSCOPE_ALLOW_ENV. A name
+// that is not a variable name (letters, digits, '_', not starting with a
+// digit) is refused, naming it.
+func (s *SettingsService) SetAllowEnv(names []string) (SettingsView, error) {
+	clean := []string{}
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || seen[n] {
+			continue
+		}
+		if !envName.MatchString(n) {
+			return s.view(s.app.store.Get()), fmt.Errorf("allowed process variable %q: a name is letters, digits and '_', not starting with a digit", n)
+		}
+		seen[n] = true
+		clean = append(clean, n)
+	}
+	st, err := s.app.store.Update(func(st *appstate.Settings) { st.AllowEnv = clean })
+	s.app.emit(EventSettingsChanged, s.view(st))
+	return s.view(st), err
 }
 
 // Get returns the current settings.

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -311,4 +312,44 @@ func TestRecentMenuFollowsOpenedProjects(t *testing.T) {
 	if strings.Contains(got, one) {
 		t.Fatalf("the deleted project is still in the menu: %q", got)
 	}
+}
+
+// A desktop launch has no shell to set STREAMSCOPE_ALLOW_ENV in: the
+// settings list the process variables projects may read too (issue 17,
+// item 24). Until a name is allowed, a run that uses it fails before
+// sending; invalid names are refused.
+func TestAllowEnvSetting(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	a, rt := newTestApp(t, Options{ConfigDir: cfg, Getenv: func(k string) string {
+		switch k {
+		case "XDG_CONFIG_HOME":
+			return cfg
+		case "MY_TOKEN":
+			return "tok-from-process"
+		case "STREAMSCOPE_ALLOW_ENV":
+			return "OTHER"
+		}
+		return ""
+	}})
+	a.Startup(rt)
+	if _, err := a.Project.NewProject(filepath.Join(t.TempDir(), "p"), "Test"); err != nil {
+		t.Fatal(err)
+	}
+	ep := chatEndpoint("env", "X-Token: {{$env.MY_TOKEN}}", "")
+	if _, err := a.Run.Send(RunRequest{Endpoint: ep}); err == nil || !strings.Contains(err.Error(), "MY_TOKEN") {
+		t.Fatalf("a process variable nobody allowed: %v", err)
+	}
+	if _, err := a.Settings.SetAllowEnv([]string{"MY_TOKEN", "1BAD"}); err == nil || !strings.Contains(err.Error(), `"1BAD"`) {
+		t.Fatalf("an invalid name: %v", err)
+	}
+	v, err := a.Settings.SetAllowEnv([]string{" MY_TOKEN ", "MY_TOKEN"})
+	if err != nil || !reflect.DeepEqual(v.AllowEnv, []string{"MY_TOKEN"}) || !reflect.DeepEqual(v.AllowEnvFromProcess, []string{"OTHER"}) {
+		t.Fatalf("view %+v %v", v, err)
+	}
+	st, err := a.Run.Send(RunRequest{Endpoint: ep})
+	if err != nil {
+		t.Fatalf("an allowed process variable: %v", err)
+	}
+	_ = st
 }

@@ -42,6 +42,10 @@ type Settings struct {
 	Recent []RecentProject `json:"recent"`
 	// LastProject is the project open when the app was closed ("" none).
 	LastProject string `json:"lastProject"`
+	// AllowEnv lists the process environment variables that projects may
+	// read ({{$env.NAME}}), on top of those listed in STREAMSCOPE_ALLOW_ENV:
+	// a desktop launch has no shell to set it in.
+	AllowEnv []string `json:"allowEnv,omitempty"`
 }
 
 // Window is the window's geometry; zero Width means "never saved".

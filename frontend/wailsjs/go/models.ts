@@ -565,6 +565,8 @@ export namespace app {
 	    window: appstate.Window;
 	    recent: appstate.RecentProject[];
 	    lastProject: string;
+	    allowEnv: string[];
+	    allowEnvFromProcess: string[];
 	    path: string;
 	    loadError: string;
 	
@@ -579,6 +581,8 @@ export namespace app {
 	        this.window = this.convertValues(source["window"], appstate.Window);
 	        this.recent = this.convertValues(source["recent"], appstate.RecentProject);
 	        this.lastProject = source["lastProject"];
+	        this.allowEnv = source["allowEnv"];
+	        this.allowEnvFromProcess = source["allowEnvFromProcess"];
 	        this.path = source["path"];
 	        this.loadError = source["loadError"];
 	    }

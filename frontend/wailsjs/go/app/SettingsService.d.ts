@@ -8,6 +8,8 @@ export function Get():Promise<app.SettingsView>;
 
 export function SaveWindowState():Promise<app.SettingsView>;
 
+export function SetAllowEnv(arg1:Array<string>):Promise<app.SettingsView>;
+
 export function SetMockEnabled(arg1:boolean):Promise<app.SettingsView>;
 
 export function SetTheme(arg1:string):Promise<app.SettingsView>;

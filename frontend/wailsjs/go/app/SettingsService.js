@@ -14,6 +14,10 @@ export function SaveWindowState() {
   return window['go']['app']['SettingsService']['SaveWindowState']();
 }
 
+export function SetAllowEnv(arg1) {
+  return window['go']['app']['SettingsService']['SetAllowEnv'](arg1);
+}
+
 export function SetMockEnabled(arg1) {
   return window['go']['app']['SettingsService']['SetMockEnabled'](arg1);
 }
