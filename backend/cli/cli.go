@@ -87,10 +87,16 @@ func Main(args []string, env *Env) int {
 	// Everything a command writes on stderr (the live timeline, script
 	// console lines, the one-line error) goes through one buffered,
 	// time-flushed writer: ordered, live, and not a syscall per event.
+	// Before it, and before stdout, control characters are escaped
+	// (visible.go): what streams and projects hold cannot drive the
+	// terminal.
 	lw := newLiveWriter(env.Stderr)
 	defer lw.Close()
+	errOut, out := newVisibleWriter(lw), newVisibleWriter(env.Stdout)
+	defer out.Close()
+	defer errOut.Close()
 	e := *env
-	e.Stderr = lw
+	e.Stderr, e.Stdout = errOut, out
 	env = &e
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {

@@ -103,9 +103,5 @@ func resultExit(res merge.Result) (int, error) {
 }
 
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
+	return truncateUTF8(strings.Join(strings.Fields(s), " "), 300)
 }

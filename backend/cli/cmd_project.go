@@ -251,7 +251,8 @@ func runLs(env *Env, args []string) (int, error) {
 	}
 	w := bufio.NewWriter(env.Stdout)
 	for _, ep := range p.Endpoints {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", ep.Ref(), ep.Method, ep.FullURL())
+		// each field on its line and column, whatever the files hold
+		fmt.Fprintf(w, "%s\t%s\t%s\n", Visible(ep.Ref()), Visible(ep.Method), Visible(ep.FullURL()))
 	}
 	if err := w.Flush(); err != nil {
 		return ExitUsage, err
@@ -259,7 +260,7 @@ func runLs(env *Env, args []string) (int, error) {
 	if len(p.Problems) > 0 {
 		// Every broken file on its own line; the last one is the error line.
 		for _, fe := range p.Problems[:len(p.Problems)-1] {
-			fmt.Fprintf(env.Stderr, "streamscope ls: %s\n", fe.Error())
+			fmt.Fprintf(env.Stderr, "streamscope ls: %s\n", Visible(fe.Error()))
 		}
 		last := p.Problems[len(p.Problems)-1]
 		return ExitUsage, Errorf(ExitUsage, "%s", last.Error())

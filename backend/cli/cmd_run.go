@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/script"
 	"github.com/streamscope/streamscope/backend/secrets"
 	"github.com/streamscope/streamscope/backend/send"
@@ -92,24 +93,36 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 		}
 	}
 	scope := secrets.NewScope(p, runEnv, vars, env.Var, secretsOpener(env))
-	red := &redactor{}
-	env = red.wrap(env)
 	var resolved *project.Request
 	var req send.Request
 	if replayed == nil {
 		resolved, err = p.Resolve(ep, scope)
-		red.secrets = scope.SecretValues()
 		if err != nil {
-			return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), red.redact(err.Error()))
+			return ExitUsage, Errorf(ExitUsage, "endpoint %q: %s", ep.Ref(), redact.New(scope.RedactValues()...).String(err.Error()))
 		}
 		if req, err = resolved.SendRequest(); err != nil {
 			return ExitUsage, UsageError("endpoint %q: %v", ep.Ref(), err)
 		}
 	}
+	if ep.Script != "" {
+		// The script sees every variable: look the secrets up now, so
+		// that the redactor knows them all before anything is printed.
+		if _, err := scope.Values(); err != nil {
+			return ExitUsage, Errorf(ExitUsage, "%s", redact.New(scope.RedactValues()...).String(err.Error()))
+		}
+	}
+	// No secret value the run knows reaches stdout, stderr or a file.
+	red := redact.New(scope.RedactValues()...)
+	if red != nil {
+		w := red.NewWriter(env.Stderr)
+		defer w.Flush()
+		c := *env
+		c.Stderr = w
+		env = &c
+	}
 	hooks, err := runHooks(env.Stderr, p, ep, scope, time.Duration(*scriptTimeout)*time.Millisecond)
-	red.secrets = scope.SecretValues()
 	if err != nil {
-		return ExitUsage, Errorf(ExitUsage, "%s", red.redact(err.Error()))
+		return ExitUsage, Errorf(ExitUsage, "%s", red.String(err.Error()))
 	}
 	var rec *recorder
 	if *record != "" {
@@ -124,7 +137,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitUsage, err
 		}
 	}
-	opts := StreamOptions{Command: "run", Request: req, Merge: endpointMerge(ep), JSON: *asJSON, Hooks: hooks}
+	opts := StreamOptions{Command: "run", Request: req, Merge: endpointMerge(ep), JSON: *asJSON, Hooks: hooks, Redact: red}
 	var out *StreamOutput
 	var runErr error
 	if replayed != nil {
@@ -139,18 +152,18 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 		if errors.As(runErr, &ee) {
 			code = ee.Code
 		}
-		runErr = &ExitError{Code: code, Err: errors.New(red.redact(runErr.Error()))}
+		runErr = &ExitError{Code: code, Err: errors.New(red.String(runErr.Error()))}
 	}
 	// The run happened (exit 0, 1 or 3): its report files are written.
 	// A run that could not happen (exit 2) writes nothing.
 	if out != nil && code != ExitUsage {
 		if *junit != "" {
-			if err := writeJUnit(*junit, p, ep, out, code, runErr); err != nil {
+			if err := writeJUnit(*junit, p, ep, out, code, runErr, red); err != nil {
 				return ExitUsage, err
 			}
 		}
 		if rec != nil && resolved != nil {
-			rel, err := p.SaveRecording(*record, rec.recording(ep, resolved, out))
+			rel, err := p.SaveRecording(*record, rec.recording(ep, resolved, out, red))
 			if err != nil {
 				return ExitUsage, err
 			}
@@ -169,10 +182,11 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 	if err != nil {
 		return nil, err
 	}
-	tl := &timeline{w: env.Stderr, width: 120}
+	width := 120
 	if w, _ := strconv.Atoi(env.Var("COLUMNS")); w >= 40 {
-		tl.width = w
+		width = w
 	}
+	tl := newTimeline(env.Stderr, width, o.Redact)
 	header := http.Header{}
 	if rec.ContentType != "" {
 		header.Set("Content-Type", rec.ContentType)
@@ -197,7 +211,7 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 				}
 			}
 		}
-		tl.line(at, ev.Type, truncateUTF8(ev.Data, 1000))
+		tl.line(at, ev.Type, truncateUTF8(tl.red.String(ev.Data), 1000))
 	}
 	res := &send.Result{Status: rec.Status, Header: header, Kind: send.StreamKind(rec.Stream), Events: len(rec.Events),
 		Reason: send.EndReason(rec.End), Timing: send.Timing{TTFBMS: rec.TTFBMS, DurationMS: rec.DurationMS}}
@@ -253,44 +267,6 @@ func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *pr
 	return scriptHooks(log, p.ScriptPath(ep), src, scope, timeout)
 }
 
-// redactor keeps secret values out of everything a run prints.
-type redactor struct {
-	secrets []string
-}
-
-const redacted = "[secret]"
-
-func (r *redactor) redact(s string) string {
-	for _, v := range r.secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
-	}
-	return s
-}
-
-type redactWriter struct {
-	r *redactor
-	w io.Writer
-}
-
-func (w redactWriter) Write(b []byte) (int, error) {
-	if len(w.r.secrets) == 0 {
-		return w.w.Write(b)
-	}
-	if _, err := io.WriteString(w.w, w.r.redact(string(b))); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-func (r *redactor) wrap(env *Env) *Env {
-	c := *env
-	c.Stdout = redactWriter{r: r, w: env.Stdout}
-	c.Stderr = redactWriter{r: r, w: env.Stderr}
-	return &c
-}
-
 func checkWritableDir(file string) error {
 	dir := filepath.Dir(file)
 	st, err := os.Stat(dir)
@@ -325,10 +301,15 @@ func (r *recorder) hook() StreamHook {
 }
 
 // recording builds the saved recording: the endpoint's URL as written
-// (variables unresolved, so no secret is saved), the response and events.
-func (r *recorder) recording(ep *project.Endpoint, req *project.Request, out *StreamOutput) *project.Recording {
-	rec := &project.Recording{Endpoint: ep.Ref(), Method: req.Method, URL: ep.FullURL(), Status: r.status,
-		ContentType: r.contentType, StartedAt: r.started, DurationMS: out.Timing.DurationMS, Events: r.events}
+// (variables unresolved), the response and events, with every secret value
+// masked (a server may echo one).
+func (r *recorder) recording(ep *project.Endpoint, req *project.Request, out *StreamOutput, red *redact.Redactor) *project.Recording {
+	rec := &project.Recording{Endpoint: ep.Ref(), Method: req.Method, URL: red.String(ep.FullURL()), Status: r.status,
+		ContentType: red.String(r.contentType), StartedAt: r.started, DurationMS: out.Timing.DurationMS, Events: r.events}
+	for i := range rec.Events {
+		ev := &rec.Events[i].Event
+		ev.Type, ev.Data, ev.ID = red.String(ev.Type), red.String(ev.Data), red.String(ev.ID)
+	}
 	if out.Timing.TTFBMS != nil {
 		rec.TTFBMS = *out.Timing.TTFBMS
 	}
@@ -378,31 +359,34 @@ type junitProblem struct {
 const streamCaseName = "stream complete"
 
 // writeJUnit writes the report atomically: the file is either absent (or
-// its previous version) or complete.
-func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *StreamOutput, code int, runErr error) error {
+// its previous version) or complete. Every text in it goes through red
+// (test names and assertion messages may hold a secret value).
+func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *StreamOutput, code int, runErr error, red *redact.Redactor) error {
+	s := red.String
 	seconds := fmt.Sprintf("%.3f", out.Timing.DurationMS/1000)
-	class := p.Meta.Name + "." + ep.Ref()
-	suite := junitSuite{Name: p.Meta.Name + "/" + ep.Ref(), Time: seconds, Timestamp: time.Now().UTC().Format("2006-01-02T15:04:05")}
+	class := s(p.Meta.Name + "." + ep.Ref())
+	suite := junitSuite{Name: s(p.Meta.Name + "/" + ep.Ref()), Time: seconds, Timestamp: time.Now().UTC().Format("2006-01-02T15:04:05")}
 	stream := junitCase{Name: streamCaseName, ClassName: class, Time: seconds}
 	if code == ExitIncomplete {
 		msg := "stream incomplete"
 		if runErr != nil {
 			msg = runErr.Error()
 		}
-		stream.Failure = &junitProblem{Message: msg, Type: "incomplete", Text: fmt.Sprintf("verdict %s, %d events, format %s", out.Verdict, out.Events, out.Format)}
+		stream.Failure = &junitProblem{Message: s(msg), Type: "incomplete", Text: s(fmt.Sprintf("verdict %s, %d events, format %s", out.Verdict, out.Events, out.Format))}
 	}
 	suite.Cases = append(suite.Cases, stream)
 	for _, t := range out.Tests {
-		c := junitCase{Name: t.Name, ClassName: class, Time: "0.000"}
+		c := junitCase{Name: s(t.Name), ClassName: class, Time: "0.000"}
 		if !t.Passed {
-			c.Failure = &junitProblem{Message: t.Message, Type: "assertion", Text: t.Message}
+			c.Failure = &junitProblem{Message: s(t.Message), Type: "assertion", Text: s(t.Message)}
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
 	if code == ExitFailed && runErr != nil && strings.HasPrefix(runErr.Error(), "script error") {
 		// The script threw or was interrupted: an error, not a failed test.
+		msg := s(runErr.Error())
 		suite.Cases = append(suite.Cases, junitCase{Name: "script", ClassName: class, Time: "0.000",
-			Error: &junitProblem{Message: runErr.Error(), Type: "script", Text: runErr.Error()}})
+			Error: &junitProblem{Message: msg, Type: "script", Text: msg}})
 	}
 	for _, c := range suite.Cases {
 		suite.Tests++
@@ -456,7 +440,7 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout 
 		}
 		logs := run.Logs()
 		for _, l := range logs[logged:] {
-			fmt.Fprintf(log, "console.%s: %s\n", l.Level, l.Message)
+			fmt.Fprintf(log, "console.%s: %s\n", l.Level, Visible(l.Message))
 		}
 		logged = len(logs)
 	}
@@ -516,9 +500,9 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout 
 			for _, t := range run.Tests() {
 				out.Tests = append(out.Tests, TestResult{Name: t.Name, Passed: t.Passed, Message: t.Message})
 				if t.Passed {
-					fmt.Fprintf(log, "PASS  %s\n", t.Name)
+					fmt.Fprintf(log, "PASS  %s\n", Visible(t.Name))
 				} else {
-					fmt.Fprintf(log, "FAIL  %s: %s\n", t.Name, t.Message)
+					fmt.Fprintf(log, "FAIL  %s: %s\n", Visible(t.Name), Visible(t.Message))
 				}
 			}
 			if err := run.Err(); err != nil {

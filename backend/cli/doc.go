@@ -6,4 +6,13 @@
 // core. Main dispatches, turns errors into one stderr line and maps them to
 // the contract's exit codes (0 ok, 1 test failed, 2 usage/input/transport,
 // 3 stream incomplete). Nothing here imports Wails.
+//
+// What a command prints may come from a hostile stream or project: Main
+// escapes control characters on stdout and stderr (visible.go: C0 and C1
+// controls, DEL, bidi overrides, bytes that are not UTF-8; JSON output
+// stays valid), and fields that must keep their line (timeline, ls,
+// script console and test lines) are escaped with Visible. `run` masks
+// every secret value of its environment (package redact) in the timeline
+// before a line is cut, in stdout (the JSON's strings with --json), in
+// stderr as a whole, in error lines, in the JUnit report and in recordings.
 package cli

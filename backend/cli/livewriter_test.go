@@ -119,11 +119,6 @@ func TestSummaryLineCountsEveryChoicesToolCalls(t *testing.T) {
 // referenceLine is the timeline line as first written with fmt and string
 // operations; line builds the same bytes without allocating.
 func referenceLine(width int, at time.Duration, tag, text string) string {
-	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, tag)
-	room := width - utf8.RuneCountInString(prefix)
-	if room < 10 {
-		room = 10
-	}
 	runes := func(s string, n int) string {
 		for i := range s {
 			if n == 0 {
@@ -133,12 +128,11 @@ func referenceLine(width int, at time.Duration, tag, text string) string {
 		}
 		return s
 	}
+	// the escapes of visible.go, written out rune by rune
 	visible := func(s string) string {
-		if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return s
-		}
 		var b strings.Builder
-		for _, r := range s {
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
 			switch {
 			case r == '\n':
 				b.WriteString(`\n`)
@@ -146,13 +140,21 @@ func referenceLine(width int, at time.Duration, tag, text string) string {
 				b.WriteString(`\r`)
 			case r == '\t':
 				b.WriteString(`\t`)
-			case r < 0x20 || r == 0x7f:
-				fmt.Fprintf(&b, `\x%02x`, r)
+			case r == utf8.RuneError && n == 1, r < 0x20:
+				fmt.Fprintf(&b, `\x%02x`, s[i])
+			case r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+				fmt.Fprintf(&b, `\u%04x`, r)
 			default:
 				b.WriteRune(r)
 			}
+			i += n
 		}
 		return b.String()
+	}
+	prefix := fmt.Sprintf("+%8.1fms  %-8s ", float64(at.Microseconds())/1000, visible(tag))
+	room := width - utf8.RuneCountInString(prefix)
+	if room < 10 {
+		room = 10
 	}
 	text = visible(runes(text, room+1))
 	if len(runes(text, room)) < len(text) {
@@ -166,11 +168,11 @@ func TestTimelineLineMatchesFmt(t *testing.T) {
 	texts := []string{"", " ", "   ", "short", "trailing   ", "a\nb\r\tc\x00\x1f\x7f", "é", "\xff\xfe", "x\n\xffy",
 		strings.Repeat("é", 200), strings.Repeat("a", 300), strings.Repeat("😀", 50) + "\x01", strings.Repeat(" ", 150),
 		`{"id":"chatcmpl-1","choices":[{"index":3,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"p0"}}]}}]}`}
-	tags := []string{"message", "", "m", "response", "a-very-long-tag", "ünïcödé", "\xff", "tab\there"}
+	tags := []string{"message", "", "m", "response", "a-very-long-tag", "ünïcödé", "\xff", "tab\there", "\x1b]52;c;eA==\a", "\u009b31m", "\u202eevil"}
 	ats := []time.Duration{0, time.Microsecond, 49 * time.Microsecond, 50 * time.Microsecond, 1050 * time.Microsecond,
 		1150 * time.Microsecond, 12345678 * time.Microsecond, 99999999 * time.Microsecond, 1 << 50, -1500 * time.Microsecond}
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", " ", "\n", "\x02", "é", "😀", "\xe2\x82", "\xff", "\x7f", "…", "z"}
+	alphabet := []string{"a", " ", "\n", "\x02", "é", "😀", "\xe2\x82", "\xff", "\x7f", "…", "z", "\x1b", "\a", "\u009b", "\u0085", "\u202e", "\u2066", "\r"}
 	for range 300 {
 		var b strings.Builder
 		for range rng.IntN(160) {

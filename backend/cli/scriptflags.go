@@ -172,9 +172,9 @@ func (s *ScriptSession) End(res *merge.Result) ([]TestResult, error) {
 		for _, t := range s.run.Tests() {
 			tests = append(tests, TestResult{Name: t.Name, Passed: t.Passed, Message: t.Message})
 			if t.Passed {
-				fmt.Fprintf(s.log, "✓ %s\n", t.Name)
+				fmt.Fprintf(s.log, "✓ %s\n", Visible(t.Name))
 			} else {
-				fmt.Fprintf(s.log, "✗ %s: %s\n", t.Name, oneLine(t.Message))
+				fmt.Fprintf(s.log, "✗ %s: %s\n", Visible(t.Name), Visible(oneLine(t.Message)))
 			}
 		}
 	}
@@ -190,7 +190,7 @@ func (s *ScriptSession) flushLogs() {
 	}
 	logs := s.run.Logs()
 	for _, l := range logs[s.logged:] {
-		fmt.Fprintf(s.log, "console.%s: %s\n", l.Level, l.Message)
+		fmt.Fprintf(s.log, "console.%s: %s\n", l.Level, Visible(l.Message))
 	}
 	s.logged = len(logs)
 }

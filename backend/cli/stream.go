@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/send"
 	"github.com/streamscope/streamscope/backend/sse"
 )
@@ -32,6 +34,8 @@ type StreamOptions struct {
 	// Sender sends the request; nil means the default client.
 	Sender *send.Sender
 	Hooks  []StreamHook
+	// Redact masks secret values in everything printed (nil: none).
+	Redact *redact.Redactor
 }
 
 // StreamHook lets a caller follow the stream and shape the output. Every
@@ -96,7 +100,7 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 			width = 120
 		}
 	}
-	tl := &timeline{w: env.Stderr, width: width}
+	tl := newTimeline(env.Stderr, width, o.Redact)
 	kind := send.StreamPlain
 	req := o.Request
 	// ended is the result of the last End, valid while no event came after
@@ -109,7 +113,8 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	req.Finish = func() (send.EndReason, string) {
 		r := m.End()
 		ended = &r
-		return send.MergeCheck(r)
+		reason, msg := send.MergeCheck(r)
+		return reason, o.Redact.String(msg)
 	}
 	// A body that broke after the end marker still brought the whole stream.
 	req.EndMarker = m.SawEnd
@@ -190,9 +195,22 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	return out, streamExit(o, out, hookErr)
 }
 
+// printStream prints the result on stdout (secrets masked in it, as JSON
+// text with --json) and, after a plain-text result, the summary line on
+// stderr.
 func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 	if o.JSON {
-		return writeJSON(env.Stdout, out)
+		if o.Redact == nil {
+			return writeJSON(env.Stdout, out)
+		}
+		var b bytes.Buffer
+		if err := writeJSON(&b, out); err != nil {
+			return err
+		}
+		if _, err := env.Stdout.Write(o.Redact.JSON(b.Bytes())); err != nil {
+			return Errorf(ExitUsage, "writing stdout: %v", err)
+		}
+		return nil
 	}
 	if out.Status >= 400 {
 		return nil // the error line shows the body
@@ -201,6 +219,7 @@ func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 	if out.Format == merge.FormatUnknown && out.Send.Kind == send.StreamPlain {
 		text = string(out.Send.Body)
 	}
+	text = o.Redact.String(text)
 	if text != "" {
 		if _, err := io.WriteString(env.Stdout, text); err != nil {
 			return Errorf(ExitUsage, "writing stdout: %v", err)
@@ -209,7 +228,7 @@ func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 			io.WriteString(env.Stdout, "\n")
 		}
 	}
-	fmt.Fprintln(env.Stderr, summaryLine(out))
+	fmt.Fprintln(env.Stderr, o.Redact.String(summaryLine(out)))
 	return nil
 }
 
@@ -228,7 +247,7 @@ func summaryLine(out *StreamOutput) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s, %s", out.Status, out.Format, out.Verdict)
 	if out.FinishReason != nil {
-		fmt.Fprintf(&b, " (%s)", *out.FinishReason)
+		fmt.Fprintf(&b, " (%s)", Visible(*out.FinishReason))
 	}
 	fmt.Fprintf(&b, ", %s", plural(out.Events, "event"))
 	if len(out.Choices) > 1 {
@@ -258,7 +277,7 @@ func streamExit(o StreamOptions, out *StreamOutput, hookErr error) error {
 	res := out.Send
 	if out.Status >= 400 {
 		msg := fmt.Sprintf("HTTP %d %s", out.Status, http.StatusText(out.Status))
-		if body := strings.TrimSpace(string(res.Body)); body != "" {
+		if body := strings.TrimSpace(o.Redact.String(string(res.Body))); body != "" {
 			msg += ": " + oneLine(truncateUTF8(body, 200))
 		}
 		return Errorf(ExitUsage, "%s", msg)
@@ -281,7 +300,12 @@ func streamExit(o StreamOptions, out *StreamOutput, hookErr error) error {
 	default:
 		return Errorf(ExitIncomplete, "stream incomplete: %s", res.Message)
 	}
-	if code, err := resultExit(out.Result); code != ExitOK {
+	final := out.Result
+	if e := final.Error; e != nil && o.Redact != nil {
+		// masked before resultExit shortens the message
+		final.Error = &merge.StreamError{Message: o.Redact.String(e.Message), Type: o.Redact.String(e.Type), Code: e.Code}
+	}
+	if code, err := resultExit(final); code != ExitOK {
 		return err
 	}
 	if failed > 0 {
@@ -320,6 +344,15 @@ type timeline struct {
 	w     io.Writer
 	width int
 	buf   []byte // the line being built, reused
+	// red masks secrets in every line before it is cut to the width (a
+	// secret cut in two would not be found whole later); chunks masks the
+	// chunks of a plain body, seeing the ones before.
+	red    *redact.Redactor
+	chunks *redact.Chunks
+}
+
+func newTimeline(w io.Writer, width int, red *redact.Redactor) *timeline {
+	return &timeline{w: w, width: width, red: red, chunks: red.NewChunks()}
 }
 
 // line writes one timeline line: "+%8.1fms  %-8s " then text, made
@@ -327,6 +360,7 @@ type timeline struct {
 // without trailing spaces. It builds the line in a reused buffer and writes
 // it in one call, so a fast stream costs no allocation per line.
 func (t *timeline) line(at time.Duration, tag, text string) {
+	tag, text = Visible(t.red.String(tag)), t.red.String(text)
 	b := append(t.buf[:0], '+')
 	// %8.1f: fmt formats with strconv's 'f' and pads on the left.
 	var scratch [32]byte
@@ -356,7 +390,7 @@ func (t *timeline) line(at time.Duration, tag, text string) {
 	} else {
 		// Cut before escaping (escapes only lengthen), then cut to the rune.
 		start := len(b)
-		b = appendVisible(b, truncateRunes(text, room+1))
+		b = appendVisible(b, truncateRunes(text, room+1), true)
 		if utf8.RuneCount(b[start:]) > room {
 			b = append(b[:start+runeOffset(b[start:], room-1)], "…"...)
 		}
@@ -415,42 +449,6 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// hasControl reports whether s has a control character (only ASCII bytes
-// can be one: every byte of a multi-byte sequence is >= 0x80).
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
-// appendVisible appends s to b with its control characters escaped, so
-// that one record stays one line; when s has any, invalid UTF-8 bytes
-// become U+FFFD.
-func appendVisible(b []byte, s string) []byte {
-	if !hasControl(s) {
-		return append(b, s...)
-	}
-	const hex = "0123456789abcdef"
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b = append(b, `\n`...)
-		case r == '\r':
-			b = append(b, `\r`...)
-		case r == '\t':
-			b = append(b, `\t`...)
-		case r < 0x20 || r == 0x7f:
-			b = append(b, '\\', 'x', hex[r>>4], hex[r&0xf])
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return b
-}
-
 func (t *timeline) record(rec send.Record, kind send.StreamKind) {
 	switch rec.Kind {
 	case send.KindRequestSent:
@@ -480,10 +478,11 @@ func (t *timeline) record(rec send.Record, kind send.StreamKind) {
 		t.line(rec.At, "response", text)
 	case send.KindChunk:
 		if kind == send.StreamPlain {
-			t.line(rec.At, "chunk", fmt.Sprintf("%d B  %s", rec.Chunk.Size, truncateUTF8(string(rec.Chunk.Data), 400)))
+			data := t.chunks.Next(rec.Chunk.Data)
+			t.line(rec.At, "chunk", fmt.Sprintf("%d B  %s", rec.Chunk.Size, truncateUTF8(string(data), 400)))
 		}
 	case send.KindEvent:
-		t.line(rec.At, rec.Event.Type, truncateUTF8(rec.Event.Data, 1000))
+		t.line(rec.At, rec.Event.Type, truncateUTF8(t.red.String(rec.Event.Data), 1000))
 	case send.KindComment:
 		t.line(rec.At, "comment", strings.TrimPrefix(rec.Text, " "))
 	case send.KindRetry, send.KindReconnect:
