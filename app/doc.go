@@ -25,6 +25,10 @@
 //     Export, SaveRecording, ReplayRecording, CheckRule. A run's events and
 //     body are kept in files (bounded memory); finished runs are kept until
 //     Forget, the last 20 at most.
+//     A run's secret values (package redact) are masked in all of it that
+//     the UI or a file gets: batches, the record and event files, Result,
+//     Snapshot, Chunk, Body, RawSlice, Records, exports and recordings
+//     (runredact.go); only the body file holds the bytes as received.
 //
 // # Events
 //

@@ -10,12 +10,12 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/send"
 	"github.com/streamscope/streamscope/backend/sse"
 )
@@ -117,7 +117,11 @@ type run struct {
 	newLogs   int
 	newTests  int
 	script    scriptHook
-	secrets   []string // values of secret variables, kept out of the UI
+	// red masks the run's secret values in all it shows (runredact.go);
+	// chunks masks the chunk records, masked the merged texts sent.
+	red    *redact.Redactor
+	chunks *redact.Chunks
+	masked map[string]*maskedText
 }
 
 // scriptHook is the endpoint script as seen by a run (nil: no script).
@@ -142,25 +146,18 @@ func (s *RunService) Send(req RunRequest) (RunStarted, error) {
 	r.mopts = prep.mopts
 	r.m = prep.merger
 	r.script = prep.script
-	r.secrets = prep.secrets
+	r.setSecrets(prep.secrets)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.sendLoop(ctx, prep.req)
-	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: r.redact(prep.req.URL)}, nil
+	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: r.red.String(prep.req.URL)}, nil
 }
 
-// redactedMark replaces secret values in what a run shows.
-const redactedMark = "[secret]"
-
-// redact hides the values of the run's secret variables in s (the URL
-// shown, script output): they never reach the UI.
-func (r *run) redact(s string) string {
-	for _, v := range r.secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, redactedMark)
-		}
-	}
-	return s
+// setSecrets makes the run mask these values in all it shows.
+func (r *run) setSecrets(values []string) {
+	r.red = redact.New(values...)
+	r.chunks = r.red.NewChunks()
+	r.masked = map[string]*maskedText{}
 }
 
 // Stop cancels a run for real (the connection closes) and waits until its
@@ -393,6 +390,8 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 	if res.Format == "" && res.Events == 0 && res.Content == "" {
 		return nil, false
 	}
+	sig := []any{res.Format, res.FinishReason, res.Usage, res.Error, res.Verdict, res.Complete, res.Events, res.Model, res.ID, len(res.Warnings)}
+	maskSmall(r.red, &res)
 	d = &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
 		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
 	if len(res.Lost) > 0 { // the UI shows why the verdict is data_lost
@@ -413,7 +412,7 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 	d.Refusal = text("refusal", res.Refusal)
 	if sig := toolsSig(res.ToolCalls); sig != r.sentTools {
 		r.sentTools = sig
-		d.ToolCalls = toolViews(res.ToolCalls)
+		d.ToolCalls = toolViews(r.red, res.ToolCalls)
 		changed = true
 	}
 	for _, c := range res.Choices {
@@ -423,7 +422,7 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 		cd.Reasoning = text("r"+k, c.Reasoning)
 		if sig := toolsSig(c.ToolCalls); sig != r.sentText["t"+k] {
 			r.sentText["t"+k] = sig
-			cd.ToolCalls = toolViews(c.ToolCalls)
+			cd.ToolCalls = toolViews(r.red, c.ToolCalls)
 			changed = true
 		}
 		fin := ""
@@ -438,7 +437,7 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 			d.Choices = append(d.Choices, cd)
 		}
 	}
-	small, _ := json.Marshal([]any{res.Format, res.FinishReason, res.Usage, res.Error, res.Verdict, res.Complete, res.Events, res.Model, res.ID, len(res.Warnings)})
+	small, _ := json.Marshal(sig)
 	if string(small) != r.sentSmall {
 		r.sentSmall = string(small)
 		changed = true
@@ -453,6 +452,9 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 // textDelta returns the change of one text since it was last sent, taking
 // at most *budget bytes (estimated as JSON) from it.
 func (r *run) textDelta(key, full string, budget *int) (td *TextDelta, more, changed bool) {
+	if r.red != nil {
+		return r.maskedTextDelta(key, full, budget)
+	}
 	have := r.sentText[key]
 	if have == full {
 		return nil, false, false
@@ -478,21 +480,74 @@ func (r *run) textDelta(key, full string, budget *int) (td *TextDelta, more, cha
 	return &TextDelta{Append: piece, Reset: reset, Total: len(r.sentText[key])}, more, true
 }
 
+// maskedTextDelta is textDelta for a run with secrets: the text goes to
+// the UI through its redact.Stream, which holds back an end that could
+// start a secret until more of the text (or its end) shows it is not.
+func (r *run) maskedTextDelta(key, full string, budget *int) (td *TextDelta, more, changed bool) {
+	have := r.sentText[key]
+	mt := r.masked[key]
+	if mt == nil {
+		mt = &maskedText{s: r.red.NewStream()}
+		r.masked[key] = mt
+	}
+	if have == full && (!r.finalSet || mt.s.Held() == 0) {
+		return nil, false, false
+	}
+	reset := len(full) < len(have) || full[:len(have)] != have
+	start := len(have)
+	if reset {
+		start = 0
+		mt.s, mt.shown = r.red.NewStream(), mt.shown[:0]
+	}
+	rest := full[start:]
+	// what is let out can be longer than what went in (a short secret
+	// becomes the longer mark; the bytes held back before come too)
+	n := cutJSON(rest, max(0, *budget-r.red.Context())/r.red.Growth())
+	more = n < len(rest)
+	r.sentText[key] = full[:start+n]
+	before := len(mt.shown)
+	mt.shown = mt.s.WriteString(mt.shown, rest[:n])
+	if r.finalSet && !more {
+		mt.shown = mt.s.Flush(mt.shown)
+	}
+	piece := string(mt.shown[before:])
+	*budget -= jsonWidth(piece)
+	if piece == "" && !reset {
+		return nil, more, false
+	}
+	return &TextDelta{Append: piece, Reset: reset, Total: len(mt.shown)}, more, true
+}
+
+// jsonRuneWidth is an estimate of the bytes c takes in JSON: escaped
+// characters count 6.
+func jsonRuneWidth(c rune) int {
+	if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xfffd || c == 0x2028 || c == 0x2029 {
+		return 6
+	}
+	return len(string(c))
+}
+
 // cutJSON returns how many bytes of s fit in budget bytes of JSON, not
 // splitting a UTF-8 sequence.
 func cutJSON(s string, budget int) int {
 	n := 0
 	for i, c := range s {
-		w := len(string(c))
-		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xfffd || c == 0x2028 || c == 0x2029 {
-			w = 6
-		}
+		w := jsonRuneWidth(c)
 		if n+w > budget {
 			return i
 		}
 		n += w
 	}
 	return len(s)
+}
+
+// jsonWidth is the estimate of cutJSON for the whole of s.
+func jsonWidth(s string) int {
+	n := 0
+	for _, c := range s {
+		n += jsonRuneWidth(c)
+	}
+	return n
 }
 
 func toolsSig(tc []merge.ToolCall) string {
@@ -511,13 +566,19 @@ func toolsSig(tc []merge.ToolCall) string {
 	return string(b)
 }
 
-func toolViews(tc []merge.ToolCall) []ToolCallView {
+// toolViews returns the calls for display, secrets masked (arguments
+// masked before they are cut, seeing the bytes after the cut).
+func toolViews(red *redact.Redactor, tc []merge.ToolCall) []ToolCallView {
 	out := make([]ToolCallView, 0, len(tc))
 	for _, t := range tc {
-		v := ToolCallView{Index: t.Index, ID: t.ID, Name: t.Name, Arguments: t.Arguments, ArgumentsError: t.ArgumentsError, ArgumentsSize: len(t.Arguments)}
+		v := ToolCallView{Index: t.Index, ID: red.String(t.ID), Name: red.String(t.Name), Arguments: t.Arguments,
+			ArgumentsError: red.String(t.ArgumentsError), ArgumentsSize: len(t.Arguments)}
 		if len(v.Arguments) > toolArgsView {
-			v.Arguments = v.Arguments[:cutJSON(v.Arguments, toolArgsView)]
+			k := cutJSON(v.Arguments, toolArgsView)
+			v.Arguments = string(red.Window([]byte(v.Arguments[:min(len(v.Arguments), k+red.Context())]), 0, k))
 			v.ArgumentsTruncated = true
+		} else {
+			v.Arguments = red.String(v.Arguments)
 		}
 		out = append(out, v)
 	}
@@ -613,15 +674,15 @@ func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
 
 // redactOutputLocked hides secret values in the script output.
 func (r *run) redactOutputLocked() {
-	if len(r.secrets) == 0 {
+	if r.red == nil {
 		return
 	}
 	for i := range r.logs {
-		r.logs[i].Message = r.redact(r.logs[i].Message)
+		r.logs[i].Message = r.red.String(r.logs[i].Message)
 	}
 	for i := range r.tests {
-		r.tests[i].Message = r.redact(r.tests[i].Message)
-		r.tests[i].Name = r.redact(r.tests[i].Name)
+		r.tests[i].Message = r.red.String(r.tests[i].Message)
+		r.tests[i].Name = r.red.String(r.tests[i].Name)
 	}
 }
 

@@ -28,8 +28,8 @@ type RunStarted struct {
 	// Event is "run:<runId>": listen before or right after Send; the
 	// batches start at seq 1 and can be re-ordered by seq.
 	Event string `json:"event"`
-	// Method and URL are the request as sent (secrets redacted in the
-	// timeline, not here: URL is the resolved one).
+	// Method and URL are the request as sent (the resolved URL, its
+	// secret values masked).
 	Method string `json:"method"`
 	URL    string `json:"url"`
 }

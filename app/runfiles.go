@@ -14,6 +14,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -28,8 +29,8 @@ func (s *RunService) Result(runID string) (RunResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := RunResult{
-		RunID: r.id, Running: r.doneInfo == nil, Merge: r.currentLocked(), Metrics: r.m.Metrics(),
-		Status: r.status, Headers: r.header, Timing: r.timing, Done: r.doneInfo,
+		RunID: r.id, Running: r.doneInfo == nil, Merge: redact.Value(r.red, r.currentLocked()), Metrics: r.m.Metrics(),
+		Status: r.status, Headers: maskHeader(r.red, r.header), Timing: r.timing, Done: r.doneInfo,
 		Logs: append([]ScriptLog{}, r.logs...), Tests: append([]ScriptTest{}, r.tests...),
 	}
 	if out.Headers == nil {
@@ -69,12 +70,15 @@ func (s *RunService) Body(runID string) (BodyView, error) {
 	}
 	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: int(r.rawN)}
 	r.mu.Unlock()
-	body, cut, err := r.readRaw(bodyViewMax)
+	// read past the view's end, so that a secret it cuts is masked too
+	ctx := r.red.Context()
+	body, cut, err := r.readRaw(bodyViewMax + ctx)
 	if err != nil {
 		return BodyView{}, err
 	}
-	v.Truncated = cut
-	v.Text, v.Base64, v.IsText = textOrBase64(body, v.ContentType)
+	n := min(len(body), bodyViewMax)
+	v.Truncated = cut || n < len(body)
+	v.Text, v.Base64, v.IsText = textOrBase64(r.red.Window(body, 0, n), v.ContentType)
 	return v, nil
 }
 
@@ -135,11 +139,18 @@ func (s *RunService) RawSlice(runID string, offset int64, size int) (RawView, er
 		return v, nil
 	}
 	n := min(size, maxRawSlice)
-	// one byte more, to tell whether a final CR is followed by its LF
-	b, kept, cut, err := r.readRawAt(offset, n+1)
+	// one byte more, to tell whether a final CR is followed by its LF, and
+	// the bytes around the slice, so that a secret it cuts is masked too
+	ctx := int64(r.red.Context())
+	lo := max(0, offset-ctx)
+	around, kept, cut, err := r.readRawAt(lo, int(offset-lo)+n+1+int(ctx))
 	if err != nil {
 		v.Reason = err.Error()
 		return v, nil
+	}
+	var b []byte
+	if pre := int(offset - lo); pre < len(around) {
+		b = around[pre:min(len(around), pre+n+1)]
 	}
 	if size > 0 && offset >= kept {
 		if cut {
@@ -157,7 +168,9 @@ func (s *RunService) RawSlice(runID string, offset int64, size int) (RawView, er
 		b = b[:cutUTF8(b)]
 		v.Size = len(b)
 	}
-	v.Text, v.Base64, v.IsText = textOrBase64(b, "")
+	// Size counts the bytes of the body; the text is masked
+	pre := int(offset - lo)
+	v.Text, v.Base64, v.IsText = textOrBase64(r.red.Window(around, pre, pre+len(b)), "")
 	return v, nil
 }
 
@@ -209,10 +222,11 @@ func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
 			err = fmt.Errorf("run %s has no raw body (a replayed recording keeps only its events)", runID)
 		} else {
 			data, _, err = r.readRaw(maxRawBody)
+			data = r.red.Bytes(data)
 		}
 	case ExportMerged:
 		r.mu.Lock()
-		data = []byte(r.final.Content)
+		data = []byte(r.red.String(r.final.Content))
 		r.mu.Unlock()
 	default:
 		return ExportResult{}, fmt.Errorf("export kind %q: want %s, %s or %s", kind, ExportEvents, ExportRaw, ExportMerged)
@@ -258,8 +272,9 @@ func (s *RunService) SaveRecording(runID, name string) (string, error) {
 		StartedAt: r.started.UTC(), TTFBMS: r.timing.TTFBMS,
 	}
 	if r.header != nil {
-		rec.ContentType = strings.Join(r.header["Content-Type"], ", ")
+		rec.ContentType = r.red.String(strings.Join(r.header["Content-Type"], ", "))
 	}
+	rec.URL = r.red.String(rec.URL)
 	if r.doneInfo != nil {
 		rec.DurationMS, rec.End = r.doneInfo.DurationMS, r.doneInfo.Reason
 	}
@@ -349,10 +364,17 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 	// deltas apply on top.
 	whole := func(key string) *TextDelta {
 		t := r.sentText[key]
+		if r.red != nil {
+			t = ""
+			if mt := r.masked[key]; mt != nil {
+				t = string(mt.shown)
+			}
+		}
 		return &TextDelta{Append: t, Reset: true, Total: len(t)}
 	}
+	maskSmall(r.red, &res)
 	d := &MergeDelta{Format: res.Format, Content: whole("content"), Reasoning: whole("reasoning"), Refusal: whole("refusal"),
-		ToolCalls: toolViews(res.ToolCalls), FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
+		ToolCalls: toolViews(r.red, res.ToolCalls), FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
 		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
 	if d.Warnings == nil {
 		d.Warnings = []string{}
@@ -360,7 +382,7 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 	for _, c := range res.Choices {
 		k := strconv.Itoa(c.Index)
 		d.Choices = append(d.Choices, ChoiceDelta{Index: c.Index, Content: whole("c" + k), Reasoning: whole("r" + k),
-			ToolCalls: toolViews(c.ToolCalls), FinishReason: c.FinishReason})
+			ToolCalls: toolViews(r.red, c.ToolCalls), FinishReason: c.FinishReason})
 	}
 	mm := r.m.Metrics()
 	met := RunMetrics{DNSMS: r.timing.DNSMS, ConnectMS: r.timing.ConnectMS, TLSMS: r.timing.TLSMS, TTFBMS: -1,

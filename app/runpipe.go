@@ -91,7 +91,7 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 			}
 		}
 		out = &prepared{req: sr, ref: cp.Ref(), rawMethod: cp.Method, rawURL: cp.FullURL(), mopts: mo, merger: m}
-		defer func() { out.secrets = scope.SecretValues() }()
+		defer func() { out.secrets = scope.RedactValues() }()
 		if strings.TrimSpace(src) != "" {
 			name := cp.Script
 			if name == "" {
@@ -136,6 +136,9 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 	}
 	var body func() string
 	sink := func(rec send.Record) {
+		// the merger, the script and the body file take the record as
+		// received; the UI and the event file its masked copy
+		shown := r.maskRecord(rec)
 		r.mu.Lock()
 		r.records++
 		var ev *send.EventInfo
@@ -147,7 +150,7 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 			r.rawLocked(rec.Chunk.Data)
 		case send.KindEvent:
 			r.events++
-			r.spoolLocked(rec.Event.Index, rec.At, rec.Event.Event)
+			r.spoolLocked(rec.Event.Index, rec.At, shown.Event.Event)
 			r.ended = nil // End is taken again at the next end of a body
 			r.m.AddTimed(rec.Event.Event, rec.At)
 			ev = rec.Event
@@ -165,7 +168,7 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 				_ = r.script.onEvent(ev.Event, ev.Index, rec.At, r.snapshot)
 			}
 		}
-		r.batcher.Add(rec)
+		r.batcher.Add(shown)
 	}
 	sender := r.svc.Sender
 	if sender == nil {
@@ -217,10 +220,10 @@ func (r *run) finish(res *send.Result) {
 	r.mu.Lock()
 	r.final, r.finalSet = final, true
 	done := RunDone{
-		Status: res.Status, Reason: string(res.Reason), Code: res.Code, Message: res.Message,
+		Status: res.Status, Reason: string(res.Reason), Code: res.Code, Message: r.red.String(res.Message),
 		DurationMS: res.Timing.DurationMS, Events: res.Events, Bytes: res.Bytes, WireBytes: res.WireBytes,
 		Attempts: res.Attempts, Verdict: final.Verdict, Complete: final.Complete,
-		StreamKind: string(res.Kind), ContentType: res.Header.Get("Content-Type"), ScriptError: scriptError,
+		StreamKind: string(res.Kind), ContentType: r.red.String(res.Header.Get("Content-Type")), ScriptError: r.red.String(scriptError),
 		Replay: r.replay,
 	}
 	if out != nil {
@@ -229,7 +232,7 @@ func (r *run) finish(res *send.Result) {
 		if done.ScriptError == "" {
 			done.ScriptError = out.err
 		}
-		done.ScriptError = r.redact(done.ScriptError)
+		done.ScriptError = r.red.String(done.ScriptError)
 		r.script.close()
 	}
 	for _, t := range r.tests {

@@ -13,6 +13,10 @@ type automaton struct {
 	// shorter one ending there lies inside it, so it is all a masking
 	// needs.
 	long []int32
+	// grow is the length of the longest suffix of the node's string that
+	// may still become a match (a node with children): a stream holds
+	// that much back.
+	grow []int32
 	// pat is the length of the longest suffix of the node's string that
 	// is a prefix of a pattern (not of the protected one).
 	pat []int32
@@ -97,9 +101,11 @@ func newAutomaton(patterns []string, protect string) *automaton {
 			queue = append(queue, n)
 		}
 	}
+	bfs := queue[:0:0]
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
+		bfs = append(bfs, n)
 		if a.long[n] == 0 {
 			a.long[n] = a.long[a.fail[n]]
 		}
@@ -116,6 +122,14 @@ func newAutomaton(patterns []string, protect string) *automaton {
 				a.fail[e.to] = c
 			}
 			queue = append(queue, e.to)
+		}
+	}
+	a.grow = make([]int32, len(a.depth))
+	for _, n := range append([]int32{0}, bfs...) {
+		if n != 0 && (len(a.edges[n]) > 0) {
+			a.grow[n] = a.depth[n]
+		} else if n != 0 {
+			a.grow[n] = a.grow[a.fail[n]]
 		}
 	}
 	a.hit = make([]bool, len(a.depth))

@@ -18,6 +18,7 @@ type Redactor struct {
 	// hold is the shortest pattern prefix at the end of a chunk that
 	// Chunks masks before the chunk that completes it arrives.
 	hold     int
+	shortest int
 	patterns []string
 }
 
@@ -47,7 +48,17 @@ func New(secrets ...string) *Redactor {
 		}
 		shortest = min(shortest, len(p))
 	}
-	return &Redactor{a: newAutomaton(pats, protect), hold: max(1, min(4, shortest-1)), patterns: pats}
+	return &Redactor{a: newAutomaton(pats, protect), hold: max(1, min(4, shortest-1)), shortest: shortest, patterns: pats}
+}
+
+// Growth is the most masking can lengthen a text, as a factor: a form
+// shorter than Mark becomes Mark (1 for a nil Redactor or forms at least
+// as long as Mark).
+func (r *Redactor) Growth() int {
+	if r == nil {
+		return 1
+	}
+	return (len(Mark) + r.shortest - 1) / r.shortest
 }
 
 // Patterns returns the forms that are masked, sorted.

@@ -324,3 +324,21 @@ func BenchmarkStringNoSecret(b *testing.B) {
 		r.String(text)
 	}
 }
+
+func TestStreamHoldsOnlyWhatCanStillBecomeASecret(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		secret, in, out string
+		held            int
+	}{
+		{"x", "ax", "a[secret]", 0},   // a whole match that cannot grow
+		{"abcd", "zzabc", "zz", 3},    // could become the secret
+		{"abcd", "zzabd", "zzabd", 0}, // cannot any more
+	}
+	for _, c := range cases {
+		s := New(c.secret).NewStream()
+		if got := string(s.WriteString(nil, c.in)); got != c.out || s.Held() != c.held {
+			t.Errorf("secret %q, in %q: out %q, held %d; want %q, %d", c.secret, c.in, got, s.Held(), c.out, c.held)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func streamWrite[T string | []byte](s *Stream, dst []byte, p T) []byte {
 	}
 	s.pend = append(s.pend, p...)
 	feed(&s.m, p)
-	return s.release(dst, s.m.pos-int64(s.m.a.depth[s.m.st]))
+	return s.release(dst, s.m.pos-int64(s.m.a.grow[s.m.st]))
 }
 
 // Flush appends everything held back, masked, and returns it; the stream
