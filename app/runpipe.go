@@ -71,7 +71,7 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 			if _, ok := err.(*project.UnresolvedError); ok && s.app.Mock.baseURL() == "" && strings.Contains(err.Error(), MockBaseURLVar) {
 				return fmt.Errorf("%v (the built-in mock server is off: turn it on in the settings)", err)
 			}
-			return err
+			return maskError(scope, err)
 		}
 		sr, err := pr.SendRequest()
 		if err != nil {
@@ -103,7 +103,7 @@ func (s *RunService) prepare(req RunRequest) (*prepared, error) {
 			}
 			h, err := newScriptHook(name, src, vars)
 			if err != nil {
-				return err
+				return maskError(scope, err)
 			}
 			out.script = h
 		}

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/send"
 )
@@ -68,6 +70,17 @@ func (r *run) maskRecord(rec send.Record) send.Record {
 		rec.End = &c
 	}
 	return rec
+}
+
+// maskError masks the secret values scope looked up in err (an invalid
+// URL's error quotes the URL, secrets filled in); an error without any
+// is returned as it is.
+func maskError(scope *project.Scope, err error) error {
+	red := redact.New(scope.RedactValues()...)
+	if msg := red.String(err.Error()); msg != err.Error() {
+		return errors.New(msg)
+	}
+	return err
 }
 
 // maskHeader returns a masked copy of h (h itself without secrets).

@@ -293,3 +293,23 @@ func TestMaskedTextDeltas(t *testing.T) {
 		t.Fatalf("UI has %d bytes", len(ui))
 	}
 }
+
+func TestSendErrorsKeepSecretsOut(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	a, rt := newTestApp(t, Options{ConfigDir: cfg, Getenv: func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": cfg, "STREAMSCOPE_SECRETS": "file"}[k]
+	}})
+	a.Startup(rt)
+	if _, err := a.Project.NewProject(filepath.Join(t.TempDir(), "proj"), "Bad"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{{Name: "apiKey", Value: echoKey, Secret: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	// The URL does not parse once the secret is in it: its error quotes it.
+	_, err := a.Run.Send(RunRequest{Endpoint: &project.Endpoint{Name: "bad", Method: "GET", URL: "http://{{apiKey}}:port/"}, Environment: "real"})
+	if err == nil || leaks(err.Error()) != "" || !strings.Contains(err.Error(), "[secret]") {
+		t.Fatalf("error %v", err)
+	}
+}
