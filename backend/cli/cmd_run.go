@@ -120,7 +120,7 @@ func runRun(ctx context.Context, env *Env, args []string) (int, error) {
 		c.Stderr = w
 		env = &c
 	}
-	hooks, err := runHooks(env.Stderr, p, ep, scope, time.Duration(*scriptTimeout)*time.Millisecond)
+	hooks, err := runHooks(env.Stderr, p, ep, scope, time.Duration(*scriptTimeout)*time.Millisecond, red)
 	if err != nil {
 		return ExitUsage, Errorf(ExitUsage, "%s", red.String(err.Error()))
 	}
@@ -256,7 +256,7 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 }
 
 // runHooks returns the hooks the endpoint needs (its script).
-func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *project.Scope, timeout time.Duration) ([]StreamHook, error) {
+func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *project.Scope, timeout time.Duration, red *redact.Redactor) ([]StreamHook, error) {
 	if ep.Script == "" {
 		return nil, nil
 	}
@@ -264,7 +264,7 @@ func runHooks(log io.Writer, p *project.Project, ep *project.Endpoint, scope *pr
 	if err != nil {
 		return nil, Errorf(ExitUsage, "%v", err)
 	}
-	return scriptHooks(log, p.ScriptPath(ep), src, scope, timeout)
+	return scriptHooks(log, p.ScriptPath(ep), src, scope, timeout, red)
 }
 
 func checkWritableDir(file string) error {
@@ -417,8 +417,10 @@ func writeJUnit(file string, p *project.Project, ep *project.Endpoint, out *Stre
 // log, with its console output), and a script that threw or was
 // interrupted fails the run (exit 1) without losing the stream. ctx.vars
 // and pm.environment see the environment's variables; what the script sets
-// lasts for this run only.
-func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout time.Duration) ([]StreamHook, error) {
+// lasts for this run only. Console and test lines are masked with red
+// before they are escaped to one line (a secret with a newline in it, a
+// PEM key, would not be found in its escaped form).
+func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout time.Duration, red *redact.Redactor) ([]StreamHook, error) {
 	prog, err := script.Compile(path, src)
 	if err != nil {
 		return nil, Errorf(ExitUsage, "%v", err)
@@ -440,7 +442,7 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout 
 		}
 		logs := run.Logs()
 		for _, l := range logs[logged:] {
-			fmt.Fprintf(log, "console.%s: %s\n", l.Level, Visible(l.Message))
+			fmt.Fprintf(log, "console.%s: %s\n", l.Level, Visible(red.String(l.Message)))
 		}
 		logged = len(logs)
 	}
@@ -500,9 +502,9 @@ func scriptHooks(log io.Writer, path, src string, scope *project.Scope, timeout 
 			for _, t := range run.Tests() {
 				out.Tests = append(out.Tests, TestResult{Name: t.Name, Passed: t.Passed, Message: t.Message})
 				if t.Passed {
-					fmt.Fprintf(log, "PASS  %s\n", Visible(t.Name))
+					fmt.Fprintf(log, "PASS  %s\n", Visible(red.String(t.Name)))
 				} else {
-					fmt.Fprintf(log, "FAIL  %s: %s\n", Visible(t.Name), Visible(t.Message))
+					fmt.Fprintf(log, "FAIL  %s: %s\n", Visible(red.String(t.Name)), Visible(red.String(t.Message)))
 				}
 			}
 			if err := run.Err(); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/redact"
 )
 
 // The secrets of the echo project: a plain API key, a password with every
@@ -22,6 +23,11 @@ const (
 	echoKey   = "sk-Qv7x_9f8e7d6c5b4a"
 	echoPass  = `p@ss w/rd+"é<&>`
 	echoShort = "Zq9"
+	// echoLong is longer than the 40 characters past which chai cuts a
+	// value in an assertion message.
+	echoLong = "sk-proj-Tq3vLm8XzP0aW5rB7nY2kD4fH6jS9cE1gU3iO5pA7sZ9xV2bN4mQ6wR8"
+	// echoPEM has newlines: a line escaped for the terminal holds it as \n.
+	echoPEM = "-----BEGIN KEY-----\nMIIEq7Zx0s9w\n-----END KEY-----"
 )
 
 // secretForms are the ways a secret can be written, computed here apart
@@ -37,6 +43,9 @@ func secretForms(s string) []string {
 
 func assertNoSecret(t *testing.T, where, text string) {
 	t.Helper()
+	if strings.Contains(text, echoLong[:12]) {
+		t.Errorf("%s holds the start of a long secret:\n%s", where, text)
+	}
 	// A piece of the key split in two (chunks) shows 3 bytes at most.
 	for i := 3; i+5 <= len(echoKey); i++ {
 		if strings.Contains(text, echoKey[i:i+5]) {
@@ -44,7 +53,7 @@ func assertNoSecret(t *testing.T, where, text string) {
 			return
 		}
 	}
-	for _, s := range []string{echoKey, echoPass, echoShort} {
+	for _, s := range []string{echoKey, echoPass, echoShort, echoPEM, echoLong} {
 		for _, f := range secretForms(s) {
 			if strings.Contains(text, f) {
 				t.Errorf("%s holds the secret %q as %q:\n%s", where, s, f, text)
@@ -112,9 +121,10 @@ func newEchoProject(t *testing.T) (dir string, run func(args ...string) (int, st
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := `console.log("console sees " + pm.environment.get("api_key"));
+	script := `console.log("console sees " + pm.environment.get("api_key") + " and " + pm.environment.get("pem"));
 function onEnd(ctx) {
   pm.test("named " + pm.environment.get("api_key"), function () { pm.expect(pm.environment.get("pass")).to.eql("nope"); });
+  pm.test("long", function () { pm.expect(pm.environment.get("long")).to.eql("nope"); });
   ctx.append(" appended " + pm.environment.get("pass"));
 }
 `
@@ -138,10 +148,14 @@ function onEnd(ctx) {
 		{"env", "set", dir, "local", "api_key", echoKey, "--secret"},
 		{"env", "set", dir, "local", "pass", echoPass, "--secret"},
 		{"env", "set", dir, "local", "short", echoShort, "--secret"},
+		{"env", "set", dir, "local", "long", echoLong, "--secret"},
 	} {
 		if code, _, errs := cliRun(t, vars, "", args...); code != ExitOK {
 			t.Fatalf("%v: %s", args, errs)
 		}
+	}
+	if code, _, errs := cliRun(t, vars, echoPEM, "env", "set", dir, "local", "pem", "-", "--secret"); code != ExitOK {
+		t.Fatalf("pem: %s", errs)
 	}
 	return dir, func(args ...string) (int, string, string) {
 		return cliRun(t, vars, "", append([]string{"run", dir}, args...)...)
@@ -196,5 +210,26 @@ func TestRunKeepsEchoedSecretsOutOfEveryOutput(t *testing.T) {
 	rec, _ := os.ReadFile(filepath.Join(dir, "recordings", "stream.jsonl"))
 	if !strings.Contains(string(rec), `"type":"[secret]"`) {
 		t.Errorf("recording:\n%s", rec)
+	}
+}
+
+// A console or test line is masked before it is escaped to one line: a
+// secret with a control character in it is not found once escaped.
+func TestScriptLinesAreMaskedBeforeTheyAreEscaped(t *testing.T) {
+	t.Parallel()
+	secret := "tok\x1b\x7f-" + echoKey
+	scope := &project.Scope{Overrides: map[string]string{"k": secret}}
+	src := `console.log("k=" + pm.variables.get("k"));
+function onEnd(ctx) { pm.test(ctx.vars.get("k"), function () { pm.expect(ctx.vars.get("k")).to.eql("x"); }); }`
+	var log strings.Builder
+	hooks, err := scriptHooks(&log, "s.js", src, scope, time.Second, redact.New(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks[0].OnResponse(200, http.Header{})
+	out := &StreamOutput{Status: 200, Tests: []TestResult{}}
+	_ = hooks[0].OnEnd(out)
+	if strings.Contains(log.String(), "tok") || strings.Count(log.String(), "[secret]") != 3 {
+		t.Fatalf("%q", log.String())
 	}
 }

@@ -228,7 +228,12 @@ func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 			io.WriteString(env.Stdout, "\n")
 		}
 	}
-	fmt.Fprintln(env.Stderr, o.Redact.String(summaryLine(out)))
+	shown := *out
+	if fr := out.FinishReason; fr != nil && o.Redact != nil {
+		v := o.Redact.String(*fr) // before summaryLine escapes it
+		shown.FinishReason = &v
+	}
+	fmt.Fprintln(env.Stderr, o.Redact.String(summaryLine(&shown)))
 	return nil
 }
 

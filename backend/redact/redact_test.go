@@ -310,9 +310,31 @@ func TestVariants(t *testing.T) {
 	if Variants("") != nil {
 		t.Error("an empty secret has forms")
 	}
-	// A secret in the characters that need no escaping has only its base64 forms besides.
-	if n := len(Variants("abcdefgh")); n > 7 {
-		t.Errorf("Variants(abcdefgh): %d forms: %q", n, Variants("abcdefgh"))
+	// A secret in the characters that need no escaping has only its base64
+	// and cut forms besides.
+	for _, f := range Variants("abcdefgh")[1:] {
+		if _, err := base64.RawStdEncoding.DecodeString(f[:len(f)/4*4]); err != nil && !strings.HasSuffix(f, "…") {
+			t.Errorf("Variants(abcdefgh) has %q", f)
+		}
+	}
+}
+
+func TestAssertionMessagesOfChai(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("sk-proj-abcdefghij", 5)
+	r := New(long, "it's \"q\"\t\u2028")
+	cases := []struct{ in, want string }{
+		// chai shows a value over 40 characters cut, with an ellipsis
+		{"AssertionError: expected '" + long[:37] + "…' to deeply equal 'x'", "AssertionError: expected '[secret]' to deeply equal 'x'"},
+		// and escapes quotes, controls and separators in its own way
+		{`expected { k: 'it\'s "q"\t\u2028' } to be empty`, "expected { k: '[secret]' } to be empty"},
+		// a cut too short to tell is left
+		{"sk-…", "sk-…"},
+	}
+	for _, c := range cases {
+		if got := r.String(c.in); got != c.want {
+			t.Errorf("String(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }
 

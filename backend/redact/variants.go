@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"unicode/utf16"
@@ -25,7 +26,11 @@ const minEncoded = 4
 //     Authorization header), where those are at least 4;
 //   - JSON-escaped, each of the above (with and without HTML escaping,
 //     with non-ASCII as \u escapes in either case, with \/), and the value
-//     escaped twice (a JSON text inside a JSON string).
+//     escaped twice (a JSON text inside a JSON string);
+//   - as chai (the scripts' pm.expect) quotes it in an assertion message,
+//     and cut: the value or that quoted form shortened to a prefix of 4
+//     bytes or more followed by "…", as chai shortens a value over 40
+//     characters and as Streamscope cuts long lines.
 //
 // An empty secret has no forms.
 func Variants(secret string) []string {
@@ -57,7 +62,43 @@ func Variants(secret string) []string {
 			add(jj)
 		}
 	}
+	quoted := chaiQuoted(secret)
+	add(quoted)
+	for _, f := range []string{secret, quoted} {
+		for i := range f {
+			if i >= minCut {
+				add(f[:i] + "…")
+			}
+		}
+	}
 	return out
+}
+
+// minCut is the shortest prefix of a cut secret that is masked.
+const minCut = 4
+
+// chaiQuoted escapes s as chai's inspect does inside its quotes (loupe's
+// inspectString): ', \ and the C0 controls by name or as \u escapes, and
+// DEL, C1, soft hyphen, some format characters and the line separators as
+// \u escapes.
+func chaiQuoted(s string) string {
+	named := map[rune]string{'\b': `\b`, '\t': `\t`, '\n': `\n`, '\f': `\f`, '\r': `\r`, '\'': `\'`, '\\': `\\`}
+	escaped := func(r rune) bool {
+		return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0xad || (r >= 0x600 && r <= 0x604) || r == 0x70f || r == 0x17b4 || r == 0x17b5 ||
+			(r >= 0x200c && r <= 0x200f) || (r >= 0x2028 && r <= 0x202f) || (r >= 0x2060 && r <= 0x206f) || r == 0xfeff || (r >= 0xfff0 && r <= 0xffff)
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case named[r] != "":
+			b.WriteString(named[r])
+		case escaped(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func percentForms(s string) []string {
