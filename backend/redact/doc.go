@@ -8,8 +8,10 @@
 // ("[secret]"), in every form Variants lists: the value itself,
 // percent-encoded (query and path styles, upper- and lower-case hex),
 // base64 (the part of the encoding that depends only on the secret, at
-// each alignment, so also inside a Basic Authorization value) and
-// JSON-escaped. All forms of all secrets are matched in one pass by an
+// each alignment, so also inside a Basic Authorization value),
+// JSON-escaped, quoted as chai quotes it in assertion messages, and cut
+// (a prefix of 4 bytes or more followed by "…", as chai and Streamscope
+// shorten long values). All forms of all secrets are matched in one pass by an
 // Aho-Corasick automaton; overlapping matches become one Mark, and Mark
 // itself is never masked again, so masking twice changes nothing.
 //
