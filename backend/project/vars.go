@@ -113,19 +113,30 @@ func (s *Scope) Lookup(name string) (string, bool, error) {
 		case s.Getenv(proc) == "":
 			s.note(name, fmt.Sprintf("%s is not set in the process environment", proc))
 		default:
-			return s.Getenv(proc), true, nil
+			return s.processValue(proc), true, nil
 		}
 		return "", false, nil
 	}
 	if s.Getenv != nil {
 		if v := s.Getenv(name); v != "" {
 			if s.AllowedEnv(name) {
-				return v, true, nil
+				return s.processValue(name), true, nil
 			}
 			s.note(name, fmt.Sprintf("set in the process environment, which a project reads only when allowed: write {{%s%s}} and list %s in %s", EnvPrefix, name, name, AllowEnvVar))
 		}
 	}
 	return "", false, nil
+}
+
+// processValue returns the allowed process variable name; one whose name
+// says it carries a credential (OPENAI_API_KEY, GITHUB_TOKEN: see
+// CredentialName) counts as a secret value, kept out of what a run shows.
+func (s *Scope) processValue(name string) string {
+	v := s.Getenv(name)
+	if CredentialName(name) {
+		s.secretValues = append(s.secretValues, v)
+	}
+	return v
 }
 
 // Values returns every variable the scope knows by name (environment
