@@ -307,9 +307,10 @@ func TestSendErrorsKeepSecretsOut(t *testing.T) {
 	if _, err := a.Project.SaveEnvironment(EnvironmentEdit{Name: "real", Variables: []VariableEdit{{Name: "apiKey", Value: echoKey, Secret: true}}}); err != nil {
 		t.Fatal(err)
 	}
-	// The URL does not parse once the secret is in it: its error quotes it.
+	// The URL does not parse once the secret is in it: its error must not
+	// quote the expanded URL.
 	_, err := a.Run.Send(RunRequest{Endpoint: &project.Endpoint{Name: "bad", Method: "GET", URL: "http://{{apiKey}}:port/"}, Environment: "real"})
-	if err == nil || leaks(err.Error()) != "" || !strings.Contains(err.Error(), "[secret]") {
+	if err == nil || leaks(err.Error()) != "" {
 		t.Fatalf("error %v", err)
 	}
 }

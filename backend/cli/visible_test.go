@@ -177,8 +177,11 @@ function onEnd(ctx) { pm.test(` + q(hostile) + `, function () { pm.expect(1).to.
 				t.Errorf("%v: a line was forged in %s:\n%s", r.args, name, s)
 			}
 		}
-		if r.args[0] == "ls" && !strings.Contains(out.String(), `evil\x1b]0;title\x07\u009b\u202e`+"\tGET\thttp://x/\n") {
-			t.Errorf("ls:\n%q", out.String())
+		// The loader refuses control characters in names (item 20): ls
+		// names the file as a problem instead of listing it, either way
+		// with nothing raw.
+		if r.args[0] == "ls" && !strings.Contains(out.String(), `evil\x1b]0;title\x07\u009b\u202e`+"\tGET\thttp://x/\n") && !strings.Contains(errb.String(), "evil.endpoint.yaml") {
+			t.Errorf("ls:\n%q\n%q", out.String(), errb.String())
 		}
 		if (r.args[0] == "merge" || strings.Contains(strings.Join(r.args, " "), "--json")) && !json.Valid(out.Bytes()) {
 			t.Errorf("%v: stdout is not JSON:\n%s", r.args, out.String())
