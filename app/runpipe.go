@@ -125,7 +125,7 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 	req.Finish = func() (send.EndReason, string) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		res := r.m.End()
+		res := r.m.EndClean() // Finish runs where a body ended cleanly
 		r.ended = &res
 		return send.MergeCheck(res)
 	}
@@ -347,7 +347,13 @@ func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
 		add(send.Record{Kind: send.KindEvent, At: at, Event: &send.EventInfo{Index: n, Event: ev.Event}})
 	}
 	r.mu.Lock()
-	final := r.m.End()
+	// The recorded body ended cleanly when the recording says complete.
+	var final merge.Result
+	if reason == send.EndComplete && (rec.End == "" || rec.End == string(send.EndComplete)) {
+		final = r.m.EndClean()
+	} else {
+		final = r.m.End()
+	}
 	r.ended = &final
 	if reason == send.EndComplete {
 		switch rs, m := send.MergeCheck(final); rs {

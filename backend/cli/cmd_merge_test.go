@@ -40,9 +40,16 @@ func TestMergeCommand(t *testing.T) {
 			fields: map[string]string{"format": `"openai-chat"`, "content": `"Hello"`, "finish_reason": `"stop"`,
 				"usage": `{"completion_tokens":2,"prompt_tokens":12345678901}`, "complete": "true", "events": "4",
 				"error": "null", "tool_calls": "[]"}},
-		{name: "cut off stream exits 3", in: strings.TrimSuffix(chatBody, "data: [DONE]\n\n"), code: ExitIncomplete,
-			stderr: "streamscope merge: stream incomplete: cut off before the openai-chat end marker (3 events)",
-			fields: map[string]string{"complete": "false", "verdict": `"cut_off"`, "content": `"Hello"`}},
+		{name: "cut off stream exits 3", in: strings.TrimSuffix(chatBody, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":12345678901,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"), code: ExitIncomplete,
+			stderr: "streamscope merge: stream incomplete: cut off before the openai-chat end marker",
+			fields: map[string]string{"complete": "false", "verdict": `"cut_off"`, "content": `"Hel"`}},
+		{name: "no [DONE], every choice finished, input ended at EOF: complete",
+			in: strings.TrimSuffix(chatBody, "data: [DONE]\n\n"), args: []string{"--format", "openai-chat"}, code: ExitOK,
+			fields: map[string]string{"complete": "true", "verdict": `"complete"`, "content": `"Hello"`, "events": "3"}},
+		{name: "no [DONE], input ends mid-event: cut off",
+			in: strings.TrimSuffix(chatBody, "\n\ndata: [DONE]\n\n"), code: ExitIncomplete,
+			stderr: "cut off before the openai-chat end marker (2 events)",
+			fields: map[string]string{"complete": "false", "verdict": `"cut_off"`, "usage": "null"}},
 		{name: "error event exits 3",
 			in:     "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
 			code:   ExitIncomplete,
@@ -225,7 +232,10 @@ func (r *slowReader) Read(p []byte) (int, error) {
 // format and provider format, merged text, and the exit code.
 func TestMergeCommandRecordings(t *testing.T) {
 	t.Parallel()
-	const dir = "../../../shared/fixtures/llm_streams"
+	dir := "../../../shared/fixtures/llm_streams"
+	if _, err := os.Stat(dir); err != nil {
+		dir = "../../../../shared/fixtures/llm_streams" // from a worktree under wt/
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.expected.json"))
 	if len(files) == 0 {
 		t.Skipf("shared recordings not present at %s (only in the team checkout)", dir)

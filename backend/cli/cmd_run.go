@@ -215,7 +215,12 @@ func replayStream(env *Env, o StreamOptions, rec *project.Recording) (*StreamOut
 	}
 	res := &send.Result{Status: rec.Status, Header: header, Kind: send.StreamKind(rec.Stream), Events: len(rec.Events),
 		Reason: send.EndReason(rec.End), Timing: send.Timing{TTFBMS: rec.TTFBMS, DurationMS: rec.DurationMS}}
-	out := &StreamOutput{Result: m.End(), Status: rec.Status, Send: res, Tests: []TestResult{}}
+	// The recorded body ended cleanly when the recording says complete.
+	final := m.End()
+	if res.Reason == "" || res.Reason == send.EndComplete {
+		final = m.EndClean()
+	}
+	out := &StreamOutput{Result: final, Status: rec.Status, Send: res, Tests: []TestResult{}}
 	if res.Reason == "" || res.Reason == send.EndComplete {
 		res.Reason = send.EndComplete
 		switch reason, msg := send.MergeCheck(out.Result); reason {

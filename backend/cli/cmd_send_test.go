@@ -677,3 +677,38 @@ func processCPU() (time.Duration, bool) {
 	}
 	return time.Duration(user+sys) * 10 * time.Millisecond, true
 }
+
+// TestSendWithoutDone: an OpenAI-style stream that never sends [DONE] is
+// complete when every choice sent a finish_reason and the body ended
+// cleanly; the same bytes cut off by the connection are incomplete.
+func TestSendWithoutDone(t *testing.T) {
+	t.Parallel()
+	const events = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n" +
+		"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, events)
+	}))
+	t.Cleanup(clean.Close)
+	// cut writes a chunked body and closes the connection before its last
+	// chunk: the client reads an unexpected EOF after the finish_reason.
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(events), events)
+		buf.Flush()
+	}))
+	t.Cleanup(cut.Close)
+
+	code, stdout, stderr := sendCmd(t, "", clean.URL, "--json")
+	if code != ExitOK || !strings.Contains(stdout, `"complete": true`) || !strings.Contains(stdout, `"verdict": "complete"`) {
+		t.Fatalf("clean end: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = sendCmd(t, "", cut.URL, "--json")
+	if code != ExitIncomplete || !strings.Contains(stdout, `"complete": false`) || !strings.Contains(stdout, `"content": "Hi"`) {
+		t.Fatalf("cut off: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

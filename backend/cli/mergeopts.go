@@ -136,8 +136,10 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			feed(sniff.End())
 		}
 	}
+	// The input ended cleanly at EOF, unless in the middle of an event.
+	clean := false
 	if hookErr == nil {
-		p.End(emit)
+		clean = !p.End(emit)
 	}
 	if n := p.Dropped(); n > 0 {
 		m.MarkLost(sse.DroppedText(n, p.MaxEventSize()))
@@ -148,6 +150,9 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			err = hookErr
 		}
 		return res, err
+	}
+	if clean {
+		return m.EndClean(), nil
 	}
 	return m.End(), hookErr
 }

@@ -107,11 +107,12 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 	// it (End validates every tool call's arguments: with many long calls
 	// it is worth not doing twice).
 	var ended *merge.Result
-	// Finish runs at every clean end of a body. The merger takes events
-	// after End too, so a reconnect (Request.Reconnect) goes on merging and
-	// the final End below judges the whole stream.
+	// Finish runs at every clean end of a body (hence EndClean). The merger
+	// takes events after End too, so a reconnect (Request.Reconnect) goes
+	// on merging and the final End below (a body cut off) judges the whole
+	// stream.
 	req.Finish = func() (send.EndReason, string) {
-		r := m.End()
+		r := m.EndClean() // Finish runs where a body ended cleanly
 		ended = &r
 		reason, msg := send.MergeCheck(r)
 		return reason, o.Redact.String(msg)

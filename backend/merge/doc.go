@@ -14,7 +14,9 @@
 // URL.
 //
 // Use: New, then Add (or AddTimed, for Metrics) for each event as it
-// arrives, Result for a snapshot at any time, End when the input ended.
+// arrives, Result for a snapshot at any time, and at the end of the input
+// EndClean when it ended cleanly (end of a file or stdin, an HTTP body that
+// arrived whole) or End when it may have been cut off.
 // Add costs the same whatever the number of events before it: event data is
 // read with a small validating JSON reader that records one tape of nodes
 // per event (json.go), reused between events, so an OpenAI chunk is merged
@@ -23,10 +25,13 @@
 // A stream is complete when its format's end marker arrived ([DONE],
 // message_stop, response.completed, message-end, "done":true, a
 // finishReason on every Gemini candidate; for JSONPath rules the end of
-// input) and no error event came. The verdict then says whether a token
-// limit stopped it. Data that never reached the merge (MarkLost: an event
-// over the parser's size limit, a body over what was kept) makes a result
-// incomplete with the verdict data_lost and Result.Lost saying what. Events that are not JSON where JSON was expected are
+// input) and no error event came. An OpenAI-style stream without [DONE]
+// (some compatible servers never send it) is complete when every choice
+// sent a finish_reason and the input ended cleanly (EndClean). The verdict
+// then says whether a token limit stopped it. Data that never reached the
+// merge (MarkLost: an event over the parser's size limit, a body over what
+// was kept) makes a result incomplete with the verdict data_lost and
+// Result.Lost saying what. Events that are not JSON where JSON was expected are
 // counted in Result.InvalidEvents and skipped; the merge goes on.
 //
 // LooksLikeNDJSON tells NDJSON from Server-Sent Events by a body's first

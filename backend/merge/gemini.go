@@ -43,21 +43,6 @@ func (m *Merger) gemini(d *jdoc) {
 	}
 }
 
-// allFinished reports whether every candidate seen so far has finished.
-func (m *Merger) allFinished() bool {
-	for _, c := range m.choices {
-		if c != nil && !c.hasFinish {
-			return false
-		}
-	}
-	for _, c := range m.sparse {
-		if !c.hasFinish {
-			return false
-		}
-	}
-	return m.nChoice > 0
-}
-
 func (m *Merger) geminiCandidate(d *jdoc, c int) {
 	if d.kind(c) != jObject {
 		return

@@ -7,8 +7,9 @@ import (
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
-// mergeBody parses body as SSE (or NDJSON) and merges it. chunk > 0 feeds
-// the parser in pieces of random sizes 1..chunk drawn from seed.
+// mergeBody parses body as SSE (or NDJSON) and merges it as a body that
+// ended cleanly (unless it ends mid-event). chunk > 0 feeds the parser in
+// pieces of random sizes 1..chunk drawn from seed.
 func mergeBody(t testing.TB, body []byte, o Options, ndjson bool, chunk int, seed uint64) Result {
 	t.Helper()
 	m, err := New(o)
@@ -32,6 +33,8 @@ func mergeBody(t testing.TB, body []byte, o Options, ndjson bool, chunk int, see
 			b = b[n:]
 		}
 	}
-	p.End(emit)
-	return m.End()
+	if p.End(emit) {
+		return m.End() // the body ended mid-event: cut off
+	}
+	return m.EndClean()
 }

@@ -54,6 +54,7 @@ type Merger struct {
 	afterEnd  int
 	sawEnd    bool
 	ended     bool
+	clean     bool  // the last End was EndClean
 	grown     int64 // bytes of text appended so far (metrics)
 	d         jdoc
 	err       *StreamError
@@ -319,6 +320,22 @@ func (m *Merger) choice(idx int) *choice {
 	m.sparse[idx] = c
 	m.nChoice++
 	return c
+}
+
+// allFinished reports whether every choice (Gemini candidate) seen so far
+// sent a finish reason, and at least one was seen.
+func (m *Merger) allFinished() bool {
+	for _, c := range m.choices {
+		if c != nil && !c.hasFinish {
+			return false
+		}
+	}
+	for _, c := range m.sparse {
+		if !c.hasFinish {
+			return false
+		}
+	}
+	return m.nChoice > 0
 }
 
 func (m *Merger) main() *choice { return m.choice(0) }

@@ -138,7 +138,7 @@ func TestMergeEvents(t *testing.T) {
 				`{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}`,
 				`{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`),
 			want: want{format: "openai-chat", content: "Hi", finish: str("stop"), verdict: VerdictCutOff,
-				warning: "[DONE] end marker did not"},
+				warning: "cut off before the [DONE] end marker"},
 		},
 		{
 			name: "openai length is max_tokens; invalid event counted and skipped",
@@ -749,5 +749,72 @@ func TestManyUnindexedToolCalls(t *testing.T) {
 	}
 	if w := m2.End().Warnings; len(w) != maxWarnings {
 		t.Errorf("%d warnings, want %d", len(w), maxWarnings)
+	}
+}
+
+// TestEndCleanWithoutDone covers the contract's rule for OpenAI-style
+// streams that never send [DONE]: complete when every choice sent a
+// finish_reason and the body ended cleanly (EndClean), cut off otherwise.
+func TestEndCleanWithoutDone(t *testing.T) {
+	t.Parallel()
+	finished := evs(
+		`{"choices":[{"index":0,"delta":{"content":"A"}},{"index":1,"delta":{"content":"B"}}]}`,
+		`{"choices":[{"index":1,"delta":{},"finish_reason":"length"}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`,
+		`{"choices":[],"usage":{"total_tokens":3}}`)
+	cases := []struct {
+		name     string
+		events   []sse.Event
+		clean    bool
+		complete bool
+		verdict  string
+		warning  string
+	}{
+		{"every choice finished, clean end", finished, true, true, VerdictComplete, ""},
+		{"every choice finished, cut off", finished, false, false, VerdictCutOff, "cut off before the [DONE] end marker"},
+		{"choice 1 unfinished, clean end", []sse.Event{finished[0], finished[2]}, true, false, VerdictCutOff, ""},
+		{"choice 0 unfinished, clean end", finished[:2:2], true, false, VerdictCutOff, ""},
+		{"finish length, clean end", evs(`{"choices":[{"delta":{"content":"x"},"finish_reason":"length"}]}`), true, true, VerdictMaxTokens, ""},
+		{"no choice at all, clean end", evs(`{"choices":[],"usage":{"total_tokens":3}}`), true, false, VerdictCutOff, ""},
+	}
+	for _, tc := range cases {
+		m, _ := New(Options{})
+		for _, e := range tc.events {
+			m.Add(e)
+		}
+		var r Result
+		if tc.clean {
+			r = m.EndClean()
+		} else {
+			r = m.End()
+		}
+		if r.Complete != tc.complete || r.Verdict != tc.verdict {
+			t.Errorf("%s: complete/verdict = %v/%s, want %v/%s (warnings %q)", tc.name, r.Complete, r.Verdict, tc.complete, tc.verdict, r.Warnings)
+		}
+		if tc.warning != "" && !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) {
+			t.Errorf("%s: warnings = %q, want one containing %q", tc.name, r.Warnings, tc.warning)
+		}
+		if tc.complete && len(r.Warnings) > 0 {
+			t.Errorf("%s: warnings on a complete stream: %q", tc.name, r.Warnings)
+		}
+	}
+
+	// The last end decides: a clean end, then a reconnect whose body is cut.
+	m, _ := New(Options{})
+	for _, e := range finished {
+		m.Add(e)
+	}
+	if r := m.EndClean(); !r.Complete {
+		t.Fatalf("clean end: %+v", r)
+	}
+	m.Add(evs(`{"choices":[{"index":0,"delta":{"content":"C"}}]}`)[0])
+	if r := m.End(); r.Complete || r.Verdict != VerdictCutOff {
+		t.Fatalf("cut after a reconnect: complete/verdict = %v/%s", r.Complete, r.Verdict)
+	}
+	// Other formats are unaffected: Anthropic needs message_stop either way.
+	a, _ := New(Options{})
+	a.Add(sse.Event{Type: "message_delta", Data: `{"type":"message_delta","delta":{"stop_reason":"end_turn"}}`})
+	if r := a.EndClean(); r.Complete {
+		t.Fatalf("anthropic without message_stop complete on a clean end")
 	}
 }

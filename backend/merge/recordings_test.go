@@ -12,8 +12,26 @@ import (
 )
 
 // recordingsDir holds the 22 real provider recordings shared by the team;
-// it lies outside the repository and is absent from a user's clone.
-const recordingsDir = "../../../shared/fixtures/llm_streams"
+// it lies outside the repository (beside the checkout, or beside the
+// folder of worktrees) and is absent from a user's clone.
+var recordingsDir = sharedDir("fixtures/llm_streams")
+
+// sharedDir finds shared/REL in a parent folder of the package's: the
+// team's shared folder sits beside the main checkout, which puts it three
+// levels up from here, and four from a worktree under wt/.
+func sharedDir(rel string) string {
+	first := ""
+	for up := "../../../"; len(up) <= len("../../../../../"); up += "../" {
+		dir := filepath.Join(up, "shared", rel)
+		if first == "" {
+			first = dir
+		}
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
+	}
+	return first
+}
 
 type expectedRecording struct {
 	Content      string          `json:"content"`

@@ -132,11 +132,22 @@ func hasEndMarker(format string) bool {
 	return true
 }
 
-// End declares the input ended and returns the final result: completeness,
-// verdict, and tool-call arguments validated as JSON. Events may still be
-// added afterwards (a stream that reconnects goes on) and End called again.
-func (m *Merger) End() Result {
+// End declares the input ended, without saying that it ended cleanly (the
+// connection may have been cut), and returns the final result:
+// completeness, verdict, and tool-call arguments validated as JSON. Events
+// may still be added afterwards (a stream that reconnects goes on) and End
+// or EndClean called again; the last call decides.
+func (m *Merger) End() Result { return m.end(false) }
+
+// EndClean is End for an input known to have ended cleanly: the end of a
+// file or of stdin, an HTTP body that arrived whole (not cut off by the
+// connection, not ended mid-event). Only then is an OpenAI-style stream
+// without [DONE] complete, once every choice sent a finish_reason.
+func (m *Merger) EndClean() Result { return m.end(true) }
+
+func (m *Merger) end(clean bool) Result {
 	m.ended = true
+	m.clean = clean
 	m.closeGeminiCalls()
 	for _, c := range m.sortedChoices() {
 		for _, t := range c.tools {
@@ -295,8 +306,17 @@ func (m *Merger) Result() Result {
 	if r.Format == FormatUnknown {
 		ended = m.events > 0
 	}
-	if r.Format == FormatOpenAIChat && !m.sawEnd && len(chs) > 0 && chs[0].hasFinish {
-		r.Warnings = append(r.Warnings, "a finish_reason arrived but the [DONE] end marker did not")
+	if r.Format == FormatOpenAIChat && !m.sawEnd {
+		// Some OpenAI-compatible servers never send [DONE]: a body that
+		// ended cleanly after every choice's finish_reason is complete.
+		switch finished := m.allFinished(); {
+		case finished && m.clean:
+			ended = true
+		case finished:
+			r.Warnings = append(r.Warnings, "every choice sent a finish_reason, but the body was cut off before the [DONE] end marker")
+		case len(chs) > 0 && chs[0].hasFinish:
+			r.Warnings = append(r.Warnings, "a finish_reason arrived, but neither the [DONE] end marker nor one for every choice")
+		}
 	}
 	r.Complete = ended && m.err == nil
 	switch {
