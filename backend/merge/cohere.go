@@ -1,8 +1,11 @@
 package merge
 
+import "strings"
+
 // Cohere v2 chat stream: message-start, content-start/-delta/-end (text or
 // thinking), tool-plan-delta, tool-call-start/-delta/-end keyed by the
-// event's index, message-end with finish_reason and usage (the end marker).
+// event's index, citation-start (one citation per cited source),
+// message-end with finish_reason and usage (the end marker).
 
 func (m *Merger) cohere(d *jdoc, evType string) {
 	typ := d.text(d.get(0, "type"))
@@ -35,6 +38,31 @@ func (m *Merger) cohere(d *jdoc, evType string) {
 		fn := d.get(tc, "function")
 		t.setName(d.text(d.get(fn, "name")))
 		m.toolArgs(d, t, d.get(fn, "arguments"))
+	case "citation-start":
+		c := d.get(msg, "citations")
+		if d.kind(c) == jArray { // tolerate an array
+			c = d.first(c)
+		}
+		if d.kind(c) != jObject {
+			break
+		}
+		base := Citation{Type: strings.Clone(d.text(d.get(c, "type"))), Text: strings.Clone(d.text(d.get(c, "text"))),
+			Start: intPtr(d, d.get(c, "start")), End: intPtr(d, d.get(c, "end"))}
+		if base.Type == "" {
+			base.Type = "citation"
+		}
+		srcs := d.get(c, "sources")
+		if d.first(srcs) < 0 {
+			m.addCitation(base)
+		}
+		for e := d.first(srcs); e >= 0; e = d.nextElem(srcs, e) {
+			cit := base
+			doc := d.get(e, "document")
+			cit.ID = strings.Clone(firstText(d, e, "id"))
+			cit.URL = strings.Clone(firstText(d, doc, "url", "uri"))
+			cit.Title = strings.Clone(firstText(d, doc, "title"))
+			m.addCitation(cit)
+		}
 	case "message-start":
 		m.setID(d, d.get(0, "id"))
 	case "message-end":

@@ -11,6 +11,10 @@ import (
 // usageMetadata. There is no sentinel event: the stream counts as ended
 // once every candidate has a finishReason (Gemini sends it in the last
 // chunk), so that a connection dropped mid-answer is reported cut off.
+// Code execution (executableCode / codeExecutionResult parts) and
+// server-side toolCall / toolResponse parts are server tools; grounding,
+// citation and URL context metadata (the last one of each candidate),
+// safetyRatings and promptFeedback are kept too.
 
 func (m *Merger) gemini(d *jdoc) {
 	for k := d.first(0); k >= 0; k = d.nextKey(0, k) {
@@ -28,10 +32,17 @@ func (m *Merger) gemini(d *jdoc) {
 		case "responseId":
 			m.setID(d, v)
 		case "promptFeedback":
+			m.safetyRatings(d, d.get(v, "safetyRatings"), "prompt", 0)
 			if s := d.text(d.get(v, "blockReason")); s != "" {
 				ch := m.main()
 				if !ch.hasFinish {
 					ch.setFinish(s)
+				}
+				if m.blockReason == "" {
+					m.blockReason = strings.Clone(s)
+				}
+				if msg := d.text(d.get(v, "blockReasonMessage")); msg != "" {
+					m.warnOnce("prompt blocked (" + s + "): " + msg)
 				}
 				m.sawEnd = true // a blocked prompt gets no candidates
 			}
@@ -64,10 +75,62 @@ func (m *Merger) geminiCandidate(d *jdoc, c int) {
 		if fc := d.get(p, "functionCall"); d.kind(fc) == jObject {
 			m.geminiCall(d, ch, fc)
 		}
+		if x := d.get(p, "executableCode"); d.kind(x) == jObject {
+			st := m.addServerTool("executableCode", d.text(d.get(x, "id")), "code_execution")
+			st.input = d.value(x)
+		}
+		if x := d.get(p, "codeExecutionResult"); d.kind(x) == jObject {
+			m.geminiResult(d, x, "executableCode", "codeExecutionResult", d.value(x))
+		}
+		if x := d.get(p, "toolCall"); d.kind(x) == jObject {
+			st := m.addServerTool("toolCall", d.text(d.get(x, "id")), d.text(d.get(x, "toolType")))
+			st.input = compactValue(d, d.get(x, "args"))
+		}
+		if x := d.get(p, "toolResponse"); d.kind(x) == jObject {
+			m.geminiResult(d, x, "toolCall", "toolResponse", compactValue(d, d.get(x, "response")))
+		}
 	}
-	if s := d.text(d.get(c, "finishReason")); s != "" {
-		ch.setFinish(s)
+	key := ":" + strconv.Itoa(idx)
+	for k := d.first(c); k >= 0; k = d.nextKey(c, k) {
+		v := k + 1
+		switch d.strAt(k) {
+		case "finishReason":
+			if s := d.text(v); s != "" {
+				ch.setFinish(s)
+			}
+		case "finishMessage":
+			if s := d.text(v); s != "" {
+				m.warnOnce("candidate " + strconv.Itoa(idx) + " finish message: " + s)
+			}
+		case "safetyRatings":
+			m.safetyRatings(d, v, "output", idx)
+		case "groundingMetadata":
+			m.setSnapshot(snapGrounding+key, d, v)
+		case "citationMetadata":
+			m.setSnapshot(snapCitationMeta+key, d, v)
+		case "urlContextMetadata", "url_context_metadata":
+			m.setSnapshot(snapURLContextMeta+key, d, v)
+		}
 	}
+}
+
+// geminiResult attaches a result part (codeExecutionResult, toolResponse)
+// to its call: the one with the same id, else the last call of that kind
+// still without a result.
+func (m *Merger) geminiResult(d *jdoc, x int, callType, resultType string, out any) {
+	st := m.serverTool(d.text(d.get(x, "id")))
+	if st == nil {
+		for i := len(m.servers) - 1; i >= 0; i-- {
+			if s := m.servers[i]; s.typ == callType && s.output == nil {
+				st = s
+				break
+			}
+		}
+	}
+	if st == nil {
+		st = m.addServerTool(resultType, d.text(d.get(x, "id")), "")
+	}
+	st.output = out
 }
 
 // geminiCall handles one functionCall part. A call with a name and an args

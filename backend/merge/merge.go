@@ -66,6 +66,18 @@ type Merger struct {
 	warnings  []string
 	lost      []string // data dropped before it reached the merger (MarkLost)
 
+	servers     []*serverTool
+	serverByID  map[string]*serverTool
+	execTools   map[[2]int]*serverTool // Groq executed_tools by choice and index
+	citations   []Citation
+	filters     []Filter
+	filterAt    map[filterKey]int
+	blockReason string // Gemini promptFeedback.blockReason
+	// snapshots are values a provider repeats whole (Perplexity citations,
+	// Gemini groundingMetadata per candidate): the last one counts.
+	snapshots map[string]any
+	snapKeys  []string // in the order first seen
+
 	c0      *choice
 	choices []*choice // by choice index, for index < maxDenseChoice
 	sparse  map[int]*choice
@@ -73,6 +85,7 @@ type Merger struct {
 
 	anth   anthropicState
 	resp   responsesState
+	vstate vercelState
 	timing timing
 }
 
@@ -193,6 +206,13 @@ func (m *Merger) Add(ev sse.Event) {
 	default:
 		m.genericError(d, 0, ev.Type)
 	}
+	if ev.Type == "error" && m.err == nil {
+		// An event named error is an error in every format, whatever its
+		// data looks like (a bare {"message"} in an OpenAI stream).
+		if !m.genericError(d, 0, "error") {
+			m.setError(&StreamError{Message: d.compact(0), Type: "error"})
+		}
+	}
 }
 
 func isDone(s string) bool {
@@ -246,7 +266,8 @@ func detect(d *jdoc, evType string) string {
 	case "start", "finish", "start-step", "finish-step", "text-start", "text-delta", "text-end",
 		"reasoning-start", "reasoning-delta", "reasoning-end", "tool-input-start", "tool-input-delta",
 		"tool-input-available", "tool-input-error", "tool-output-available", "tool-output-error",
-		"source-url", "source-document", "file", "message-metadata", "abort":
+		"source-url", "source-document", "file", "message-metadata", "abort", "reset-step",
+		"tool-approval-request", "tool-approval-response", "tool-output-denied", "reasoning-file":
 		return FormatVercelUI
 	}
 	if d.get(0, "choices") >= 0 || strings.HasPrefix(d.text(d.get(0, "object")), "chat.completion") {
@@ -286,6 +307,8 @@ type tool struct {
 	fallback string
 	output   any
 	argsErr  string
+	typ      string // ToolCall.Type
+	freeform bool   // arguments are free text, not JSON (custom tools)
 	// partial collects Gemini streamed partialArgs while the call is open.
 	partial *partialArgs
 }
@@ -397,9 +420,14 @@ func (c *choice) toolByKey(key int) *tool {
 	return t
 }
 
-// newTool appends a tool call keyed by its position.
+// newTool appends a tool call keyed by its position (the next free key,
+// should a call have been removed).
 func (c *choice) newTool() *tool {
-	return c.toolByKey(len(c.tools))
+	key := len(c.tools)
+	for c.byKey[key] != nil {
+		key++
+	}
+	return c.toolByKey(key)
 }
 
 // toolByStr returns the tool call keyed by a provider string id (Responses
@@ -447,6 +475,13 @@ func (c *choice) unkeyedTool(id, name string) *tool {
 
 func (t *tool) setID(s string) {
 	if t.id == "" && s != "" {
+		t.id = strings.Clone(s)
+	}
+}
+
+// resetID replaces the id with a non-empty s.
+func (t *tool) resetID(s string) {
+	if s != "" && s != t.id {
 		t.id = strings.Clone(s)
 	}
 }

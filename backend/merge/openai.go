@@ -1,9 +1,13 @@
 package merge
 
+import "strings"
+
 // OpenAI Chat Completions chunks and every compatible server (DeepSeek
-// reasoning_content, Ollama /v1 and OpenRouter reasoning, Mistral typed
-// content parts, Groq, xAI, vLLM). A non-streamed chat.completion object is
-// merged too (message instead of delta) and counts as its own end marker.
+// reasoning_content, Ollama /v1 and OpenRouter reasoning and
+// reasoning_details, Mistral typed content parts, Groq executed_tools and
+// x_groq, xAI and Perplexity citations, Azure content filter results,
+// vLLM). A non-streamed chat.completion object is merged too (message
+// instead of delta) and counts as its own end marker.
 
 func (m *Merger) openAIChat(d *jdoc) {
 	for k := d.first(0); k >= 0; k = d.nextKey(0, k) {
@@ -34,14 +38,32 @@ func (m *Merger) openAIChat(d *jdoc) {
 			case "error": // vLLM's ErrorResponse sent as a chunk
 				m.setError(errorObject(d, 0))
 			}
-		case "x_groq": // Groq's usage on the last chunk
+		case "x_groq": // Groq's usage on the last chunk; why a stream stopped early
 			m.mergeUsage(d, d.get(v, "usage"))
+			if e := d.text(d.get(v, "error")); e != "" {
+				m.setError(&StreamError{Message: strings.Clone(e), Type: "x_groq"})
+			}
+		case "prompt_filter_results", "prompt_annotations": // Azure OpenAI
+			for e := d.first(v); e >= 0; e = d.nextElem(v, e) {
+				idx, _ := d.intv(d.get(e, "prompt_index"))
+				m.filterObject(d, d.get(e, "content_filter_results"), "prompt", idx)
+			}
+		case "moderation":
+			m.moderation(d, v)
+		case "citations": // Perplexity, xAI: the whole list in every chunk
+			if d.kind(v) == jArray {
+				m.setSnapshot(snapCitationURLs, d, v)
+			}
+		case "search_results": // Perplexity
+			if d.kind(v) == jArray {
+				m.setSnapshot(snapSearchResults, d, v)
+			}
 		}
 	}
 }
 
 func (m *Merger) openAIChoice(d *jdoc, c int) {
-	idx, delta, finish := 0, -1, -1
+	idx, delta, finish, filters := 0, -1, -1, -1
 	for k := d.first(c); k >= 0; k = d.nextKey(c, k) {
 		switch d.strAt(k) {
 		case "index":
@@ -52,11 +74,17 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 			delta = k + 1
 		case "finish_reason":
 			finish = k + 1
+		case "content_filter_results": // Azure OpenAI, on every chunk
+			filters = k + 1
 		}
 	}
 	ch := m.choice(idx)
+	if d.kind(filters) == jObject {
+		m.filterObject(d, filters, "output", idx)
+	}
 	if d.kind(delta) == jObject {
 		reasoningContent := false
+		details := -1
 		for k := d.first(delta); k >= 0; k = d.nextKey(delta, k) {
 			v := k + 1
 			switch d.strAt(k) {
@@ -85,12 +113,29 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 					t.setName(d.text(d.get(v, "name")))
 					m.toolArgs(d, t, d.get(v, "arguments"))
 				}
+			case "annotations": // url_citation (OpenAI, OpenRouter), Groq citations
+				for e := d.first(v); e >= 0; e = d.nextElem(v, e) {
+					if d.kind(e) == jObject && d.text(d.get(e, "type")) != "file" {
+						m.addCitation(citationFrom(d, e))
+					}
+				}
+			case "executed_tools": // Groq compound: tools the server ran
+				for e := d.first(v); e >= 0; e = d.nextElem(v, e) {
+					m.executedTool(d, idx, e)
+				}
+			case "reasoning_details": // OpenRouter
+				details = v
 			}
 		}
 		// Servers that send both fields carry the same text in each; only
-		// one is taken (reasoning_content when it has text).
-		if !reasoningContent {
-			m.put(&ch.reasoning, d, d.get(delta, "reasoning"))
+		// one is taken (reasoning_content when it has text, then reasoning,
+		// then the text of OpenRouter's reasoning_details).
+		took := reasoningContent
+		if !took {
+			took = m.put(&ch.reasoning, d, d.get(delta, "reasoning")) > 0
+		}
+		if details >= 0 {
+			m.reasoningDetails(d, ch, details, !took)
 		}
 	}
 	if s, ok := d.str(finish); ok && s != "" {
@@ -134,6 +179,11 @@ func (m *Merger) contentParts(d *jdoc, ch *choice, arr int) {
 
 func (m *Merger) openAITool(d *jdoc, ch *choice, e int) {
 	fn := d.get(e, "function")
+	args := d.get(fn, "arguments")
+	custom := d.get(e, "custom") // a custom tool: free-text input
+	if custom >= 0 {
+		fn, args = custom, d.get(custom, "input")
+	}
 	id := d.text(d.get(e, "id"))
 	name := d.text(d.get(fn, "name"))
 	var t *tool
@@ -144,7 +194,72 @@ func (m *Merger) openAITool(d *jdoc, ch *choice, e int) {
 	}
 	t.setID(id)
 	t.setName(name)
-	m.toolArgs(d, t, d.get(fn, "arguments"))
+	if custom >= 0 {
+		t.typ, t.freeform = "custom", true
+	}
+	m.toolArgs(d, t, args)
+}
+
+// reasoningDetails reads OpenRouter's reasoning_details: reasoning.text
+// (text, signature), reasoning.summary and reasoning.encrypted (data).
+// takeText is false where the delta's reasoning field carried the text.
+func (m *Merger) reasoningDetails(d *jdoc, ch *choice, arr int, takeText bool) {
+	for e := d.first(arr); e >= 0; e = d.nextElem(arr, e) {
+		switch d.text(d.get(e, "type")) {
+		case "reasoning.text":
+			if takeText {
+				m.put(&ch.reasoning, d, d.get(e, "text"))
+			}
+			m.addSignature(d.text(d.get(e, "signature")))
+		case "reasoning.summary":
+			if takeText {
+				m.put(&ch.reasoning, d, d.get(e, "summary"))
+			}
+		case "reasoning.encrypted":
+			joinOpaque(&m.encrypted, d.text(d.get(e, "data")))
+		}
+	}
+}
+
+// executedTool merges one of Groq's executed_tools entries: the same index
+// comes again with the output once the tool ran.
+func (m *Merger) executedTool(d *jdoc, choice, e int) {
+	if d.kind(e) != jObject {
+		return
+	}
+	idx, _ := d.intv(d.get(e, "index"))
+	key := [2]int{choice, idx}
+	s := m.execTools[key]
+	if s == nil {
+		s = m.addServerTool(d.text(d.get(e, "type")), "", d.text(d.get(e, "type")))
+		if m.execTools == nil {
+			m.execTools = map[[2]int]*serverTool{}
+		}
+		m.execTools[key] = s
+	}
+	if a := d.get(e, "arguments"); d.kind(a) == jString && d.strAt(a) != "" {
+		s.input = jsonTextValue(d.strAt(a))
+	} else if d.kind(a) == jObject {
+		s.input = d.value(a)
+	}
+	// The result fields present, added to those of earlier entries (in a
+	// new map: stored values are never changed).
+	var next map[string]any
+	for _, k := range []string{"output", "search_results", "code_results", "browser_results"} {
+		if v := d.get(e, k); !d.isNull(v) {
+			if next == nil {
+				old, _ := s.output.(map[string]any)
+				next = make(map[string]any, len(old)+1)
+				for k2, v2 := range old {
+					next[k2] = v2
+				}
+			}
+			next[k] = d.value(v)
+		}
+	}
+	if next != nil {
+		s.output = next
+	}
 }
 
 // toolArgs appends an arguments fragment: a string is appended as sent, an

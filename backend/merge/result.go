@@ -20,6 +20,15 @@ type Result struct {
 	Complete     bool           `json:"complete"`
 	Events       int            `json:"events"`
 	Choices      []Choice       `json:"choices,omitempty"`
+	// ServerTools are the tools the provider ran itself (never in
+	// ToolCalls, which holds only the calls the client must answer).
+	ServerTools []ServerTool `json:"server_tools,omitempty"`
+	// Citations are the sources the answer cites, from every choice, in
+	// the order they arrived.
+	Citations []Citation `json:"citations,omitempty"`
+	// Filters are the content-filter and safety results of the prompt and
+	// of each choice.
+	Filters []Filter `json:"filters,omitempty"`
 
 	// Verdict is one of VerdictComplete, VerdictCutOff, VerdictMaxTokens,
 	// VerdictError, VerdictDataLost, or VerdictStreaming while events still
@@ -29,11 +38,14 @@ type Result struct {
 	// event over the parser's size limit, a body over the size kept): such
 	// a result is not complete (see MarkLost).
 	Lost []string `json:"lost,omitempty"`
-	// Refusal is the model's refusal text (OpenAI `refusal` deltas).
+	// Refusal is the model's refusal text: OpenAI Chat `refusal` deltas,
+	// Responses refusal parts, Anthropic's stop_details explanation of a
+	// `refusal` stop.
 	Refusal string `json:"refusal,omitempty"`
 	// ReasoningSignature and EncryptedReasoning keep opaque reasoning
-	// material (Anthropic signatures, Responses encrypted_content, Gemini
-	// thoughtSignature) for display.
+	// material (Anthropic signatures and redacted_thinking data, Responses
+	// encrypted_content, Gemini thoughtSignature, OpenRouter
+	// reasoning_details), one value per line.
 	ReasoningSignature string `json:"reasoning_signature,omitempty"`
 	EncryptedReasoning string `json:"encrypted_reasoning,omitempty"`
 	// Model and ID are the provider's model name and response id when sent.
@@ -55,10 +67,15 @@ type ToolCall struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	// Arguments is always a JSON text in a string, also where the provider
-	// sends an object (Gemini, Ollama).
+	// sends an object (Gemini, Ollama); free text for custom tools.
 	Arguments string `json:"arguments"`
 	// ArgumentsError says why Arguments is not valid JSON, once the stream ended.
 	ArgumentsError string `json:"arguments_error,omitempty"`
+	// Type is the provider's kind of call when it is not a function call:
+	// custom (free-text input), and the Responses calls the client
+	// answers: custom_tool_call, computer_call, local_shell_call,
+	// shell_call, apply_patch_call, mcp_approval_request, tool_search_call.
+	Type string `json:"type,omitempty"`
 	// Output is a tool result the stream itself carried (Vercel AI SDK
 	// tool-output-available), as decoded JSON.
 	Output any `json:"output,omitempty"`
@@ -153,7 +170,7 @@ func (m *Merger) end(clean bool) Result {
 		for _, t := range c.tools {
 			t.argsErr = ""
 			args := t.arguments()
-			if args == "" {
+			if args == "" || t.freeform {
 				continue
 			}
 			if err := argsError(args); err != nil {
@@ -232,7 +249,7 @@ func toolCalls(c *choice) []ToolCall {
 	for _, t := range c.tools {
 		out = append(out, ToolCall{
 			Index: t.key, ID: t.id, Name: t.name, Arguments: t.arguments(),
-			ArgumentsError: t.argsErr, Output: t.output,
+			ArgumentsError: t.argsErr, Type: t.typ, Output: t.output,
 		})
 	}
 	return out
@@ -260,6 +277,8 @@ func (m *Merger) Result() Result {
 		EncryptedReasoning: m.encrypted,
 		ToolPlan:           m.toolPlan.String(),
 		Verdict:            VerdictStreaming,
+		ServerTools:        m.serverToolsView(),
+		Citations:          m.citationsView(),
 	}
 	if r.Format == "" {
 		r.Format = FormatUnknown
@@ -272,6 +291,7 @@ func (m *Merger) Result() Result {
 		r.Error = &e
 	}
 	chs := m.sortedChoices()
+	r.Filters = m.filtersView(chs)
 	if len(chs) > 0 {
 		c0 := chs[0]
 		r.Content = c0.content.String()
