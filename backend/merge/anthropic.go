@@ -183,13 +183,17 @@ func (m *Merger) anthropicStart(ch *choice, idx int, btype string) *anthropicBlo
 
 // indexServerTool makes a server tool whose id became known findable by it.
 func (m *Merger) indexServerTool(s *serverTool) {
-	if s.id == "" {
-		return
+	if s.id != "" {
+		m.indexServerToolAs(s.id, s)
 	}
+}
+
+// indexServerToolAs makes a server tool findable by key.
+func (m *Merger) indexServerToolAs(key string, s *serverTool) {
 	if m.serverByID == nil {
 		m.serverByID = map[string]*serverTool{}
 	}
-	m.serverByID[s.id] = s
+	m.serverByID[strings.Clone(key)] = s
 }
 
 // addSignature keeps opaque reasoning signatures, one per line.

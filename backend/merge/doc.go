@@ -5,13 +5,29 @@
 //
 // Formats (Formats, Options.Format): OpenAI Chat Completions and the
 // compatible servers (DeepSeek reasoning_content, Ollama /v1 and OpenRouter
-// reasoning, Mistral typed content parts, Groq, xAI, vLLM), the OpenAI
-// Responses API, Anthropic Messages, Google Gemini, Ollama's native NDJSON,
-// Cohere v2, the Vercel AI SDK UI message stream, JSONPath rules ("jsonpath",
-// evaluated with ojg) and "script" (no built-in merge: a post-processor
-// script fills the result). With Options.Format empty the first decisive
-// event picks the format from its event type and JSON shape, never from a
-// URL.
+// reasoning and reasoning_details, Mistral typed content parts, Groq, xAI,
+// Perplexity, Azure OpenAI, vLLM), the OpenAI Responses API, Anthropic
+// Messages, Google Gemini, Ollama's native NDJSON, Cohere v2, the Vercel AI
+// SDK UI message stream, JSONPath rules ("jsonpath", evaluated with ojg)
+// and "script" (no built-in merge: a post-processor script fills the
+// result). With Options.Format empty the first decisive event picks the
+// format from its event type and JSON shape, never from a URL.
+//
+// Result.ToolCalls holds only the calls the client must answer (functions,
+// custom tools, and the Responses computer, local shell, apply_patch, MCP
+// approval and client tool-search calls, told apart by ToolCall.Type).
+// Tools the provider ran itself are Result.ServerTools (extras.go):
+// Anthropic server_tool_use / mcp_tool_use blocks with their *_tool_result
+// blocks, Responses web_search_call, file_search_call,
+// code_interpreter_call, image_generation_call, mcp_call, mcp_list_tools,
+// program and hosted shell / tool-search calls with their output items,
+// Gemini code execution, server-side toolCall parts, grounding searches and
+// URL context, Groq executed_tools, Vercel tools with providerExecuted.
+// Result.Citations gathers every format's citations and sources,
+// Result.Filters the content-filter and safety results (Azure, OpenAI
+// moderation, Gemini safety ratings and blocks, filtered stop reasons),
+// Result.Refusal the model's refusal text. An SSE event named error is an
+// error in every format.
 //
 // Use: New, then Add (or AddTimed, for Metrics) for each event as it
 // arrives, Result for a snapshot at any time, and at the end of the input

@@ -343,6 +343,9 @@ func (m *Merger) filtersView(chs []*choice) []Filter {
 		if m.format == FormatOpenAIResponses && reason == "incomplete" {
 			reason = m.resp.incompleteReason
 		}
+		if m.blockReason != "" && c.index == 0 && reason == m.blockReason {
+			continue // the stop reason of a blocked prompt, not of an output
+		}
 		if c.hasFinish && filteredFinish[reason] && !flagged("output", c.index) {
 			out = append(out, Filter{Source: "output", Index: c.index, Category: reason, Filtered: true})
 		}

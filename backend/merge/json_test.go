@@ -85,6 +85,12 @@ func FuzzMerge(f *testing.F) {
 	f.Add("message", `{"candidates":[{"content":{"parts":[{"functionCall":{"name":"a","willContinue":true}},{"functionCall":{"partialArgs":[{"jsonPath":"$.a","numberValue":1},{"jsonPath":"$.a.b","stringValue":"x"},{"jsonPath":"$.a[2]"}],"willContinue":true}}]}}]}`)
 	f.Add("response.function_call_arguments.delta", `{"type":"response.function_call_arguments.delta"}`)
 	f.Add("message", `{"type":"tool-output-available","output":[1,{"a":null}]}`)
+	f.Add("response.output_item.done", `{"type":"response.output_item.done","item":{"id":"","type":"shell_call","call_id":"c","environment":{"type":"x"}}}`)
+	f.Add("response.output_item.done", `{"type":"response.output_item.done","item":{"type":"tool_search_output","call_id":null}}`)
+	f.Add("content_block_start", `{"type":"content_block_start","index":1,"content_block":{"type":"x_tool_result","tool_use_id":"nope"}}`)
+	f.Add("message", `{"candidates":[{"content":{"parts":[{"toolResponse":{}},{"codeExecutionResult":{"id":"q"}}]},"groundingMetadata":{"groundingChunks":[{}],"groundingSupports":[{"segment":{},"groundingChunkIndices":[7,-1,"a"]}]}}]}`)
+	f.Add("message", `{"choices":[{"index":3,"delta":{"executed_tools":[{"index":0},{"index":0,"output":"x"}],"reasoning_details":[{"type":"reasoning.text"}]},"content_filter_results":{"error":{"message":"x"}}}],"moderation":{"input":{"results":[{"categories":{"a":true}}]}}}`)
+	f.Add("message", `{"type":"reset-step"}`)
 	f.Fuzz(func(t *testing.T, typ, data string) {
 		for _, format := range Formats {
 			o := Options{Format: format}

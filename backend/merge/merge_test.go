@@ -2,6 +2,7 @@ package merge
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -816,5 +817,88 @@ func TestEndCleanWithoutDone(t *testing.T) {
 	a.Add(sse.Event{Type: "message_delta", Data: `{"type":"message_delta","delta":{"stop_reason":"end_turn"}}`})
 	if r := a.EndClean(); r.Complete {
 		t.Fatalf("anthropic without message_stop complete on a clean end")
+	}
+}
+
+// TestServerToolKinds covers which Responses items, Gemini parts and
+// Vercel parts are provider-run tools and which the client answers.
+func TestServerToolKinds(t *testing.T) {
+	t.Parallel()
+	item := func(done bool, js string) string {
+		typ := "response.output_item.added"
+		if done {
+			typ = "response.output_item.done"
+		}
+		return typ + `|{"type":"` + typ + `","item":` + js + `}`
+	}
+	cases := []struct {
+		name    string
+		events  []sse.Event
+		calls   string // "type name id args" per client call
+		servers string // "type name id output?" per server tool
+	}{
+		{name: "responses: hosted shell with its output item, local shell, apply_patch, client tool_search",
+			events: evs(
+				item(true, `{"id":"sh_1","type":"shell_call","call_id":"call_sh1","action":{"commands":["ls"]},"environment":{"type":"container_reference","container_id":"c1"}}`),
+				item(true, `{"id":"sho_1","type":"shell_call_output","call_id":"call_sh1","output":[{"stdout":"a\n"}]}`),
+				item(true, `{"id":"sh_2","type":"shell_call","call_id":"call_sh2","action":{"commands":["pwd"]},"environment":null}`),
+				item(true, `{"id":"ap_1","type":"apply_patch_call","call_id":"call_ap","operation":{"type":"delete_file","path":"x"}}`),
+				item(false, `{"id":"ts_1","type":"tool_search_call","call_id":"call_old","execution":"client","arguments":{}}`),
+				item(true, `{"id":"ts_1","type":"tool_search_call","call_id":"call_new","execution":"client","arguments":{"goal":"weather"}}`),
+				item(true, `{"id":"ts_2","type":"tool_search_call","call_id":null,"execution":"server","arguments":{"paths":["w"]}}`),
+				item(true, `{"id":"tso_2","type":"tool_search_output","call_id":null,"execution":"server","tools":[]}`),
+				item(true, `{"id":"ig_1","type":"image_generation_call","status":"completed","result":"iVBOR"}`),
+				`response.completed|{"type":"response.completed","response":{"status":"completed"}}`),
+			calls: `shell_call shell call_sh2 {"commands":["pwd"]}; apply_patch_call apply_patch call_ap {"type":"delete_file","path":"x"}; ` +
+				`tool_search_call tool_search call_new {"goal":"weather"}`,
+			servers: "shell_call shell sh_1 true; tool_search_call tool_search ts_2 true; image_generation_call image_generation ig_1 true"},
+		{name: "gemini: toolCall and toolResponse parts paired by id, code execution without id",
+			events: evs(
+				`{"candidates":[{"content":{"parts":[{"toolCall":{"id":"t1","toolType":"GOOGLE_SEARCH_WEB","args":{"q":"x"}}},{"executableCode":{"language":"PYTHON","code":"1"}}]}}]}`,
+				`{"candidates":[{"content":{"parts":[{"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"1"}},{"toolResponse":{"id":"t1","toolType":"GOOGLE_SEARCH_WEB","response":{"n":1}}},{"functionCall":{"name":"f","args":{}}}]},"finishReason":"STOP"}]}`),
+			calls:   " f  {}",
+			servers: "toolCall GOOGLE_SEARCH_WEB t1 true; executableCode code_execution  true"},
+		{name: "vercel: a call first seen without providerExecuted moves to the server tools",
+			events: evs(
+				`{"type":"tool-input-start","toolCallId":"c1","toolName":"search"}`,
+				`{"type":"tool-input-delta","toolCallId":"c1","inputTextDelta":"{\"q\":1}"}`,
+				`{"type":"tool-output-available","toolCallId":"c1","output":"ok","providerExecuted":true}`,
+				`{"type":"tool-input-start","toolCallId":"c2","toolName":"local"}`,
+				`{"type":"finish"}`, `[DONE]`),
+			calls:   " local c2 ",
+			servers: "provider-executed search c1 true"},
+	}
+	for _, tc := range cases {
+		r := mergeEvents(t, Options{}, tc.events)
+		var calls, servers []string
+		for _, c := range r.ToolCalls {
+			calls = append(calls, c.Type+" "+c.Name+" "+c.ID+" "+c.Arguments)
+		}
+		for _, s := range r.ServerTools {
+			servers = append(servers, fmt.Sprintf("%s %s %s %v", s.Type, s.Name, s.ID, s.Output != nil))
+		}
+		if got := strings.Join(calls, "; "); got != tc.calls {
+			t.Errorf("%s: tool calls\n%s\nwant\n%s", tc.name, got, tc.calls)
+		}
+		if got := strings.Join(servers, "; "); got != tc.servers {
+			t.Errorf("%s: server tools\n%s\nwant\n%s", tc.name, got, tc.servers)
+		}
+	}
+}
+
+// TestFiltersCombine: repeated results of one category keep the worst.
+func TestFiltersCombine(t *testing.T) {
+	t.Parallel()
+	r := mergeEvents(t, Options{}, evs(
+		`{"choices":[{"index":0,"delta":{"content":"a"},"content_filter_results":{"violence":{"filtered":false,"severity":"medium"}}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":"b"},"content_filter_results":{"violence":{"filtered":false,"severity":"low"}}}]}`,
+		`{"choices":[{"index":1,"delta":{},"finish_reason":"content_filter"}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","content_filter_results":{"violence":{"filtered":true,"severity":"safe"}}}]}`,
+		`[DONE]`))
+	b, _ := json.Marshal(r.Filters)
+	want := `[{"source":"output","index":0,"category":"violence","filtered":true,"severity":"medium"},` +
+		`{"source":"output","index":1,"category":"content_filter","filtered":true}]`
+	if string(b) != want {
+		t.Fatalf("filters %s\nwant %s", b, want)
 	}
 }

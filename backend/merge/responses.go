@@ -274,7 +274,7 @@ func (m *Merger) responsesServerItem(d *jdoc, item int, typ, id string, done boo
 		st = m.addServerTool(typ, id, toolName(d, item, typ))
 		st.inputJSON = typ == "mcp_call"
 		if cid := d.text(d.get(item, "call_id")); cid != "" {
-			m.serverByID["call:"+cid] = st
+			m.indexServerToolAs("call:"+cid, st)
 		}
 	}
 	if s := d.text(d.get(item, "server_label")); s != "" {
