@@ -76,6 +76,10 @@ func (m *Merger) cohere(d *jdoc, evType string) {
 				m.setError(se)
 			}
 		}
+		switch s := d.text(d.get(delta, "finish_reason")); s {
+		case "ERROR", "TIMEOUT": // the generation failed, said only by the stop reason
+			m.setError(&StreamError{Message: "the stream finished with " + s, Type: s})
+		}
 		m.sawEnd = true
 	default:
 		m.genericError(d, 0, evType)

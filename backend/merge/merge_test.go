@@ -902,3 +902,17 @@ func TestFiltersCombine(t *testing.T) {
 		t.Fatalf("filters %s\nwant %s", b, want)
 	}
 }
+
+// TestCohereFailedFinish: finish_reason ERROR or TIMEOUT is an error even
+// without an error message (cohere-typescript ChatFinishReason).
+func TestCohereFailedFinish(t *testing.T) {
+	t.Parallel()
+	for _, reason := range []string{"ERROR", "TIMEOUT"} {
+		r := mergeEvents(t, Options{}, evs(
+			`content-delta|{"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"a"}}}}`,
+			`message-end|{"type":"message-end","delta":{"finish_reason":"`+reason+`"}}`))
+		if r.Error == nil || r.Error.Type != reason || r.Verdict != VerdictError || r.Content != "a" {
+			t.Errorf("%s: error %+v verdict %s content %q", reason, r.Error, r.Verdict, r.Content)
+		}
+	}
+}
