@@ -376,7 +376,7 @@ func compactValue(d *jdoc, v int) any {
 	return d.value(v)
 }
 
-// jsonValue decodes a JSON text held in a string (arguments), or keeps the
+// jsonTextValue decodes a JSON text held in a string (arguments), or keeps the
 // string when it is not JSON.
 func jsonTextValue(s string) any {
 	if t := bytes.TrimSpace([]byte(s)); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
