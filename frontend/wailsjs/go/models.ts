@@ -1363,6 +1363,7 @@ export namespace merge {
 	    name: string;
 	    arguments: string;
 	    arguments_error?: string;
+	    type?: string;
 	    output?: any;
 	
 	    static createFrom(source: any = {}) {
@@ -1376,6 +1377,7 @@ export namespace merge {
 	        this.name = source["name"];
 	        this.arguments = source["arguments"];
 	        this.arguments_error = source["arguments_error"];
+	        this.type = source["type"];
 	        this.output = source["output"];
 	    }
 	}
@@ -1418,6 +1420,54 @@ export namespace merge {
 		    }
 		    return a;
 		}
+	}
+	export class Citation {
+	    type: string;
+	    url?: string;
+	    title?: string;
+	    text?: string;
+	    id?: string;
+	    start?: number;
+	    end?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Citation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.url = source["url"];
+	        this.title = source["title"];
+	        this.text = source["text"];
+	        this.id = source["id"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	    }
+	}
+	export class Filter {
+	    source: string;
+	    index: number;
+	    category: string;
+	    filtered: boolean;
+	    severity?: string;
+	    detected?: boolean;
+	    score?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Filter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = source["source"];
+	        this.index = source["index"];
+	        this.category = source["category"];
+	        this.filtered = source["filtered"];
+	        this.severity = source["severity"];
+	        this.detected = source["detected"];
+	        this.score = source["score"];
+	    }
 	}
 	export class Gap {
 	    after_event: number;
@@ -1485,6 +1535,28 @@ export namespace merge {
 		    return a;
 		}
 	}
+	export class ServerTool {
+	    type: string;
+	    id: string;
+	    name: string;
+	    server?: string;
+	    input: any;
+	    output: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ServerTool(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.server = source["server"];
+	        this.input = source["input"];
+	        this.output = source["output"];
+	    }
+	}
 	export class StreamError {
 	    message: string;
 	    type: string;
@@ -1512,6 +1584,9 @@ export namespace merge {
 	    complete: boolean;
 	    events: number;
 	    choices?: Choice[];
+	    server_tools?: ServerTool[];
+	    citations?: Citation[];
+	    filters?: Filter[];
 	    verdict?: string;
 	    lost?: string[];
 	    refusal?: string;
@@ -1539,6 +1614,9 @@ export namespace merge {
 	        this.complete = source["complete"];
 	        this.events = source["events"];
 	        this.choices = this.convertValues(source["choices"], Choice);
+	        this.server_tools = this.convertValues(source["server_tools"], ServerTool);
+	        this.citations = this.convertValues(source["citations"], Citation);
+	        this.filters = this.convertValues(source["filters"], Filter);
 	        this.verdict = source["verdict"];
 	        this.lost = source["lost"];
 	        this.refusal = source["refusal"];
@@ -1569,6 +1647,7 @@ export namespace merge {
 		    return a;
 		}
 	}
+	
 	
 
 }
