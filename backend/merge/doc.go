@@ -6,12 +6,16 @@
 // Formats (Formats, Options.Format): OpenAI Chat Completions and the
 // compatible servers (DeepSeek reasoning_content, Ollama /v1 and OpenRouter
 // reasoning and reasoning_details, Mistral typed content parts, Groq, xAI,
-// Perplexity, Azure OpenAI, vLLM), the OpenAI Responses API, Anthropic
-// Messages, Google Gemini, Ollama's native NDJSON, Cohere v2, the Vercel AI
-// SDK UI message stream, JSONPath rules ("jsonpath", evaluated with ojg)
-// and "script" (no built-in merge: a post-processor script fills the
-// result). With Options.Format empty the first decisive event picks the
-// format from its event type and JSON shape, never from a URL.
+// Perplexity, Azure OpenAI, vLLM, SGLang, LM Studio, LocalAI), the OpenAI
+// Responses API, Anthropic Messages, Google Gemini, Ollama's native NDJSON,
+// Cohere v2 ("cohere") and v1 ("cohere-v1", NDJSON), Hugging Face
+// text-generation-inference generate_stream ("tgi"), the llama.cpp
+// server's native /completion stream ("llama-cpp"), the Vercel AI SDK UI
+// message stream, JSONPath rules ("jsonpath", evaluated with ojg) and
+// "script" (no built-in merge: a post-processor script fills the result).
+// With Options.Format empty the first decisive event picks the format from
+// its event type and JSON shape, never from a URL: a TGI token object, a
+// llama.cpp content string beside a boolean stop, a Cohere v1 event_type.
 //
 // Result.ToolCalls holds only the calls the client must answer (functions,
 // custom tools, and the Responses computer, local shell, apply_patch, MCP
@@ -40,8 +44,9 @@
 //
 // A stream is complete when its format's end marker arrived ([DONE],
 // message_stop, response.completed, message-end, "done":true, a
-// finishReason on every Gemini candidate; for JSONPath rules the end of
-// input) and no error event came. An OpenAI-style stream without [DONE]
+// finishReason on every Gemini candidate, TGI's generated_text, Cohere v1
+// stream-end, a "stop":true event for every llama.cpp index; for JSONPath
+// rules the end of input) and no error event came. An OpenAI-style stream without [DONE]
 // (some compatible servers never send it) is complete when every choice
 // sent a finish_reason and the input ended cleanly (EndClean). The verdict
 // then says whether a token limit stopped it. Data that never reached the

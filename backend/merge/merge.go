@@ -17,6 +17,9 @@ const (
 	FormatOllama          = "ollama"
 	FormatVercelUI        = "vercel-ui"
 	FormatCohere          = "cohere"
+	FormatCohereV1        = "cohere-v1"
+	FormatTGI             = "tgi"
+	FormatLlamaCpp        = "llama-cpp"
 	FormatJSONPath        = "jsonpath"
 	FormatScript          = "script"
 	// FormatUnknown is reported when no event revealed the format.
@@ -26,7 +29,8 @@ const (
 // Formats lists the format names accepted by Options.Format.
 var Formats = []string{
 	FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini,
-	FormatOllama, FormatVercelUI, FormatCohere, FormatJSONPath, FormatScript,
+	FormatOllama, FormatVercelUI, FormatCohere, FormatCohereV1, FormatTGI,
+	FormatLlamaCpp, FormatJSONPath, FormatScript,
 }
 
 // Options configures a Merger.
@@ -86,7 +90,10 @@ type Merger struct {
 	anth   anthropicState
 	resp   responsesState
 	vstate vercelState
-	timing timing
+	c1     cohereV1State
+	// llamaUsageIdx is the llama.cpp index whose counters usage holds.
+	llamaUsageIdx int
+	timing        timing
 }
 
 const maxDenseChoice = 1024
@@ -201,6 +208,12 @@ func (m *Merger) Add(ev sse.Event) {
 		m.ollama(d)
 	case FormatCohere:
 		m.cohere(d, ev.Type)
+	case FormatCohereV1:
+		m.cohereV1(d)
+	case FormatTGI:
+		m.tgi(d)
+	case FormatLlamaCpp:
+		m.llamaCpp(d)
 	case FormatVercelUI:
 		m.vercel(d, ev.Type)
 	default:
@@ -278,6 +291,15 @@ func detect(d *jdoc, evType string) string {
 	}
 	if d.get(0, "done") >= 0 && (d.get(0, "message") >= 0 || d.get(0, "response") >= 0 || d.get(0, "model") >= 0) {
 		return FormatOllama
+	}
+	if et := d.text(d.get(0, "event_type")); cohereV1Events[et] && et != "debug" {
+		return FormatCohereV1
+	}
+	if isTGI(d) {
+		return FormatTGI
+	}
+	if isLlamaCpp(d) {
+		return FormatLlamaCpp
 	}
 	return ""
 }
