@@ -144,9 +144,12 @@
 //     an event is held back until after the next token pause, so the client
 //     really receives half events.
 //   - slow-first: the first token comes after 2 s.
-//   - heartbeat: an SSE comment line `: ping` (a blank line for Ollama's
-//     NDJSON, `\r\n` inside Gemini's JSON array) before the stream, between
-//     events and every 250 ms of a long pause.
+//   - heartbeat: an SSE comment line `: ping` (`\r\n` inside Gemini's JSON
+//     array) before the stream, between events and every 250 ms of a long
+//     pause. NDJSON streams (Ollama, Cohere v1) get nothing: NDJSON has no
+//     comment, a real Ollama or Cohere sends no bytes while the model is
+//     busy, and a blank line would be an empty event (ollama-js warns on
+//     each); the fault is accepted there and changes nothing.
 //   - drop: after about half the generated tokens the connection is closed
 //     abruptly, with no end marker and no terminating HTTP chunk (the client
 //     sees an unexpected EOF), like a network failure. (The handler panics
