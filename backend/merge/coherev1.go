@@ -78,39 +78,52 @@ func (m *Merger) cohereV1(d *jdoc) {
 		if finish == "" {
 			finish = d.text(d.get(resp, "finish_reason"))
 		}
-		if finish != "" {
-			ch.setFinish(finish)
+		m.cohereV1Response(d, ch, resp, finish)
+	case "":
+		// A non-streamed response (NonStreamedChatResponse) is its own end.
+		if d.get(0, "generation_id") >= 0 && d.kind(d.get(0, "text")) == jString {
+			m.sawEnd = true
+			m.cohereV1Response(d, ch, 0, d.text(d.get(0, "finish_reason")))
 		}
-		switch finish {
-		case "ERROR", "TIMEOUT", "USER_CANCEL": // the generation failed, said only by the stop reason
-			m.setError(&StreamError{Message: "the stream finished with " + finish, Type: finish})
-		}
-		m.setID(d, d.get(resp, "generation_id"))
-		if meta := d.get(resp, "meta"); d.kind(meta) == jObject {
-			for _, k := range []string{"billed_units", "tokens"} {
-				if v := d.get(meta, k); d.kind(v) == jObject {
-					if m.usage == nil {
-						m.usage = map[string]any{}
-					}
-					sub, _ := m.usage[k].(map[string]any)
-					if sub == nil {
-						sub = map[string]any{}
-						m.usage[k] = sub
-					}
-					mergeTape(sub, d, v)
+	}
+}
+
+// cohereV1Response merges the whole response at resp (the stream-end's, or
+// a non-streamed one) with its finish reason: what the events before it did
+// not bring.
+func (m *Merger) cohereV1Response(d *jdoc, ch *choice, resp int, finish string) {
+	if finish != "" {
+		ch.setFinish(finish)
+	}
+	switch finish {
+	case "ERROR", "TIMEOUT", "USER_CANCEL": // the generation failed, said only by the stop reason
+		m.setError(&StreamError{Message: "the stream finished with " + finish, Type: finish})
+	}
+	m.setID(d, d.get(resp, "generation_id"))
+	if meta := d.get(resp, "meta"); d.kind(meta) == jObject {
+		for _, k := range []string{"billed_units", "tokens"} {
+			if v := d.get(meta, k); d.kind(v) == jObject {
+				if m.usage == nil {
+					m.usage = map[string]any{}
 				}
+				sub, _ := m.usage[k].(map[string]any)
+				if sub == nil {
+					sub = map[string]any{}
+					m.usage[k] = sub
+				}
+				mergeTape(sub, d, v)
 			}
 		}
-		if ch.content.Len() == 0 && len(ch.tools) == 0 {
-			m.put(&ch.content, d, d.get(resp, "text"))
-		}
-		if len(ch.tools) == 0 {
-			m.cohereV1Calls(d, ch, d.get(resp, "tool_calls"))
-		}
-		m.cohereV1Docs(d, d.get(resp, "documents"))
-		if !st.citations {
-			m.cohereV1Citations(d, d.get(resp, "citations"))
-		}
+	}
+	if ch.content.Len() == 0 && len(ch.tools) == 0 {
+		m.put(&ch.content, d, d.get(resp, "text"))
+	}
+	if len(ch.tools) == 0 {
+		m.cohereV1Calls(d, ch, d.get(resp, "tool_calls"))
+	}
+	m.cohereV1Docs(d, d.get(resp, "documents"))
+	if !m.c1.citations {
+		m.cohereV1Citations(d, d.get(resp, "citations"))
 	}
 }
 

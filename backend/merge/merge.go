@@ -295,6 +295,10 @@ func detect(d *jdoc, evType string) string {
 	if et := d.text(d.get(0, "event_type")); cohereV1Events[et] && et != "debug" {
 		return FormatCohereV1
 	}
+	if et := d.get(0, "event_type"); et < 0 && d.get(0, "generation_id") >= 0 && d.kind(d.get(0, "text")) == jString &&
+		(d.get(0, "chat_history") >= 0 || d.get(0, "meta") >= 0) {
+		return FormatCohereV1 // a non-streamed v1 response
+	}
 	if isTGI(d) {
 		return FormatTGI
 	}

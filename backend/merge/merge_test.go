@@ -661,6 +661,11 @@ func TestDetect(t *testing.T) {
 		{"message", `{"is_finished":false,"event_type":"stream-start","generation_id":"g"}`, FormatCohereV1},
 		{"message", `{"event_type":"text-generation","text":"x"}`, FormatCohereV1},
 		{"message", `{"event_type":"debug","prompt":"p"}`, ""},
+		{"message", `{"generated_text":"x"}`, FormatTGI},
+		{"message", `{"generated_text":"x","details":{"finish_reason":"length"}}`, FormatTGI},
+		{"message", `{"generated_text":"x","other":1}`, ""},
+		{"message", `{"response_id":"r","text":"x","generation_id":"g","meta":{}}`, FormatCohereV1},
+		{"message", `{"text":"x","generation_id":"g"}`, ""},
 		{"message", `{"content":"x","stop":"no"}`, ""},
 		{"message", `{"error":"x"}`, ""},
 		{"message", `{"error":{"message":"x"}}`, ""},
@@ -977,4 +982,13 @@ func TestSelfHostedFormats(t *testing.T) {
 		`{"token":{"id":3,"text":"</s>","special":true},"generated_text":"ok","details":null}`,
 		`{"token":{"id":3,"text":"</s>","special":true},"generated_text":"ok","details":null}`))
 	check(t, r, want{format: FormatTGI, content: "ok", complete: true, verdict: VerdictComplete, warning: "1 event(s) arrived after the end marker"})
+
+	// Non-streamed responses: TGI /generate, Cohere v1 /v1/chat.
+	r = mergeEvents(t, Options{}, evs(`{"generated_text":"Hi there","details":{"finish_reason":"eos_token","generated_tokens":3}}`))
+	check(t, r, want{format: FormatTGI, content: "Hi there", finish: str("eos_token"), usage: `{"generated_tokens":3}`,
+		complete: true, verdict: VerdictComplete})
+	r = mergeEvents(t, Options{}, evs(`{"response_id":"r","text":"Hallo","generation_id":"g1","chat_history":[],"finish_reason":"COMPLETE",`+
+		`"meta":{"api_version":{"version":"1"},"billed_units":{"input_tokens":2,"output_tokens":1}}}`))
+	check(t, r, want{format: FormatCohereV1, content: "Hallo", finish: str("COMPLETE"), usage: `{"billed_units":{"input_tokens":2,"output_tokens":1}}`,
+		complete: true, verdict: VerdictComplete})
 }

@@ -10,7 +10,8 @@ import "strings"
 // such as "</s>") are not part of the text, as in TGI's own chat route.
 // The last event carries generated_text, the whole output (with the prompt
 // in front when the request asked for return_full_text), which is the end
-// marker; details (only when the request asked for them) carries
+// marker (a /generate response, {"generated_text", "details"}, is merged as
+// its text); details (only when the request asked for them) carries
 // finish_reason ("length", "eos_token", "stop_sequence"), generated_tokens
 // and input_length. Errors are {"error":"...","error_type":"..."}. The
 // event's "index" counts tokens, not choices: TGI streams one sequence.
@@ -24,11 +25,15 @@ func (m *Merger) tgi(d *jdoc) {
 		m.setError(se)
 	}
 	ch := m.main()
-	if tok := d.get(0, "token"); d.kind(tok) == jObject && !d.boolv(d.get(tok, "special")) {
+	tok := d.get(0, "token")
+	if d.kind(tok) == jObject && !d.boolv(d.get(tok, "special")) {
 		m.put(&ch.content, d, d.get(tok, "text"))
 	}
 	if g := d.get(0, "generated_text"); d.kind(g) == jString {
 		m.sawEnd = true
+		if tok < 0 && ch.content.Len() == 0 { // a /generate response: the text in one piece
+			m.put(&ch.content, d, g)
+		}
 	}
 	if det := d.get(0, "details"); d.kind(det) == jObject {
 		if s := d.text(d.get(det, "finish_reason")); s != "" {
@@ -48,11 +53,21 @@ func (m *Merger) tgi(d *jdoc) {
 // tgiUsageKeys are the counters of TGI's stream details reported as usage.
 var tgiUsageKeys = []string{"generated_tokens", "input_length"}
 
-// isTGI reports whether the root object at 0 is a TGI stream event: a
-// token object with its text, or TGI's error shape.
+// isTGI reports whether the root object at 0 is a TGI stream event (a
+// token object with its text), a /generate response (generated_text
+// alone, with its details), or TGI's error shape.
 func isTGI(d *jdoc) bool {
 	if tok := d.get(0, "token"); d.kind(tok) == jObject && d.kind(d.get(tok, "text")) == jString {
 		return true
+	}
+	if d.kind(d.get(0, "generated_text")) == jString {
+		n := 0
+		for k := d.first(0); k >= 0; k = d.nextKey(0, k) {
+			n++
+		}
+		if n == 1 || (n == 2 && d.get(0, "details") >= 0) {
+			return true
+		}
 	}
 	return d.kind(d.get(0, "error")) == jString && d.kind(d.get(0, "error_type")) == jString
 }
