@@ -21,6 +21,8 @@ func heartbeatOf(format string) string {
 	switch format {
 	case "gemini":
 		return ": ping\r\n\r\n"
+	case "tgi":
+		return ":\n\n" // axum's keep-alive comment
 	}
 	return ": ping\n\n"
 }
@@ -111,7 +113,11 @@ func TestFaultsPerEndpoint(t *testing.T) {
 			if !m.errored || m.complete {
 				t.Fatalf("error fault: errored %v complete %v in %q", m.errored, m.complete, got)
 			}
-			if !bytes.Contains(got, []byte("mock fault: error")) {
+			msg := []byte("mock fault: error")
+			if tc.format == "cohere-v1" { // v1 says only finish_reason ERROR
+				msg = []byte(`"finish_reason":"ERROR"`)
+			}
+			if !bytes.Contains(got, msg) {
 				t.Fatalf("no error message in %q", got)
 			}
 		})
@@ -145,6 +151,12 @@ func TestFaultsPerEndpoint(t *testing.T) {
 				ok = dig(j, "error", "status") == "RESOURCE_EXHAUSTED" && dig(j, "error", "code") == float64(429)
 			case "ollama":
 				_, ok = j["error"].(string)
+			case "tgi":
+				ok = j["error_type"] == "overloaded"
+			case "llama-cpp":
+				ok = dig(j, "error", "code") == float64(429) && dig(j, "error", "type") == "unavailable_error"
+			case "cohere-v1":
+				_, ok = j["message"].(string)
 			}
 			if !ok {
 				t.Fatalf("%s 429 body not provider-shaped: %s", tc.format, got)

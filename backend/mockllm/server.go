@@ -147,6 +147,9 @@ var Endpoints = []string{
 	"POST /v1/messages  (Anthropic Messages)",
 	"POST /v1beta/models/{model}:streamGenerateContent?alt=sse  (Gemini; also :generateContent)",
 	"POST /api/chat  (Ollama NDJSON)",
+	"POST /generate_stream  (Hugging Face TGI; also /generate)",
+	"POST /completion  (llama.cpp server)",
+	"POST /v1/chat  (Cohere v1 NDJSON)",
 }
 
 // ServeHTTP routes a request to its provider.
@@ -207,6 +210,12 @@ func route(path string) (p *provider, model, method string, ok bool) {
 		return anthropic, "", "", true
 	case "/api/chat":
 		return ollama, "", "", true
+	case "/generate_stream", "/generate":
+		return tgi, "", "", true
+	case "/completion":
+		return llamaCpp, "", "", true
+	case "/v1/chat":
+		return cohereV1, "", "", true
 	}
 	for _, prefix := range []string{"/v1beta/models/", "/v1/models/"} {
 		rest, found := strings.CutPrefix(path, prefix)
@@ -229,6 +238,9 @@ type provider struct {
 	parse func(body map[string]any, r *http.Request, model string) (*request, error)
 	// finish maps an outcome ("stop", "tool", "length") to the finish value.
 	finish func(outcome string) string
+	// adjust, when set, changes the generated answer to what the request
+	// makes the provider send (e.g. no finish reason without TGI details).
+	adjust func(a *Answer, req *request)
 	// idPrefix and idLen shape the response id (idLen 0: no id).
 	idPrefix string
 	idLen    int
@@ -290,6 +302,9 @@ func answerFor(p *provider, body []byte, r *http.Request, model string, tokens i
 	sd := seed(p.format, req.model, string(body))
 	x := newIDs(sd, p.idPrefix, p.idLen)
 	a := generate(p.format, req, x.id, p.finish)
+	if p.adjust != nil {
+		p.adjust(a, req)
+	}
 	for ci := range a.Choices {
 		for ti := range a.Choices[ci].ToolCalls {
 			a.Choices[ci].ToolCalls[ti].ID = toolCallID(p.format, a.Choices[ci].ToolCalls[ti].ID)
@@ -307,6 +322,8 @@ func toolCallID(format, hex string) string {
 		return ""
 	case "ollama":
 		return "call_" + hex[:8]
+	case "cohere-v1":
+		return "" // v1 tool calls have no ids
 	}
 	return "call_" + hex
 }
@@ -464,6 +481,8 @@ func stampUnsupported(p *provider, req *request, r *http.Request) string {
 		return "the request is not streamed (a plain JSON response has no events to stamp); stamps need an SSE stream"
 	case p == ollama:
 		return "Ollama's /api/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
+	case p == cohereV1:
+		return "Cohere's /v1/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
 	case p == gemini && r.URL.Query().Get("alt") != "sse":
 		return "without ?alt=sse Gemini streams one JSON array, which has no event ids; add alt=sse for an SSE stream"
 	}
