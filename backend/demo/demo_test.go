@@ -56,7 +56,7 @@ func TestProjectLoadsWithoutProblems(t *testing.T) {
 		}
 		folders[f.Path] = true
 	}
-	for _, want := range []string{"providers", "reasoning", "tools", "faults", "rules", "scripts"} {
+	for _, want := range []string{"providers", "reasoning", "tools", "faults", "rules", "scripts", "self-hosted"} {
 		if !folders[want] {
 			t.Errorf("no folder %s", want)
 		}
@@ -171,8 +171,8 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 			secret[v.Name] = true
 		}
 	}
-	if len(secret) != 4 {
-		t.Errorf("real: secret variables %v, want the four API keys", secret)
+	if len(secret) != 5 {
+		t.Errorf("real: secret variables %v, want the five API keys", secret)
 	}
 	// No file of the project carries anything shaped like a provider key.
 	keyShape := regexp.MustCompile(`sk-[A-Za-z0-9_-]{8,}|sk-ant-|AIza[0-9A-Za-z_-]{20,}`)
@@ -213,11 +213,14 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 				auth = h.Name
 			}
 		}
-		if host != "localhost:11434" && auth == "" {
+		// Servers on the user's own machine (Ollama, TGI, llama.cpp) take
+		// no key by default.
+		if !strings.HasPrefix(host, "localhost:") && auth == "" {
 			t.Errorf("%s: no API key header to %s", ep.Ref(), host)
 		}
 	}
-	for _, want := range []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "localhost:11434", "api.deepseek.com"} {
+	for _, want := range []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "localhost:11434",
+		"api.deepseek.com", "api.cohere.com", "localhost:3000", "localhost:8080"} {
 		if !hosts[want] {
 			t.Errorf("no endpoint reaches %s in env real (hosts %v)", want, hosts)
 		}
