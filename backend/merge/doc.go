@@ -31,7 +31,12 @@
 // Result.Filters the content-filter and safety results (Azure, OpenAI
 // moderation, Gemini safety ratings and blocks, filtered stop reasons),
 // Result.Refusal the model's refusal text. An SSE event named error is an
-// error in every format.
+// error in every format, and so is a stop reason that says the generation
+// failed (OpenAI-compatible abort / error, Cohere ERROR / TIMEOUT /
+// USER_CANCEL). Usage is the provider's usage object; where a format has
+// none it holds the counters the stream sends (Ollama's, TGI details,
+// llama.cpp tokens_* and timings), and LM Studio's stats and the llama.cpp
+// server's timings on its OpenAI route are kept in it under those names.
 //
 // Use: New, then Add (or AddTimed, for Metrics) for each event as it
 // arrives, Result for a snapshot at any time, and at the end of the input
