@@ -37,7 +37,10 @@ type publicRecording struct {
 	// sse-typed (event: <type> + data:), sse-data, sse-data-crlf, ndjson.
 	Framing string `json:"framing"`
 	// Pointer is the RFC 6901 JSON Pointer of the body (json-pointer).
-	Pointer    string `json:"pointer"`
+	Pointer string `json:"pointer"`
+	// ChunkMarks is a string the source put between the body's pieces to
+	// cut it into chunks (e.g. "|" split off by its test); it is removed.
+	ChunkMarks string `json:"chunk_marks"`
 	AppendDone bool   `json:"append_done"`
 	Covers     string `json:"covers"`
 	Note       string `json:"note"`
@@ -152,6 +155,9 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	for _, l := range lines {
+		if rec.ChunkMarks != "" {
+			l = strings.ReplaceAll(l, rec.ChunkMarks, "")
+		}
 		switch rec.Framing {
 		case "sse-typed":
 			var head struct{ Type string }
