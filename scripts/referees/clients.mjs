@@ -20,7 +20,7 @@ import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { Ollama } from 'ollama';
-import { streamText, jsonSchema, tool } from 'ai';
+import { streamText, jsonSchema, tool, DefaultChatTransport, readUIMessageStream } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
@@ -340,13 +340,49 @@ function responsesFinish(f) {
   return `${f.unified}/${f.raw}`;
 }
 
+// ---- ai: a UI message stream read as useChat reads it ---------------------
+
+// DefaultChatTransport parses the stream into chunks (its own schema),
+// readUIMessageStream builds the assistant message from them; the finish
+// reason is in the `finish` chunk, which the message does not keep.
+async function vercelUI(base, req) {
+  const transport = new DefaultChatTransport({ api: `${base}/api/chat` });
+  const acc = { content: '', reasoning: '', tool_calls: [], finish_reason: null };
+  const errors = [];
+  let message;
+  try {
+    const chunks = await transport.sendMessages({
+      trigger: 'submit-message', chatId: 'referee', messageId: undefined, abortSignal: undefined,
+      messages: [{ id: 'user-1', role: 'user', parts: [{ type: 'text', text: req.prompt }] }],
+    });
+    const [forMessage, forFinish] = chunks.tee();
+    const watch = (async () => {
+      for await (const ch of forFinish) if (ch.type === 'finish' && ch.finishReason) acc.finish_reason = ch.finishReason;
+    })();
+    for await (const m of readUIMessageStream({ stream: forMessage, onError: (e) => errors.push(e) })) message = m;
+    await watch;
+  } catch (e) {
+    errors.push(e);
+  }
+  for (const part of message?.parts ?? []) {
+    if (part.type === 'text') acc.content += part.text;
+    else if (part.type === 'reasoning') acc.reasoning += part.text;
+    else if ((part.type.startsWith('tool-') || part.type === 'dynamic-tool') && !part.providerExecuted) {
+      // A tool the provider ran is a server tool to the merge (see vercel()).
+      acc.tool_calls.push({ id: part.toolCallId, name: part.toolName ?? part.type.slice('tool-'.length), input: part.input });
+    }
+  }
+  return result(acc, errors[0]);
+}
+
 const vercelOpenAI = (base) => createOpenAI({ baseURL: `${base}/v1`, apiKey: KEY });
 
 // ---- the table --------------------------------------------------------------
 
 // name: the adapter; pkgs: the npm packages it exercises (for the version
 // report); formats: the merge formats it referees (fixtures are given to
-// every adapter of their format); mock: the mock server's route family.
+// every adapter of their format); mock: false for a format the mock server
+// does not serve.
 export const CLIENTS = [
   { name: 'openai-chat', pkgs: ['openai'], formats: ['openai-chat'], run: openaiChat },
   { name: 'openai-responses', pkgs: ['openai'], formats: ['openai-responses'], run: openaiResponses },
@@ -371,6 +407,7 @@ export const CLIENTS = [
       providerOptions: req.reasoning ? { anthropic: { thinking: { type: 'enabled', budgetTokens: 1024 } } } : null,
     }),
   },
+  { name: 'ai-ui', pkgs: ['ai'], formats: ['vercel-ui'], mock: false, run: vercelUI },
   {
     name: 'ai-google', pkgs: ['ai', '@ai-sdk/google'], formats: ['gemini'],
     run: (base, req) => vercel(createGoogleGenerativeAI({ baseURL: `${base}/v1beta`, apiKey: KEY })('gemini-2.5-flash'), req, {
