@@ -37,10 +37,15 @@ const WEATHER = {
 const ANY_OBJECT = { type: 'object', additionalProperties: true };
 
 // What each mock scenario asks for; fixtures answer whatever is asked.
+// limit: a max-tokens cut (the provider's "length" stop); choices: n = 2
+// interleaved choices, which only the openai client can ask for. `faults`
+// narrows the faults a scenario runs with (default: all).
 export const SCENARIOS = {
   text: { prompt: 'Say hello to Paris in two sentences.' },
   reasoning: { prompt: 'Why is the sky blue over Paris?', reasoning: true },
   tools: { prompt: 'What is the weather in Paris? Use get_weather.', tools: true },
+  limit: { prompt: 'Tell me a long story about Paris.', limit: 5, faults: ['none', 'split'] },
+  choices: { prompt: 'Name a colour of Paris.', n: 2, only: ['openai-chat'] },
 };
 
 function toolDefs(req) {
@@ -92,6 +97,8 @@ async function openaiChat(base, req) {
     model: req.reasoning ? 'deepseek-reasoner' : 'gpt-4o-mini',
     messages: [{ role: 'user', content: req.prompt }],
     ...(tools.length ? { tools } : {}),
+    ...(req.limit ? { max_completion_tokens: req.limit } : {}),
+    ...(req.n ? { n: req.n } : {}),
   });
   // The snapshot as of the last chunk: the SDK drops its own before it
   // checks the end (e.g. "missing finish_reason"), so keep it from events.
@@ -132,6 +139,7 @@ async function openaiResponses(base, req) {
     input: req.prompt,
     ...(req.reasoning ? { reasoning: { effort: 'low', summary: 'auto' } } : {}),
     ...(tools.length ? { tools } : {}),
+    ...(req.limit ? { max_output_tokens: req.limit } : {}),
   });
   // The stream keeps no public snapshot: at a failure, the partial answer
   // is the SDK's own accumulator (the one the stream uses) over the
@@ -174,7 +182,7 @@ async function anthropic(base, req) {
   const tools = toolDefs(req).map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
   const stream = client.messages.stream({
     model: 'claude-sonnet-4-5',
-    max_tokens: 2048,
+    max_tokens: req.limit ?? 2048,
     messages: [{ role: 'user', content: req.prompt }],
     ...(req.reasoning ? { thinking: { type: 'enabled', budget_tokens: 1024 } } : {}),
     ...(tools.length ? { tools } : {}),
@@ -214,6 +222,7 @@ async function genai(base, req) {
       config: {
         ...(req.reasoning ? { thinkingConfig: { includeThoughts: true } } : {}),
         ...(tools.length ? { tools: [{ functionDeclarations: tools }] } : {}),
+        ...(req.limit ? { maxOutputTokens: req.limit } : {}),
         httpOptions: { retryOptions: { attempts: 1 } },
       },
     });
@@ -252,6 +261,7 @@ async function ollama(base, req) {
       stream: true,
       ...(req.reasoning ? { think: true } : {}),
       ...(tools.length ? { tools } : {}),
+      ...(req.limit ? { options: { num_predict: req.limit } } : {}),
     });
     for await (const part of stream) {
       acc.content += part.message?.content ?? '';
@@ -282,6 +292,7 @@ async function vercel(model, req, { providerOptions = null, reasoningJoin = '', 
     model,
     prompt: req.prompt,
     maxRetries: 0,
+    ...(req.limit ? { maxOutputTokens: req.limit } : {}),
     ...(Object.keys(tools).length ? { tools } : {}),
     ...(providerOptions ? { providerOptions } : {}),
     onError: ({ error }) => errors.push(error),

@@ -7,8 +7,9 @@
 // and the error message. The streams:
 //
 //   - mock: `streamscope mock`, started here, for each client's route with
-//     three requests (text, reasoning, a tool call), each without a fault
-//     and with X-Mock-Fault split, heartbeat, drop and error;
+//     the requests of clients.mjs SCENARIOS (text, reasoning, a tool call,
+//     a max-tokens cut, n = 2 choices), each without a fault and with
+//     X-Mock-Fault split, heartbeat, drop and error;
 //   - fixture: every stream fixture of the project (backend/merge/testdata)
 //     and of the team (../shared/fixtures/llm_streams, where it exists),
 //     read from there at run time and given to every client of its format
@@ -393,7 +394,8 @@ async function main() {
     };
     for (const client of CLIENTS.filter((c) => c.mock !== false)) {
       for (const [scenario, request] of Object.entries(SCENARIOS)) {
-        for (const fault of FAULTS) add(client, `mock/${scenario}`, { kind: 'mock' }, fault, request);
+        if (request.only && !request.only.includes(client.name)) continue;
+        for (const fault of request.faults ?? FAULTS) add(client, `mock/${scenario}`, { kind: 'mock' }, fault, request);
       }
     }
     const noReferee = [];
