@@ -413,10 +413,10 @@ async function main() {
       }
     }
     await pool(cases, opts.jobs, (c) => runCase(c, loop.url, opts.bin, opts));
-    report(cases, noReferee, opts);
+    report(cases, noReferee, opts, versions);
     const failed = cases.filter((c) => c.status === 'fail');
     console.log(`referees: ${cases.length} cases, ${cases.filter((c) => c.status === 'equal').length} equal, ` +
-      `${cases.filter((c) => c.status === 'known').length} with known SDK differences, ${failed.length} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      `${cases.filter((c) => c.status === 'known').length} with known differences, ${failed.length} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     process.exitCode = failed.length ? 1 : 0;
   } finally {
     mock.stop();
@@ -425,18 +425,40 @@ async function main() {
   }
 }
 
-function report(all, noReferee, opts) {
-  // The matrix: one line per case, grouped by client.
-  let last = '';
-  for (const c of all) {
-    if (c.client.name !== last) { console.log(`\n${c.client.name} (${c.client.pkgs.join(', ')})`); last = c.client.name; }
-    const what = c.status === 'equal' ? 'equal'
-      : c.status === 'known' ? `known: ${c.known.map((k) => `${k.id} [${k.fields.join(', ')}]`).join('; ')}`
-        : `FAIL: ${c.problem}`;
-    console.log(`  ${c.status === 'fail' ? '✗' : '✓'} ${c.name.slice(c.client.name.length + 1).padEnd(58)} ${what}`);
-    if (c.status === 'fail' || (opts.verbose && c.diffs?.length)) { const e = explain(c); if (e) console.log(e); }
-    if (opts.verbose && c.warnings.length) console.log(`      sdk printed: ${short(c.warnings.join(' | '))}`);
-    for (const k of c.gone ?? []) console.log(`      note: ${k.id} is no longer seen here: remove it from known.mjs once its fix is merged`);
+function caseLine(c, opts) {
+  const what = c.status === 'equal' ? 'equal'
+    : c.status === 'known' ? `known: ${c.known.map((k) => `${k.id} [${k.fields.join(', ')}]`).join('; ')}`
+      : `FAIL: ${c.problem}`;
+  console.log(`  ${c.status === 'fail' ? '✗' : '✓'} ${c.name.slice(c.client.name.length + 1).padEnd(58)} ${what}`);
+  if (c.status === 'fail' || (opts.verbose && c.diffs?.length)) { const e = explain(c); if (e) console.log(e); }
+  if (opts.verbose && c.warnings.length) console.log(`      sdk printed: ${short(c.warnings.join(' | '))}`);
+  for (const k of c.gone ?? []) console.log(`      note: ${k.id} is no longer seen here: remove it from known.mjs once its fix is merged`);
+}
+
+// report prints, per client, the matrix of the mock cases (scenario x
+// fault: = equal, k known difference, X failed) and then every case that
+// is not equal (with --verbose every case).
+function report(all, noReferee, opts, versions) {
+  const mark = { equal: '=', known: 'k', fail: 'X' };
+  for (const client of CLIENTS) {
+    const mine = all.filter((c) => c.client === client);
+    if (!mine.length) continue;
+    const n = (st) => mine.filter((c) => c.status === st).length;
+    console.log(`\n${client.name} (${client.pkgs.map((p) => `${p} ${versions[p]}`).join(', ')}): ` +
+      `${n('equal')} equal, ${n('known')} known, ${n('fail')} failed`);
+    const mock = mine.filter((c) => c.source.kind === 'mock');
+    if (mock.length) {
+      console.log(`  ${'mock'.padEnd(10)} ${FAULTS.map((f) => f.padEnd(9)).join(' ')}`.trimEnd());
+      for (const scenario of Object.keys(SCENARIOS)) {
+        const row = mock.filter((c) => c.name.includes(` mock/${scenario} `));
+        if (!row.length) continue;
+        const cell = (f) => { const c = row.find((x) => x.fault === f); return (c ? mark[c.status] : '-').padEnd(9); };
+        console.log(`  ${scenario.padEnd(10)} ${FAULTS.map(cell).join(' ')}`.trimEnd());
+      }
+    }
+    const fx = mine.filter((c) => c.source.kind === 'fixture');
+    if (fx.length) console.log(`  fixtures: ${fx.filter((c) => c.status === 'equal').length} of ${fx.length} equal`);
+    for (const c of mine) if (opts.verbose || c.status !== 'equal') caseLine(c, opts);
   }
   if (noReferee.length) console.log(`\nno referee among these SDKs for: ${noReferee.join(', ')}`);
   const used = new Set(all.flatMap((c) => c.known.map((k) => k.id)));
