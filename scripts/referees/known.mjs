@@ -140,8 +140,8 @@ export const KNOWN = [
     where: / testdata\/responses_server_tools\.sse /,
     fields: ['content', 'tool_calls', 'finish_reason', 'complete'],
     why: 'the composition starts with response.queued; openai\'s accumulator requires response.created first ' +
-      '("When snapshot hasn\'t been set yet, expected \'response.created\' event, got response.queued"), as ' +
-      'real background streams send it (status "queued")',
+      '("When snapshot hasn\'t been set yet, expected \'response.created\' event, got response.queued"): ' +
+      'the composition\'s order is to be checked against a real background stream',
   },
 
   // ---- @anthropic-ai/sdk -------------------------------------------------
@@ -223,8 +223,8 @@ export const KNOWN = [
     side: 'sdk', sdk: AI_OPENAI, clients: ['ai-openai-chat'],
     where: / testdata\/openai_chat_cut_off\.sse /,
     fields: ['complete'],
-    why: 'a body that ends with neither a finish_reason nor [DONE] finishes without an error (finish reason ' +
-      '"other"): a cut-off answer passes for a whole one',
+    why: 'a body that ends with neither a finish_reason nor [DONE] finishes without an error and without a ' +
+      'finish reason (the cut tool call is reported, its input unparsed): a cut-off answer passes for a whole one',
   },
   {
     id: 'ai-openai-chat-schema',
@@ -232,7 +232,7 @@ export const KNOWN = [
     where: / (shared\/mistral_reasoning|shared\/mistral_tool_call|testdata\/openai_chat_openrouter_extras|testdata\/openai_chat_refusal)\.sse /,
     fields: ['complete'],
     why: 'its chunk schema rejects what OpenAI-compatible servers send (Mistral typed content parts, a tool ' +
-      'call without index or type, OpenRouter custom tool calls, typed content): "Type validation failed"; ' +
+      'call without `index` as Mistral sends it, OpenRouter custom tool calls): "Type validation failed"; ' +
       'the chunk is lost and the stream ends as an error',
   },
   {
