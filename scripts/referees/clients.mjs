@@ -22,6 +22,7 @@ import { GoogleGenAI } from '@google/genai';
 import { Ollama } from 'ollama';
 import { streamText, jsonSchema, tool, DefaultChatTransport, readUIMessageStream } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 
@@ -403,6 +404,13 @@ export const CLIENTS = [
   {
     name: 'ai-openai-chat', pkgs: ['ai', '@ai-sdk/openai'], formats: ['openai-chat'],
     run: (base, req) => vercel(vercelOpenAI(base).chat(req.reasoning ? 'deepseek-reasoner' : 'gpt-4o-mini'), req),
+  },
+  {
+    // The AI SDK's provider for OpenAI-compatible servers (DeepSeek, vLLM,
+    // LM Studio, Ollama /v1 ...), which reads reasoning_content.
+    name: 'ai-openai-compatible', pkgs: ['ai', '@ai-sdk/openai-compatible'], formats: ['openai-chat'],
+    run: (base, req) => vercel(createOpenAICompatible({ name: 'compat', baseURL: `${base}/v1`, apiKey: KEY })
+      .chatModel(req.reasoning ? 'deepseek-reasoner' : 'gpt-4o-mini'), req),
   },
   {
     name: 'ai-openai-responses', pkgs: ['ai', '@ai-sdk/openai'], formats: ['openai-responses'],

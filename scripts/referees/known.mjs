@@ -24,6 +24,7 @@ const GENAI = '@google/genai@2.32.0';
 const OLLAMA = 'ollama@0.6.4';
 const AI = 'ai@6.0.333';
 const AI_OPENAI = '@ai-sdk/openai@3.0.141';
+const AI_COMPAT = '@ai-sdk/openai-compatible@2.0.92';
 const AI_ANTHROPIC = '@ai-sdk/anthropic@3.0.140';
 const AI_GOOGLE = '@ai-sdk/google@3.0.143';
 
@@ -205,11 +206,11 @@ export const KNOWN = [
   },
   {
     id: 'ai-openai-chat-first-choice-of-chunk',
-    side: 'sdk', sdk: AI_OPENAI, clients: ['ai-openai-chat'],
+    side: 'sdk', sdk: AI_OPENAI, clients: ['ai-openai-chat', 'ai-openai-compatible'],
     where: / (testdata\/openai_chat_n2_reasoning|shared\/openai_chat_n3_interleaved_choices)\.sse /,
     fields: ['content', 'choices'],
     why: 'it reads choices[0] of every chunk whatever its index: the texts of n > 1 interleaved choices are ' +
-      'mixed into one (and there are no choices)',
+      'mixed into one (and there are no choices); @ai-sdk/openai-compatible (' + AI_COMPAT + ') does the same',
   },
   {
     id: 'ai-openai-chat-first-choice-of-chunk-reasoning',
@@ -265,12 +266,29 @@ export const KNOWN = [
       'keeps in `refusal`; the first chunk\'s typed thinking part fails the schema (ai-openai-chat-schema)',
   },
   {
+    id: 'ai-compat-custom-tool-call',
+    side: 'sdk', sdk: AI_COMPAT, clients: ['ai-openai-compatible'],
+    where: / testdata\/openai_chat_openrouter_extras\.sse /,
+    fields: ['reasoning', 'tool_calls', 'finish_reason', 'complete'],
+    why: 'its chunk schema rejects a custom tool call ({type:"custom", custom:{name, input}}): "Type validation ' +
+      'failed"; the rejected chunk\'s reasoning and the call are lost, the error replaces the finish reason',
+  },
+  {
+    id: 'ai-compat-invalid-json-event',
+    side: 'design', sdk: AI_COMPAT, clients: ['ai-openai-compatible'],
+    where: / testdata\/openai_chat_refusal\.sse /,
+    fields: ['content', 'complete'],
+    why: 'an event that is not JSON is an error of the stream ("JSON parsing failed"), where the merge counts it ' +
+      'in invalid_events; and the refusal is streamed as text (see ai-refusal-as-text)',
+  },
+  {
     id: 'ai-drops-unfinished-tool-call',
-    side: 'design', sdk: AI, clients: ['ai-openai-chat', 'ai-openai-responses', 'ai-anthropic'],
-    // ai-openai-chat reports a call cut by an error event (its flush emits
-    // it, the input not parsed: compared as raw text), not one cut by a
-    // drop; the mock's Anthropic tool call is finished before either fault.
-    where: /^(ai-openai-chat mock\/tools drop|ai-openai-responses mock\/tools (drop|error)|ai-anthropic testdata\/anthropic_error_in_tool\.sse none)$/,
+    side: 'design', sdk: AI, clients: ['ai-openai-chat', 'ai-openai-compatible', 'ai-openai-responses', 'ai-anthropic'],
+    // The chat providers report a call cut by an error event (their flush
+    // emits it, the input not parsed: compared as raw text), not one cut
+    // by a drop; the mock's Anthropic tool call is finished before either
+    // fault.
+    where: /^(ai-openai-(chat|compatible) mock\/tools drop|ai-openai-responses mock\/tools (drop|error)|ai-anthropic testdata\/anthropic_error_in_tool\.sse none)$/,
     fields: ['tool_calls'],
     why: 'a tool call the stream cut or errored inside is not reported (only finished calls become tool-call ' +
       'parts); the merge keeps its id, name and the arguments received',
