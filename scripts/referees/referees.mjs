@@ -383,6 +383,8 @@ async function main() {
   console.log(`referees: ${Object.entries(versions).map(([p, v]) => `${p}@${v}`).join(' ')} (node ${process.version})`);
 
   const mock = await startMock(opts.bin);
+  // A timeout or Ctrl-C must not leave the mock server running.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { mock.stop(); process.exit(1); });
   const loop = await startLoopback(mock.url);
   try {
     const add = (client, sourceName, source, fault, request) => {
