@@ -13,7 +13,11 @@
 // `arguments` is the raw string where the SDK keeps one, `input` the parsed
 // object where it only gives that. complete is false when the SDK threw or
 // reported an error; error is the message it gave, and the fields are then
-// the SDK's snapshot at the failure. No adapter repairs what the SDK did.
+// the SDK's snapshot at the failure. No adapter repairs what the SDK did;
+// where the merge contract settles what an SDK leaves open, the adapter
+// follows the contract and says so at the spot (Responses reasoning parts
+// joined with a blank line, the AI SDK's Responses finish reason mapped back
+// to the status, tools the provider ran itself left out of tool_calls).
 
 import OpenAI from 'openai';
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
