@@ -33,7 +33,7 @@ export const KNOWN = [
   {
     id: 'openai-reasoning-content-assigned',
     side: 'sdk', sdk: OPENAI, clients: ['openai-chat'],
-    where: / mock\/reasoning |\/(deepseek_reasoning_tool_call|ollama_openai_compat_thinking_tool_call|openai_chat_openrouter_extras)\.sse /,
+    where: / mock\/reasoning |\/(deepseek_reasoning_tool_call|ollama_openai_compat_thinking_tool_call|openai_chat_openrouter_extras|openai_chat_vllm_quirks|openai_chat_sglang_abort)\.sse /,
     fields: ['reasoning'],
     why: 'ChatCompletionStream Object.assign()s delta fields it does not know (DeepSeek / Ollama reasoning_content, ' +
       'OpenRouter reasoning) onto the message instead of appending them: the reasoning is its last fragment; ' +
@@ -176,17 +176,6 @@ export const KNOWN = [
 
   // ---- ollama ------------------------------------------------------------
   {
-    id: 'mock-ollama-blank-heartbeat',
-    side: 'mock', transient: true, clients: ['ollama'],
-    where: / mock\/\w+ heartbeat$/,
-    fields: ['warnings'],
-    // Issue 18: the mock's Ollama NDJSON heartbeat writes blank lines, which
-    // a real Ollama never sends. Fixed in backend/mockllm by another helper;
-    // do not work around it here.
-    why: 'realism defect of the mock (issue 18): its Ollama NDJSON heartbeat is a blank line, which a real ' +
-      'Ollama never sends; ollama-js warns "invalid json" on each',
-  },
-  {
     id: 'fixture-ollama-crlf-blank-line',
     side: 'fixture', clients: ['ollama'],
     where: / testdata\/ollama_error\.ndjson /,
@@ -195,11 +184,44 @@ export const KNOWN = [
       '"invalid json" on the lone \\r (a real Ollama writes \\n and no blank lines); the rest agrees',
   },
 
+  // ---- OpenAI-compatible servers' quirks (backend/merge/testdata) ------------
+  {
+    id: 'abort-is-not-an-error',
+    side: 'design', clients: ['openai-chat', 'ai-openai-chat', 'ai-openai-compatible'],
+    where: / testdata\/openai_chat_sglang_abort\.sse /,
+    fields: ['complete', 'error'],
+    why: 'SGLang and vLLM end an aborted request with finish_reason "abort" (or "error"): the SDKs take any ' +
+      'finish_reason as a normal end, streamscope reports the request as failed',
+  },
+  {
+    id: 'openai-error-object-chunk',
+    side: 'sdk', sdk: OPENAI, clients: ['openai-chat'],
+    where: / testdata\/openai_chat_vllm_error_object\.sse /,
+    fields: ['error'],
+    why: 'older vLLM sends an error object as a chunk without choices before [DONE]: ChatCompletionStream throws ' +
+      '"chunk.choices is not iterable" instead of reporting the server\'s message',
+  },
+  {
+    id: 'lmstudio-v0-not-openai-wire',
+    side: 'design', clients: ['openai-chat', 'ai-openai-compatible'],
+    where: / testdata\/openai_chat_lmstudio_v0_stats\.ndjson /,
+    fields: ['content', 'finish_reason', 'complete'],
+    why: 'LM Studio\'s v0 REST API answers NDJSON, not OpenAI\'s SSE: an OpenAI SDK reads no chunk of it ' +
+      '(it is here for the merge, which reads both)',
+  },
+  {
+    id: 'lmstudio-v0-not-openai-wire-ai',
+    side: 'design', clients: ['ai-openai-chat'],
+    where: / testdata\/openai_chat_lmstudio_v0_stats\.ndjson /,
+    fields: ['content', 'finish_reason'],
+    why: 'as lmstudio-v0-not-openai-wire; @ai-sdk/openai calls the empty stream complete',
+  },
+
   // ---- ai (Vercel AI SDK) --------------------------------------------------
   {
     id: 'ai-openai-chat-no-reasoning-content',
     side: 'sdk', sdk: AI_OPENAI, clients: ['ai-openai-chat'],
-    where: / mock\/reasoning |\/(deepseek_reasoning_tool_call|ollama_openai_compat_thinking_tool_call|openai_chat_groq_executed_tools)\.sse /,
+    where: / mock\/reasoning |\/(deepseek_reasoning_tool_call|ollama_openai_compat_thinking_tool_call|openai_chat_groq_executed_tools|openai_chat_llamacpp_timings|openai_chat_lmstudio_tools|openai_chat_localai|openai_chat_sglang_abort|openai_chat_vllm_quirks|openai_chat_vllm_tool_legacy)\.sse /,
     fields: ['reasoning'],
     why: 'the OpenAI chat provider reads no reasoning_content / reasoning deltas (DeepSeek, Ollama /v1, Groq ' +
       'send them; @ai-sdk/deepseek and @ai-sdk/openai-compatible read them): the reasoning is lost',
