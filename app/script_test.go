@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSendRunsEndpointScript(t *testing.T) {
@@ -75,5 +76,35 @@ func TestScriptRuntimeErrorKeepsStream(t *testing.T) {
 	}
 	if c, _ := reassemble(t, bs); c == "" {
 		t.Fatal("the stream was lost")
+	}
+}
+
+// A thrown value whose message getter loops is described under the call's
+// time limit (issue 17, item 2): the run ends with a clear script error
+// and RunService.Result answers. Before, describing it ran the loop with
+// no limit while the script's lock was held, so the run never ended and
+// Result blocked for good.
+func TestScriptWithLoopingMessageEnds(t *testing.T) {
+	t.Parallel()
+	a, rt := runApp(t)
+	src := "function onEvent(e, ctx) {\n  if (e.seq === 2) throw { get message() { for (;;) {} } };\n}\n"
+	st, err := a.Run.Send(RunRequest{Endpoint: chatEndpoint("looping", "X-Mock-TPS: 0", ""), Script: &src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := waitDone(t, rt, st.Event)
+	done := bs[len(bs)-1].Done
+	if !strings.Contains(done.ScriptError, "looping.js:2:") || !strings.Contains(done.ScriptError, "onEvent (event 2): uncaught exception whose message could not be read: interrupted: the call ran longer than its limit of 1s") || done.Reason != "complete" {
+		t.Fatalf("done %+v", done)
+	}
+	got := make(chan RunResult, 1)
+	go func() { res, _ := a.Run.Result(st.RunID); got <- res }()
+	select {
+	case res := <-got:
+		if res.Running || res.Merge.Content == "" {
+			t.Fatalf("result %+v", res)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("RunService.Result is blocked")
 	}
 }

@@ -28,7 +28,11 @@ type liveScript struct {
 
 	mu      sync.Mutex // serialises the script calls
 	started bool
-	err     error
+
+	// errMu guards err apart from mu, so that output (RunService.Result,
+	// the batches) never waits for a script call in progress.
+	errMu sync.Mutex
+	err   error // the first failure
 
 	run atomic.Pointer[script.Run]
 
@@ -77,17 +81,32 @@ func (s *liveScript) startLocked(status int, h http.Header) {
 		Response: script.ResponseInfo{Code: status, Headers: h, Body: s.bodyText},
 	})
 	if err != nil {
-		s.err = err
+		s.setErr(err)
 		return
 	}
 	s.run.Store(run)
+}
+
+// setErr keeps the first failure.
+func (s *liveScript) setErr(err error) {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+func (s *liveScript) firstErr() error {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	return s.err
 }
 
 func (s *liveScript) onResponse(status int, h http.Header, _ func() string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.startLocked(status, h)
-	return s.err
+	return s.firstErr()
 }
 
 func (s *liveScript) onEvent(ev sse.Event, seq int, at time.Duration, snapshot func() *merge.Result) error {
@@ -102,9 +121,7 @@ func (s *liveScript) onEvent(ev sse.Event, seq int, at time.Duration, snapshot f
 	res := snapshot()
 	run.Apply(res)
 	err := run.OnEvent(script.Event{Seq: seq, Type: ev.Type, Data: ev.Data, ID: ev.ID, TimeMS: float64(at.Microseconds()) / 1000}, res)
-	if err != nil && s.err == nil {
-		s.err = err
-	}
+	s.setErr(err)
 	return err
 }
 
@@ -125,13 +142,11 @@ func (s *liveScript) onEnd(res *merge.Result, body []byte) error {
 	s.startLocked(0, nil)
 	run := s.run.Load()
 	if run == nil {
-		return s.err
+		return s.firstErr()
 	}
 	run.Apply(res)
-	if err := run.OnEnd(res); err != nil && s.err == nil {
-		s.err = err
-	}
-	return s.err
+	s.setErr(run.OnEnd(res))
+	return s.firstErr()
 }
 
 func (s *liveScript) output() ([]ScriptLog, []ScriptTest, string) {
@@ -145,11 +160,9 @@ func (s *liveScript) output() ([]ScriptLog, []ScriptTest, string) {
 			tests = append(tests, ScriptTest{Name: t.Name, Passed: t.Passed, Message: t.Message, EventSeq: t.EventSeq})
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	msg := ""
-	if s.err != nil {
-		msg = fmt.Sprintf("script error: %v", s.err)
+	if err := s.firstErr(); err != nil {
+		msg = fmt.Sprintf("script error: %v", err)
 	}
 	return logs, tests, msg
 }

@@ -202,7 +202,7 @@ func (r *Run) setFinishReason(c goja.FunctionCall) goja.Value {
 	v := c.Argument(0)
 	var fr *string
 	if !goja.IsUndefined(v) && !goja.IsNull(v) {
-		s := v.String()
+		s := clip(v.String(), r.lim.MaxMessage)
 		fr = &s
 	}
 	r.lock()
@@ -225,7 +225,7 @@ func (r *Run) addToolCall(c goja.FunctionCall) goja.Value {
 		}
 		return v.String()
 	}
-	tc := merge.ToolCall{ID: str("id"), Name: str("name")}
+	tc := merge.ToolCall{ID: clip(str("id"), r.lim.MaxMessage), Name: clip(str("name"), r.lim.MaxMessage)}
 	if tc.Name == "" {
 		r.throwf("TypeError", "ctx.addToolCall: the tool call needs a name")
 	}
@@ -242,6 +242,12 @@ func (r *Run) addToolCall(c goja.FunctionCall) goja.Value {
 		tc.Arguments = a.String()
 	}
 	r.lock()
+	if n := len(tc.ID) + len(tc.Name) + len(tc.Arguments); r.outBytes+n > r.lim.MaxOutput {
+		r.mu.Unlock()
+		r.throwf("RangeError", "ctx.addToolCall: output limit of %d bytes reached", r.lim.MaxOutput)
+	} else {
+		r.outBytes += n
+	}
 	defer r.mu.Unlock()
 	r.snap = nil
 	tc.Index = len(r.res.ToolCalls)
@@ -258,7 +264,7 @@ func isObject(v goja.Value) bool {
 func (r *Run) fail(c goja.FunctionCall) goja.Value {
 	msg := "failed by the script"
 	if v := c.Argument(0); !goja.IsUndefined(v) && !goja.IsNull(v) {
-		msg = v.String()
+		msg = clip(v.String(), r.lim.MaxMessage)
 	}
 	e := merge.StreamError{Message: msg, Type: "script"}
 	r.lock()
@@ -275,7 +281,7 @@ func (r *Run) result() goja.Value {
 	r.lock()
 	defer r.mu.Unlock()
 	if r.snap == nil {
-		r.snap = r.toJS(resultMap(r.res))
+		r.snap = r.toJS(resultMap(r.res), 0)
 	}
 	return r.snap
 }
@@ -307,8 +313,12 @@ func (x resultNoText) MarshalJSON() ([]byte, error) {
 	return json.Marshal(c)
 }
 
-// toJS builds frozen plain JS values from JSON-shaped Go values.
-func (r *Run) toJS(v any) goja.Value {
+// toJS builds frozen plain JS values from JSON-shaped Go values, null
+// past MaxJSONDepth (the merger's own parser stops there already).
+func (r *Run) toJS(v any, depth int) goja.Value {
+	if depth > MaxJSONDepth {
+		return goja.Null()
+	}
 	switch x := v.(type) {
 	case nil:
 		return goja.Null()
@@ -325,7 +335,7 @@ func (r *Run) toJS(v any) goja.Value {
 	case []any:
 		items := make([]any, len(x))
 		for i, e := range x {
-			items[i] = r.toJS(e)
+			items[i] = r.toJS(e, depth+1)
 		}
 		return r.frozen(r.rt.NewArray(items...))
 	case map[string]any:
@@ -336,7 +346,7 @@ func (r *Run) toJS(v any) goja.Value {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			_ = o.Set(k, r.toJS(x[k]))
+			_ = o.Set(k, r.toJS(x[k], depth+1))
 		}
 		return r.frozen(o)
 	}
@@ -353,7 +363,7 @@ func (r *Run) log(level string, args []goja.Value) {
 	for i, a := range args {
 		parts[i] = r.inspect(a)
 	}
-	msg := strings.Join(parts, " ")
+	msg := clip(strings.Join(parts, " "), r.lim.MaxMessage)
 	r.lock()
 	if r.logBytes+len(msg) > r.lim.MaxLog {
 		r.mu.Unlock()
@@ -372,7 +382,11 @@ func (r *Run) inspect(v goja.Value) string {
 		return v.String()
 	}
 	if o.ClassName() == "Error" {
-		return r.describe(o)
+		s, err := r.describeValue(o)
+		if err != nil {
+			panic(err)
+		}
+		return s
 	}
 	if o.ClassName() == "Function" {
 		return "[Function]"
@@ -390,7 +404,7 @@ func (r *Run) inspect(v goja.Value) string {
 // pmTest runs pm.test(name, fn): an exception from fn fails the test; an
 // interruption goes on up.
 func (r *Run) pmTest(c goja.FunctionCall) goja.Value {
-	name := c.Argument(0).String()
+	name := clip(c.Argument(0).String(), r.lim.MaxMessage)
 	f, ok := goja.AssertFunction(c.Argument(1))
 	if !ok {
 		r.throwf("TypeError", "pm.test(%q): the second argument must be a function", name)
@@ -401,7 +415,14 @@ func (r *Run) pmTest(c goja.FunctionCall) goja.Value {
 		if !errors.As(err, &ex) || isUncatchable(err) {
 			panic(err)
 		}
-		tr.Passed, tr.Message = false, r.describe(ex.Value())
+		msg, err := r.describeValue(ex.Value())
+		if err != nil {
+			if isUncatchable(err) {
+				panic(err)
+			}
+			msg = "the test threw a value whose message could not be read (reading it threw another exception)"
+		}
+		tr.Passed, tr.Message = false, clip(msg, r.lim.MaxMessage)
 	}
 	r.lock()
 	defer r.mu.Unlock()

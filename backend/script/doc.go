@@ -10,7 +10,11 @@
 // the call is interrupted at its deadline and, if it still has not returned
 // Limits.Grace later, the run is abandoned and reported (later calls return
 // the same error at once), and the stream goes on. An abandoned goroutine
-// can no longer touch the result, the tests or the logs.
+// can no longer touch the result, the tests or the logs. Everything that
+// runs the script's code is part of a call, under its limits: describing
+// an uncaught exception (its message getter, toString or a Proxy trap may
+// loop) runs on the worker before the call returns, and a description that
+// is interrupted or throws itself is reported as such.
 //
 // Beside a built-in merger, MergeEvent and MergeEnd give the script the
 // merger's result so far with the script's own changes re-applied (Apply);
@@ -24,8 +28,16 @@
 //   - each call has a time limit (default 1 s), enforced with
 //     Runtime.Interrupt; ClearInterrupt runs before every call;
 //   - the call stack depth is capped (SetMaxCallStackSize);
-//   - what ctx.append/appendReasoning add and what console keeps are capped,
-//     with a RangeError naming the limit;
+//   - JSON is parsed to at most MaxJSONDepth (512) levels, as the merge's
+//     own parser: JSON.parse and pm.response.json() throw a SyntaxError
+//     past it and event.json a RangeError (goja's parser recurses on the Go
+//     stack, whose overflow would end the process);
+//   - what ctx.append/appendReasoning/addToolCall add and what console
+//     keeps are capped, with a RangeError naming the limit;
+//   - each piece of script-made text shown as one line (an error message, a
+//     console message, a pm.test name or failure message, a ctx.fail
+//     message, a finish reason, a tool call's id or name) is cut at
+//     Limits.MaxMessage (default 8 KiB);
 //   - built-ins that would allocate a result far larger than their input in
 //     one native step, which Interrupt cannot stop (String.prototype.repeat,
 //     padStart, padEnd, concat, replace, replaceAll, split, Array.prototype

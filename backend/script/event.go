@@ -5,13 +5,15 @@ import (
 )
 
 // jsEvent is the event object a script's onEvent receives: {seq, type, data,
-// id, time} plus json when data parses as JSON. It is a goja dynamic object
+// id, time} plus json when data parses as JSON (reading json throws when
+// data nests deeper than MaxJSONDepth; "json" in event is false then). It is a goja dynamic object
 // so that nothing is built for fields the script does not read, and data is
 // parsed only when the script asks for json (or its presence).
 type jsEvent struct {
 	r      *Run
 	ev     Event
 	parsed bool
+	deep   bool       // data nests deeper than MaxJSONDepth
 	json   goja.Value // nil when data is not JSON
 	extra  map[string]goja.Value
 }
@@ -26,6 +28,10 @@ func (e *jsEvent) parse() goja.Value {
 	if !e.parsed {
 		e.parsed = true
 		if looksLikeJSON(e.ev.Data) {
+			if jsonTooDeep(e.ev.Data, MaxJSONDepth) {
+				e.deep = true
+				return nil
+			}
 			if v, err := e.r.jsonParse(goja.Undefined(), e.r.rt.ToValue(e.ev.Data)); err == nil {
 				e.json = v
 			}
@@ -66,7 +72,10 @@ func (e *jsEvent) Get(key string) goja.Value {
 		if v, ok := e.extra[key]; ok {
 			return v
 		}
-		return e.parse()
+		if v := e.parse(); v != nil || !e.deep {
+			return v
+		}
+		e.r.throwf("RangeError", "event.json: event %d's data nests deeper than %d levels (the sandbox limit, the same as the merge's); event.data has the text", e.ev.Seq, MaxJSONDepth)
 	}
 	return e.extra[key]
 }

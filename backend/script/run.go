@@ -68,7 +68,7 @@ type Run struct {
 
 	rt      *goja.Runtime
 	work    chan func()
-	done    chan error
+	done    chan *Error
 	exited  chan struct{} // closed when the worker goroutine ends
 	timer   *time.Timer
 	samples []metrics.Sample
@@ -83,6 +83,7 @@ type Run struct {
 	jsonParse      goja.Callable
 	stringify      goja.Callable
 	freeze         goja.Callable
+	describeFn     goja.Callable // assets/guard.js: a thrown value's message
 	mkEvent        func(Event) goja.Value
 	expect         goja.Value
 	locals         map[string]string // pm.variables set by the script
@@ -128,7 +129,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 		vars:    opts.Vars,
 		resp:    opts.Response,
 		work:    make(chan func()),
-		done:    make(chan error, 1),
+		done:    make(chan *Error, 1),
 		exited:  make(chan struct{}),
 		samples: []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}},
 		locals:  map[string]string{},
@@ -178,7 +179,7 @@ func (r *Run) setup() error {
 	rt.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
 	rt.SetMaxCallStackSize(r.lim.MaxCallStack)
 	obj := func(name string) *goja.Object { return rt.Get(name).ToObject(rt) }
-	r.jsonParse, _ = goja.AssertFunction(obj("JSON").Get("parse"))
+	r.installJSONParse()
 	r.freeze, _ = goja.AssertFunction(obj("Object").Get("freeze"))
 	guard, err := rt.RunProgram(guardProgram())
 	if err != nil {
@@ -186,9 +187,11 @@ func (r *Run) setup() error {
 	}
 	install, _ := goja.AssertFunction(guard)
 	giveUp := rt.ToValue(regexp2.DefaultMatchTimeout.Milliseconds() * 9 / 10)
-	if _, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp); err != nil {
+	describe, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp)
+	if err != nil {
 		return fmt.Errorf("sandbox prelude: %w", err)
 	}
+	r.describeFn, _ = goja.AssertFunction(describe)
 	r.stringify, _ = goja.AssertFunction(obj("JSON").Get("stringify"))
 	r.installAPI()
 	return nil
@@ -317,7 +320,10 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	r.mu.Lock()
 	r.res, r.snap = res, nil
 	r.mu.Unlock()
-	r.work <- func() { r.done <- r.protect(fn) }
+	// The error is described on the worker, inside the call: describing a
+	// thrown value may run the script's code (a message getter, toString, a
+	// Proxy trap), which must stay under the same limits.
+	r.work <- func() { r.done <- r.toError(r.protect(fn), phase, seq) }
 
 	start := time.Now()
 	deadline := start.Add(r.timeout)
@@ -329,13 +335,13 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	)
 	for {
 		select {
-		case err := <-r.done:
+		case e := <-r.done:
 			r.timer.Stop()
 			r.mu.Lock()
 			r.res, r.snap = nil, nil
 			r.mu.Unlock()
-			if err != nil {
-				r.failed = r.toError(err, phase, seq)
+			if e != nil {
+				r.failed = e
 				return r.failed
 			}
 			return nil
@@ -409,6 +415,9 @@ func (r *Run) abandon(phase string, seq int, ran time.Duration) error {
 func (r *Run) protect(fn func() error) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
+			if _, ok := x.(goja.Value); ok {
+				x = "a JavaScript value was thrown outside the script"
+			}
 			err = fmt.Errorf("internal error: %v", x)
 		}
 	}()
@@ -416,9 +425,13 @@ func (r *Run) protect(fn func() error) (err error) {
 }
 
 // toError turns what a call returned into an *Error with the place in the
-// script.
+// script (nil for nil). It runs on the worker, as part of the call: see
+// describeThrown.
 func (r *Run) toError(err error, phase string, seq int) *Error {
-	e := &Error{Kind: KindThrown, File: r.prog.file, Phase: phase, Seq: seq, Message: err.Error()}
+	if err == nil {
+		return nil
+	}
+	e := &Error{Kind: KindThrown, File: r.prog.file, Phase: phase, Seq: seq}
 	var (
 		ie *goja.InterruptedError
 		so *goja.StackOverflowError
@@ -426,22 +439,72 @@ func (r *Run) toError(err error, phase string, seq int) *Error {
 	)
 	switch {
 	case errors.As(err, &ie):
-		e.Kind, e.Message = KindTimeout, "interrupted"
-		var le *limitErr
-		if l, ok := ie.Value().(*limitErr); ok {
-			le = l
-			e.Kind, e.Message = le.kind, le.msg
-		}
+		e.Kind, e.Message = r.interrupted(ie)
 		e.Line, e.Column = r.position(ie.Stack())
 	case errors.As(err, &so):
-		e.Kind = KindStack
-		e.Message = fmt.Sprintf("RangeError: maximum call stack size (%d) exceeded", r.lim.MaxCallStack)
+		e.Kind, e.Message = KindStack, r.stackMessage()
 		e.Line, e.Column = r.position(so.Stack())
 	case errors.As(err, &ex):
-		e.Message = r.describe(ex.Value())
+		// Never ex.Error(): it converts the value with the script's toString.
+		e.Kind, e.Message = r.describeThrown(ex.Value())
 		e.Line, e.Column = r.position(ex.Stack())
+	default:
+		e.Message = err.Error()
 	}
+	e.Message = clip(e.Message, r.lim.MaxMessage)
 	return e
+}
+
+// interrupted is the kind and message of an interruption.
+func (r *Run) interrupted(ie *goja.InterruptedError) (ErrorKind, string) {
+	if le, ok := ie.Value().(*limitErr); ok {
+		return le.kind, le.msg
+	}
+	return KindTimeout, "interrupted"
+}
+
+func (r *Run) stackMessage() string {
+	return fmt.Sprintf("RangeError: maximum call stack size (%d) exceeded", r.lim.MaxCallStack)
+}
+
+// describeThrown is the message of an uncaught exception. Reading it runs
+// the script's code (a message getter, toString, a Proxy trap), so it runs
+// where the call runs, under the call's time and memory limits, and may
+// itself throw, overflow the stack or be interrupted: the error says so.
+func (r *Run) describeThrown(v goja.Value) (ErrorKind, string) {
+	msg, err := r.describeValue(v)
+	if err == nil {
+		return KindThrown, msg
+	}
+	const what = "uncaught exception whose message could not be read"
+	var (
+		ie *goja.InterruptedError
+		so *goja.StackOverflowError
+	)
+	switch {
+	case errors.As(err, &ie):
+		k, m := r.interrupted(ie)
+		return k, what + ": " + m
+	case errors.As(err, &so):
+		return KindStack, what + ": " + r.stackMessage()
+	}
+	return KindThrown, what + ": reading it threw another exception"
+}
+
+// describeValue is "Name: message" for errors, else the value as a string.
+// Call it only on the worker, inside a call.
+func (r *Run) describeValue(v goja.Value) (string, error) {
+	if v == nil {
+		return "undefined", nil
+	}
+	if r.describeFn == nil { // the sandbox prelude itself failed
+		return "an exception while setting up the sandbox", nil
+	}
+	s, err := r.describeFn(goja.Undefined(), v)
+	if err != nil {
+		return "", err
+	}
+	return s.String(), nil
 }
 
 // position is the innermost stack frame in the user's script.
@@ -453,24 +516,6 @@ func (r *Run) position(stack []goja.StackFrame) (int, int) {
 		}
 	}
 	return 0, 0
-}
-
-// describe is the message of a thrown value: "Name: message" for errors.
-func (r *Run) describe(v goja.Value) string {
-	if v == nil {
-		return "undefined"
-	}
-	if o, ok := v.(*goja.Object); ok {
-		msg := o.Get("message")
-		name := o.Get("name")
-		if msg != nil && !goja.IsUndefined(msg) {
-			if name != nil && !goja.IsUndefined(name) && name.String() != "" {
-				return name.String() + ": " + msg.String()
-			}
-			return msg.String()
-		}
-	}
-	return v.String()
 }
 
 // MergeEvent runs the script's onEvent beside a built-in merger that has

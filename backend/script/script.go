@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
 	"github.com/dop251/goja"
@@ -48,6 +49,12 @@ type Limits struct {
 	// Grace is how long a call may keep running after it was interrupted
 	// before the run is abandoned (default 1 s).
 	Grace time.Duration
+	// MaxMessage caps, in bytes, each piece of text the script makes that
+	// is shown as one line: an error message, a console message, a pm.test
+	// name or failure message, a ctx.fail message, a finish reason, a tool
+	// call's id or name (default 8 KiB). Longer text is cut at a character
+	// boundary and ends with how long it was.
+	MaxMessage int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -71,6 +78,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Grace <= 0 {
 		l.Grace = time.Second
+	}
+	if l.MaxMessage <= 0 {
+		l.MaxMessage = 8 << 10
 	}
 	return l
 }
@@ -197,6 +207,7 @@ func Compile(filename, source string) (*Program, error) {
 			e.Line, e.Column = list[0].Position.Line, list[0].Position.Column
 			e.Message = "SyntaxError: " + list[0].Message
 		}
+		e.Message = clip(e.Message, Limits{}.withDefaults().MaxMessage)
 		return nil, e
 	}
 	prg, err := goja.CompileAST(ast, false)
@@ -213,6 +224,23 @@ func Compile(filename, source string) (*Program, error) {
 		return nil, e
 	}
 	return &Program{file: filename, prg: prg}, nil
+}
+
+// clip cuts s to at most max bytes at a UTF-8 character boundary, saying
+// how long it was.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	tail := fmt.Sprintf("… [cut: %d bytes in all]", len(s))
+	n := max - len(tail)
+	if n < 0 {
+		n = 0
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + tail
 }
 
 // File is the script's file name, as given to Compile.

@@ -318,4 +318,19 @@
 			return v;
 		}, space]);
 	});
+
+	// describe is the message of a thrown value, "Name: message" for errors.
+	// It is returned to the host, which calls it under the call's time and
+	// memory limits: reading a message may run the script's own code (a
+	// getter, toString, a Proxy trap).
+	return function describe(v) {
+		if (v !== null && (typeof v === "object" || typeof v === "function")) {
+			var msg = v.message, name = v.name;
+			if (msg !== undefined) {
+				var n = name === undefined ? "" : StringCtor(name);
+				return n !== "" ? n + ": " + StringCtor(msg) : StringCtor(msg);
+			}
+		}
+		return StringCtor(v);
+	};
 })
