@@ -34,6 +34,13 @@
 //     stack, whose overflow would end the process);
 //   - what ctx.append/appendReasoning/addToolCall add and what console
 //     keeps are capped, with a RangeError naming the limit;
+//   - code compiled in the sandbox is bounded in size, which bounds its
+//     nesting (goja's parser, compiler and regexp parsers recurse on the Go
+//     stack): a script, eval and the Function constructors take at most
+//     MaxCodeTokens tokens, a regular-expression pattern compiled at run
+//     time (RegExp, RegExp.prototype.compile, match/matchAll/search with a
+//     string) at most MaxRegexpLength characters; eval is indirect (it runs
+//     in the global scope);
 //   - each piece of script-made text shown as one line (an error message, a
 //     console message, a pm.test name or failure message, a ctx.fail
 //     message, a finish reason, a tool call's id or name) is cut at

@@ -187,7 +187,9 @@ func (r *Run) setup() error {
 	}
 	install, _ := goja.AssertFunction(guard)
 	giveUp := rt.ToValue(regexp2.DefaultMatchTimeout.Milliseconds() * 9 / 10)
-	describe, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp)
+	units := rt.ToValue(func(s string) int { return codeUnits(s, MaxCodeTokens) })
+	describe, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp,
+		rt.ToValue(MaxCodeTokens), units, rt.ToValue(MaxRegexpLength))
 	if err != nil {
 		return fmt.Errorf("sandbox prelude: %w", err)
 	}

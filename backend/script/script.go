@@ -197,8 +197,12 @@ type Program struct {
 }
 
 // Compile compiles a script. A syntax error is an *Error with the line and
-// column at fault.
+// column at fault; a script of more than MaxCodeTokens tokens is refused.
 func Compile(filename, source string) (*Program, error) {
+	if n := codeUnits(source, MaxCodeTokens); n > MaxCodeTokens {
+		return nil, &Error{Kind: KindSyntax, File: filename, Phase: "compile",
+			Message: fmt.Sprintf("the script has more than %d tokens, the sandbox limit (nesting that deep could exhaust the parser's stack)", MaxCodeTokens)}
+	}
 	ast, err := parser.ParseFile(nil, filename, source, 0)
 	if err != nil {
 		e := &Error{Kind: KindSyntax, File: filename, Phase: "compile", Message: "SyntaxError: " + err.Error()}

@@ -4,7 +4,7 @@
 // size first and throws a RangeError naming the limit. Every original is
 // kept in this closure only, and called through a captured Reflect.apply so
 // that a script cannot reach or redirect it.
-(function (maxStr, maxArr, maxArgs, rxGiveUpMs) {
+(function (maxStr, maxArr, maxArgs, rxGiveUpMs, maxCode, codeUnits, maxRx) {
 	"use strict";
 	var apply = Reflect.apply, defineProperty = Object.defineProperty,
 		getOwnPropertyNames = Object.getOwnPropertyNames, isArray = Array.isArray,
@@ -317,6 +317,133 @@
 			checkStr("JSON.stringify", total);
 			return v;
 		}, space]);
+	});
+
+	// Code compiled while the script runs: goja's parser and compiler, and
+	// its regular-expression parsers, recurse on the Go stack once per level
+	// of nesting, and a stack overflow ends the whole process. The code's
+	// size bounds its nesting: eval and the Function constructors take at
+	// most maxCode tokens (as the script itself, Compile), a pattern at most
+	// maxRx characters (compiling one also costs about 0.5 KB a character
+	// in one native step). eval is indirect: it runs in the global scope.
+	var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf,
+		setPrototypeOf = Object.setPrototypeOf, getOwnPropertySymbols = Object.getOwnPropertySymbols,
+		TypeErrorCtor = TypeError;
+	function checkCode(what, units) {
+		if (units > maxCode) throw new RangeErrorCtor(what + ": the code has more than " + maxCode + " tokens, the sandbox limit");
+	}
+	var origEval = g.eval;
+	replace(g, "eval", {
+		eval: function (x) {
+			if (typeof x !== "string") return x;
+			checkCode("eval", codeUnits(x));
+			return apply(origEval, undefined, [x]);
+		}
+	}.eval);
+	function wrapCodeCtor(what, orig, parent) {
+		var w = {
+			[what]: function () {
+				var n = arguments.length, args = new ArrayCtor(n), units = 0;
+				for (var i = 0; i < n; i++) {
+					args[i] = StringCtor(arguments[i]);
+					units += codeUnits(args[i]);
+				}
+				checkCode(what, units);
+				return origConstruct(orig, args, new.target === undefined ? orig : new.target);
+			}
+		}[what];
+		defineProperty(w, "length", { value: 1, writable: false, enumerable: false, configurable: true });
+		defineProperty(w, "prototype", { value: orig.prototype, writable: false, enumerable: false, configurable: false });
+		if (parent) setPrototypeOf(w, parent);
+		defineProperty(orig.prototype, "constructor", { value: w, writable: false, enumerable: false, configurable: true });
+		return w;
+	}
+	var FunctionW = wrapCodeCtor("Function", Function, null);
+	replace(g, "Function", FunctionW);
+	// Reachable only through their prototypes (and a function's constructor).
+	[function () { return function* () {}; }, function () { return async function () {}; },
+		function () { return origEval("(async function* () {})"); }].forEach(function (make) {
+		var fn;
+		try { fn = make(); } catch (e) { return; } // not supported by this goja
+		var ctor = getPrototypeOf(fn).constructor;
+		wrapCodeCtor(ctor.name || "Function", ctor, FunctionW);
+	});
+
+	var origRegExp = RegExp, sourceOf = getOwnPropertyDescriptor(RP, "source").get,
+		SymMatch = Symbol.match, SymMatchAll = Symbol.matchAll, SymSearch = Symbol.search, SymSpecies = Symbol.species;
+	function checkPattern(what, p) {
+		if (p.length > maxRx) tooLong(what + ": pattern length", p.length, maxRx);
+	}
+	function isGenuine(x) {
+		if (x === null || typeof x !== "object" || x === RP) return false;
+		try {
+			apply(sourceOf, x, []);
+			return true;
+		} catch (e) {
+			return false;
+		}
+	}
+	var RegExpW = {
+		RegExp: function (pattern, flags) {
+			var nt = new.target === undefined ? origRegExp : new.target;
+			var isObj = pattern !== null && (typeof pattern === "object" || typeof pattern === "function");
+			var m = isObj ? pattern[SymMatch] : undefined;
+			var isRx = m !== undefined ? !!m : isGenuine(pattern);
+			if (new.target === undefined && isRx && flags === undefined && pattern.constructor === RegExpW) return pattern;
+			if (isGenuine(pattern)) {
+				checkPattern("RegExp", apply(sourceOf, pattern, []));
+				return origConstruct(origRegExp, [pattern, flags], nt);
+			}
+			var src = pattern, fl = flags;
+			if (isRx) {
+				src = pattern.source;
+				if (fl === undefined) fl = pattern.flags;
+			}
+			src = src === undefined ? "" : StringCtor(src);
+			if (fl !== undefined) fl = StringCtor(fl);
+			checkPattern("RegExp", src);
+			return origConstruct(origRegExp, [src, fl], nt);
+		}
+	}.RegExp;
+	getOwnPropertyNames(origRegExp).forEach(function (k) {
+		if (k !== "prototype") defineProperty(RegExpW, k, getOwnPropertyDescriptor(origRegExp, k));
+	});
+	getOwnPropertySymbols(origRegExp).forEach(function (k) {
+		defineProperty(RegExpW, k, getOwnPropertyDescriptor(origRegExp, k));
+	});
+	defineProperty(RegExpW, "prototype", { value: RP, writable: false, enumerable: false, configurable: false });
+	replace(RP, "constructor", RegExpW);
+	replace(g, "RegExp", RegExpW);
+	if (typeof RP.compile === "function") {
+		var origCompile = RP.compile;
+		replace(RP, "compile", function compile(pattern, flags) {
+			if (isGenuine(pattern)) {
+				checkPattern("RegExp.prototype.compile", apply(sourceOf, pattern, []));
+				return apply(origCompile, this, [pattern, flags]);
+			}
+			var src = pattern === undefined ? "" : StringCtor(pattern);
+			checkPattern("RegExp.prototype.compile", src);
+			return apply(origCompile, this, flags === undefined ? [src] : [src, StringCtor(flags)]);
+		});
+	}
+	// match, matchAll and search build a RegExp from a string natively.
+	[["match", SymMatch, undefined], ["matchAll", SymMatchAll, "g"], ["search", SymSearch, undefined]].forEach(function (m) {
+		var name = m[0], sym = m[1], fl = m[2], orig = SP[name];
+		replace(SP, name, {
+			[name]: function (rx) {
+				if (this === undefined || this === null || isGenuine(rx)) return apply(orig, this, [rx]);
+				if (rx !== undefined && rx !== null) {
+					var f = rx[sym];
+					if (f !== undefined && f !== null) {
+						if (typeof f !== "function") throw new TypeErrorCtor("String.prototype." + name + ": the argument's Symbol." + (name === "matchAll" ? "matchAll" : name) + " is not a function");
+						return apply(f, rx, [this]);
+					}
+				}
+				var s = StringCtor(this);
+				var re = new RegExpW(rx === undefined ? "" : StringCtor(rx), fl);
+				return re[sym](s);
+			}
+		}[name]);
 	});
 
 	// describe is the message of a thrown value, "Name: message" for errors.
