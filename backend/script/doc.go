@@ -54,7 +54,14 @@
 //     (assets/guard.js, run in every runtime before the script);
 //   - a watchdog samples the process heap (runtime/metrics) while a call
 //     runs and interrupts it when the heap grew past Limits.MaxMemory
-//     (default 128 MiB; goja has no memory accounting of its own).
+//     (default 128 MiB; goja has no memory accounting of its own);
+//   - what the script keeps across calls (ctx.state, globals, closures) is
+//     capped for the whole run by Limits.MaxRunMemory (default 256 MiB):
+//     the live heap, measured by a collection at the run's start and by
+//     later ones, less the result's text (the merger's and what ctx.append
+//     added), may not grow past it; the call in progress is interrupted, or
+//     fails as it returns. It is a measure of the whole process, so other
+//     work in it (another run in the app) counts too.
 //
 // The package sets regexp2.DefaultMatchTimeout (the regular-expression
 // engine goja uses for patterns Go's regexp cannot run, such as

@@ -46,6 +46,14 @@ const maxApplyArgs = 1 << 20
 const (
 	heapMetric     = "/memory/classes/heap/objects:bytes" // live and not yet collected
 	liveHeapMetric = "/gc/heap/live:bytes"                // live, as of the last collection
+	gcCyclesMetric = "/gc/cycles/total:gc-cycles"         // collections so far
+)
+
+// Indexes in Run.samples.
+const (
+	sampleHeap = iota
+	sampleLive
+	sampleCycles
 )
 
 // limitErr is the value a call is interrupted with.
@@ -72,6 +80,14 @@ type Run struct {
 	exited  chan struct{} // closed when the worker goroutine ends
 	timer   *time.Timer
 	samples []metrics.Sample
+
+	// The run's memory base: the live heap measured by a collection
+	// started with the run (runBase), and the count of collections then.
+	// baseReady is closed once they are set.
+	baseReady  chan struct{}
+	runBase    int64
+	baseCycles uint64
+	runGC      bool // a collection to refresh the live heap was started in this call
 
 	// The call in progress: set before a call is handed to the worker and
 	// read by it during the call.
@@ -123,16 +139,17 @@ type overlay struct {
 // returned as an *Error (the run is closed then).
 func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 	r := &Run{
-		prog:    p,
-		lim:     opts.Limits.withDefaults(),
-		timeout: opts.Timeout,
-		vars:    opts.Vars,
-		resp:    opts.Response,
-		work:    make(chan func()),
-		done:    make(chan *Error, 1),
-		exited:  make(chan struct{}),
-		samples: []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}},
-		locals:  map[string]string{},
+		prog:      p,
+		lim:       opts.Limits.withDefaults(),
+		timeout:   opts.Timeout,
+		vars:      opts.Vars,
+		resp:      opts.Response,
+		work:      make(chan func()),
+		done:      make(chan *Error, 1),
+		exited:    make(chan struct{}),
+		samples:   []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}, {Name: gcCyclesMetric}},
+		baseReady: make(chan struct{}),
+		locals:    map[string]string{},
 	}
 	if r.timeout <= 0 {
 		r.timeout = DefaultTimeout
@@ -143,6 +160,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 	// The runtime is made here, so that the caller may Interrupt it while
 	// the worker sets it up.
 	r.rt = goja.New()
+	go r.measureBase()
 	r.timer = time.NewTimer(time.Hour)
 	r.timer.Stop()
 	go r.worker()
@@ -319,6 +337,7 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	}
 	r.rt.ClearInterrupt()
 	r.phase, r.seq = phase, seq
+	r.runGC = false
 	r.mu.Lock()
 	r.res, r.snap = res, nil
 	r.mu.Unlock()
@@ -339,6 +358,13 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 		select {
 		case e := <-r.done:
 			r.timer.Stop()
+			if e == nil {
+				// What the call keeps counts toward the run's limit (the
+				// call may be over before a sample saw it).
+				if grown, over := r.runGrowth(); over {
+					e = r.runMemoryError(phase, seq, grown)
+				}
+			}
 			r.mu.Lock()
 			r.res, r.snap = nil, nil
 			r.mu.Unlock()
@@ -360,6 +386,9 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 				if grown, over := r.heapGrowth(&base, &gcStarted); over {
 					r.rt.Interrupt(&limitErr{KindMemory, fmt.Sprintf("interrupted: the call grew the heap by %d MiB, past the limit of %d MiB", grown>>20, r.lim.MaxMemory>>20)})
 					interruptedAt = now
+				} else if grown, over := r.runGrowth(); over {
+					r.rt.Interrupt(&limitErr{KindMemory, "interrupted: " + r.runMemoryMessage(grown)})
+					interruptedAt = now
 				}
 			}
 			next := pollInterval
@@ -379,8 +408,8 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 // script that doubles a string in a loop doubles its memory meanwhile.
 func (r *Run) heapGrowth(base *int64, gcStarted *bool) (int64, bool) {
 	metrics.Read(r.samples)
-	h := int64(r.samples[0].Value.Uint64())
-	live := int64(r.samples[1].Value.Uint64())
+	h := int64(r.samples[sampleHeap].Value.Uint64())
+	live := int64(r.samples[sampleLive].Value.Uint64())
 	if *base < 0 {
 		*base = h
 		return 0, false
@@ -399,6 +428,61 @@ func (r *Run) heapGrowth(base *int64, gcStarted *bool) (int64, bool) {
 		go runtime.GC()
 	}
 	return grown, false
+}
+
+// measureBase sets the run's memory base from a full collection; it runs
+// on its own goroutine so that a large heap does not delay the run.
+func (r *Run) measureBase() {
+	runtime.GC()
+	s := []metrics.Sample{{Name: liveHeapMetric}, {Name: gcCyclesMetric}}
+	metrics.Read(s)
+	r.runBase, r.baseCycles = int64(s[0].Value.Uint64()), s[1].Value.Uint64()
+	close(r.baseReady)
+}
+
+// runGrowth is how much more the process keeps live than when the run
+// started, less the result's text (the merger's, and what ctx.append added,
+// which MaxOutput caps): what the script's runtime keeps across calls
+// (ctx.state, globals, closures). It is known only from a collection that
+// ended after the base was measured; when the heap suggests the limit may
+// have been passed, a collection is started (once a call) to find out.
+// The measure is of the whole process: other work in it counts too.
+func (r *Run) runGrowth() (int64, bool) {
+	select {
+	case <-r.baseReady:
+	default:
+		return 0, false
+	}
+	metrics.Read(r.samples)
+	heap := int64(r.samples[sampleHeap].Value.Uint64())
+	live := int64(r.samples[sampleLive].Value.Uint64())
+	cycles := r.samples[sampleCycles].Value.Uint64()
+	r.mu.Lock()
+	owned := int64(r.outBytes)
+	if r.res != nil {
+		owned += int64(len(r.res.Content) + len(r.res.Reasoning))
+	}
+	r.mu.Unlock()
+	owned *= 2 // the result's string and the run's builders
+	limit := r.lim.MaxRunMemory
+	if cycles > r.baseCycles {
+		if grown := live - r.runBase - owned; grown > limit {
+			return grown, true
+		}
+	}
+	if heap-r.runBase-owned > limit && !r.runGC {
+		r.runGC = true
+		go runtime.GC()
+	}
+	return 0, false
+}
+
+func (r *Run) runMemoryMessage(grown int64) string {
+	return fmt.Sprintf("the script keeps %d MiB more heap than when the run started, past the limit of %d MiB for a run (what ctx.state, globals and closures hold lasts for the whole run)", grown>>20, r.lim.MaxRunMemory>>20)
+}
+
+func (r *Run) runMemoryError(phase string, seq int, grown int64) *Error {
+	return &Error{Kind: KindMemory, File: r.prog.file, Phase: phase, Seq: seq, Message: r.runMemoryMessage(grown)}
 }
 
 // abandon gives up on a call that did not stop after being interrupted: its

@@ -37,6 +37,11 @@ type Limits struct {
 	// MaxMemory caps how far the heap may grow during one call before the
 	// call is interrupted (default 128 MiB).
 	MaxMemory int64
+	// MaxRunMemory caps how much more heap the process keeps live than
+	// when the run started, less the result's text: what the script keeps
+	// across calls (ctx.state, globals, closures). Past it, the call is
+	// interrupted, or fails as it returns (default 256 MiB).
+	MaxRunMemory int64
 	// MaxStringLength caps the length, in UTF-16 code units, of a string
 	// built in one step by a guarded built-in (default 8 Mi).
 	MaxStringLength int
@@ -66,6 +71,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxMemory <= 0 {
 		l.MaxMemory = 128 << 20
+	}
+	if l.MaxRunMemory <= 0 {
+		l.MaxRunMemory = 256 << 20
 	}
 	if l.MaxStringLength <= 0 {
 		l.MaxStringLength = 8 << 20
