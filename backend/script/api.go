@@ -108,9 +108,9 @@ func (r *Run) installAPI() {
 			return rt.ToValue(len(r.resp.Headers.Values(c.Argument(0).String())) > 0)
 		},
 	}))
-	_ = resp.Set("text", func(goja.FunctionCall) goja.Value { return rt.ToValue(r.body()) })
+	_ = resp.Set("text", func(goja.FunctionCall) goja.Value { return r.hostString(r.body()) })
 	_ = resp.Set("json", func(goja.FunctionCall) goja.Value {
-		v, err := r.jsonParse(goja.Undefined(), rt.ToValue(r.body()))
+		v, err := r.jsonParse(goja.Undefined(), r.hostString(r.body()))
 		if err != nil {
 			panic(err)
 		}
@@ -135,11 +135,11 @@ func (r *Run) varGet(c goja.FunctionCall, local bool) goja.Value {
 	defer r.mu.Unlock()
 	if local {
 		if v, ok := r.locals[name]; ok {
-			return r.rt.ToValue(v)
+			return r.hostString(v)
 		}
 	}
 	if v, ok := r.vars.Get(name); ok {
-		return r.rt.ToValue(v)
+		return r.hostString(v)
 	}
 	return goja.Undefined()
 }
@@ -188,14 +188,24 @@ func (r *Run) appendText(c goja.FunctionCall, reasoning bool) {
 	if reasoning {
 		field, b, last, ov = &r.res.Reasoning, &r.reasonB, &r.lastR, &r.ov.reasoning
 	}
+	// A builder that grows allocates a new buffer of its new capacity.
+	bCap, ovCap := b.Cap(), ov.Cap()
 	if *field != *last || b.Len() != len(*field) {
 		b.Reset()
 		b.WriteString(*field)
+		r.hostAlloc.Add(int64(b.Cap()))
+		bCap = b.Cap()
 	}
 	b.WriteString(text)
 	*field = b.String()
 	*last = *field
 	ov.WriteString(text)
+	if b.Cap() > bCap {
+		r.hostAlloc.Add(int64(b.Cap()))
+	}
+	if ov.Cap() > ovCap {
+		r.hostAlloc.Add(int64(ov.Cap()))
+	}
 }
 
 func (r *Run) setFinishReason(c goja.FunctionCall) goja.Value {
@@ -323,7 +333,7 @@ func (r *Run) toJS(v any, depth int) goja.Value {
 	case nil:
 		return goja.Null()
 	case string:
-		return r.rt.ToValue(x)
+		return r.hostString(x)
 	case bool:
 		return r.rt.ToValue(x)
 	case json.Number:

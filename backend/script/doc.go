@@ -50,11 +50,20 @@
 //     padStart, padEnd, concat, replace, replaceAll, split, Array.prototype
 //     methods on huge or sparse arrays, join, concat, flat, flatMap,
 //     Array.from, Function.prototype.apply, Reflect.apply/construct,
-//     JSON.stringify, the string and array iterators), check the size first
+//     JSON.stringify (escapes and indentation counted), the string and
+//     array iterators, String.raw, and those whose result can be several
+//     times longer than their input: toUpperCase/toLowerCase and their
+//     locale forms, normalize, encodeURI, encodeURIComponent, escape, whose
+//     result length the host computes first), check the size first
 //     (assets/guard.js, run in every runtime before the script);
 //   - a watchdog samples the process heap (runtime/metrics) while a call
 //     runs and interrupts it when the heap grew past Limits.MaxMemory
-//     (default 128 MiB; goja has no memory accounting of its own);
+//     (default 128 MiB; goja has no memory accounting of its own), less
+//     what the host allocated for the script (strings converted for it,
+//     the result's buffers). An interrupt stops a native step only once it
+//     is over, so a growth past the limit counts at once when it came in
+//     one big step or a collection showed half the limit kept: a string
+//     doubled in a loop stops within about twice the limit;
 //   - what the script keeps across calls (ctx.state, globals, closures) is
 //     capped for the whole run by Limits.MaxRunMemory (default 256 MiB):
 //     the live heap, measured by a collection at the run's start and by

@@ -32,7 +32,7 @@ func (e *jsEvent) parse() goja.Value {
 				e.deep = true
 				return nil
 			}
-			if v, err := e.r.jsonParse(goja.Undefined(), e.r.rt.ToValue(e.ev.Data)); err == nil {
+			if v, err := e.r.jsonParse(goja.Undefined(), e.r.hostString(e.ev.Data)); err == nil {
 				e.json = v
 			}
 		}
@@ -61,11 +61,11 @@ func (e *jsEvent) Get(key string) goja.Value {
 	case "seq":
 		return e.r.rt.ToValue(e.ev.Seq)
 	case "type":
-		return e.r.rt.ToValue(e.ev.Type)
+		return e.r.hostString(e.ev.Type)
 	case "data":
-		return e.r.rt.ToValue(e.ev.Data)
+		return e.r.hostString(e.ev.Data)
 	case "id":
-		return e.r.rt.ToValue(e.ev.ID)
+		return e.r.hostString(e.ev.ID)
 	case "time":
 		return e.r.rt.ToValue(e.ev.TimeMS)
 	case "json":

@@ -8,6 +8,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -32,6 +33,19 @@ var (
 	})
 )
 
+// hostString is s as a script value. goja keeps ASCII as it is and
+// converts anything else to UTF-16 (2 bytes a code unit), which is counted
+// in hostAlloc.
+func (r *Run) hostString(s string) goja.Value {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			r.hostAlloc.Add(int64(2 * len(s)))
+			break
+		}
+	}
+	return r.rt.ToValue(s)
+}
+
 // ErrClosed is returned by calls on a closed Run.
 var ErrClosed = errors.New("script: run is closed")
 
@@ -47,6 +61,7 @@ const (
 	heapMetric     = "/memory/classes/heap/objects:bytes" // live and not yet collected
 	liveHeapMetric = "/gc/heap/live:bytes"                // live, as of the last collection
 	gcCyclesMetric = "/gc/cycles/total:gc-cycles"         // collections so far
+	allocsMetric   = "/gc/heap/allocs:bytes"              // allocated so far
 )
 
 // Indexes in Run.samples.
@@ -54,6 +69,7 @@ const (
 	sampleHeap = iota
 	sampleLive
 	sampleCycles
+	sampleAllocs
 )
 
 // limitErr is the value a call is interrupted with.
@@ -87,7 +103,15 @@ type Run struct {
 	baseReady  chan struct{}
 	runBase    int64
 	baseCycles uint64
-	runGC      bool // a collection to refresh the live heap was started in this call
+	// forcedAt is the bytes allocated so far by the process when runGrowth
+	// last started a collection (forced says whether it did).
+	forcedAt uint64
+	forced   bool
+
+	// hostAlloc counts what the host allocated for the script in the call
+	// in progress (strings converted to UTF-16, the result's builders),
+	// which the per-call heap watch does not count as the script's jumps.
+	hostAlloc atomic.Int64
 
 	// The call in progress: set before a call is handed to the worker and
 	// read by it during the call.
@@ -147,7 +171,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 		work:      make(chan func()),
 		done:      make(chan *Error, 1),
 		exited:    make(chan struct{}),
-		samples:   []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}, {Name: gcCyclesMetric}},
+		samples:   []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}, {Name: gcCyclesMetric}, {Name: allocsMetric}},
 		baseReady: make(chan struct{}),
 		locals:    map[string]string{},
 	}
@@ -207,7 +231,7 @@ func (r *Run) setup() error {
 	giveUp := rt.ToValue(regexp2.DefaultMatchTimeout.Milliseconds() * 9 / 10)
 	units := rt.ToValue(func(s string) int { return codeUnits(s, MaxCodeTokens) })
 	describe, err := install(goja.Undefined(), rt.ToValue(r.lim.MaxStringLength), rt.ToValue(r.lim.MaxArrayLength), rt.ToValue(maxApplyArgs), giveUp,
-		rt.ToValue(MaxCodeTokens), units, rt.ToValue(MaxRegexpLength))
+		rt.ToValue(MaxCodeTokens), units, rt.ToValue(MaxRegexpLength), r.sizeHelpers())
 	if err != nil {
 		return fmt.Errorf("sandbox prelude: %w", err)
 	}
@@ -337,10 +361,11 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	}
 	r.rt.ClearInterrupt()
 	r.phase, r.seq = phase, seq
-	r.runGC = false
 	r.mu.Lock()
 	r.res, r.snap = res, nil
 	r.mu.Unlock()
+	r.hostAlloc.Store(0)
+	heap := r.startHeap()
 	// The error is described on the worker, inside the call: describing a
 	// thrown value may run the script's code (a message getter, toString, a
 	// Proxy trap), which must stay under the same limits.
@@ -350,9 +375,8 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	deadline := start.Add(r.timeout)
 	r.timer.Reset(min(pollInterval, r.timeout))
 	var (
-		base          = int64(-1)
-		gcStarted     bool
 		interruptedAt time.Time
+		why           *limitErr // what the call was interrupted for
 	)
 	for {
 		select {
@@ -377,19 +401,20 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 			switch {
 			case !interruptedAt.IsZero():
 				if now.Sub(interruptedAt) >= r.lim.Grace {
-					return r.abandon(phase, seq, now.Sub(start))
+					return r.abandon(phase, seq, now.Sub(start), why)
 				}
 			case !now.Before(deadline):
-				r.rt.Interrupt(&limitErr{KindTimeout, fmt.Sprintf("interrupted: the call ran longer than its limit of %v", r.timeout)})
-				interruptedAt = now
+				why = &limitErr{KindTimeout, fmt.Sprintf("interrupted: the call ran longer than its limit of %v", r.timeout)}
 			default:
-				if grown, over := r.heapGrowth(&base, &gcStarted); over {
-					r.rt.Interrupt(&limitErr{KindMemory, fmt.Sprintf("interrupted: the call grew the heap by %d MiB, past the limit of %d MiB", grown>>20, r.lim.MaxMemory>>20)})
-					interruptedAt = now
+				if grown, over := r.heapGrowth(&heap); over {
+					why = &limitErr{KindMemory, fmt.Sprintf("interrupted: the call grew the heap by %d MiB, past the limit of %d MiB", grown>>20, r.lim.MaxMemory>>20)}
 				} else if grown, over := r.runGrowth(); over {
-					r.rt.Interrupt(&limitErr{KindMemory, "interrupted: " + r.runMemoryMessage(grown)})
-					interruptedAt = now
+					why = &limitErr{KindMemory, "interrupted: " + r.runMemoryMessage(grown)}
 				}
+			}
+			if why != nil && interruptedAt.IsZero() {
+				r.rt.Interrupt(why)
+				interruptedAt = now
 			}
 			next := pollInterval
 			if interruptedAt.IsZero() {
@@ -400,31 +425,54 @@ func (r *Run) call(phase string, seq int, res *merge.Result, fn func() error) er
 	}
 }
 
-// heapGrowth samples the heap; the first sample of a call is its base.
-// Heap objects include garbage not collected yet, so growth past the limit
-// counts only once the live heap measured by a collection also passed it
-// (a collection is started then, in the background); growth past twice the
-// limit counts at once. The watchdog never waits for a collection: a
-// script that doubles a string in a loop doubles its memory meanwhile.
-func (r *Run) heapGrowth(base *int64, gcStarted *bool) (int64, bool) {
+// callHeap is a call's memory watch: the heap and the count of
+// collections as the call started.
+type callHeap struct {
+	base      int64
+	prev      int64 // the heap at the previous sample
+	prevHost  int64 // hostAlloc then
+	cycles    uint64
+	gcStarted bool
+}
+
+func (r *Run) startHeap() callHeap {
+	metrics.Read(r.samples)
+	h := int64(r.samples[sampleHeap].Value.Uint64())
+	return callHeap{base: h, prev: h, cycles: r.samples[sampleCycles].Value.Uint64()}
+}
+
+// heapGrowth samples the heap against the call's start, less what the
+// host allocated for the script meanwhile (hostAlloc). Heap objects
+// include garbage not collected yet, so growth past the limit counts at
+// once only when twice the limit, when it came with a jump of a quarter of
+// the limit since the previous sample (one native step built something
+// that big: a string doubled in a loop), or when a collection that ended
+// during the call found at least half the limit kept. The watchdog never
+// waits for a collection: the next doubling would be under way meanwhile,
+// and it is one native step that an interrupt stops only once it is over.
+// Past half the limit a collection is started in the background; growth
+// counts too once the live heap it measures passed the limit.
+func (r *Run) heapGrowth(c *callHeap) (int64, bool) {
 	metrics.Read(r.samples)
 	h := int64(r.samples[sampleHeap].Value.Uint64())
 	live := int64(r.samples[sampleLive].Value.Uint64())
-	if *base < 0 {
-		*base = h
-		return 0, false
-	}
-	grown := h - *base
+	measured := r.samples[sampleCycles].Value.Uint64() > c.cycles
+	max := r.lim.MaxMemory
+	host := r.hostAlloc.Load()
+	grown, kept, jump := h-c.base-host, live-c.base-host, h-c.prev-(host-c.prevHost)
+	c.prev, c.prevHost = h, host
 	switch {
-	case grown <= r.lim.MaxMemory:
+	case grown <= max/2:
 		return grown, false
-	case grown > 2*r.lim.MaxMemory:
+	case grown > 2*max:
 		return grown, true
-	case live-*base > r.lim.MaxMemory:
-		return live - *base, true
+	case grown > max && (jump > max/4 || measured && kept > max/2):
+		return grown, true
+	case kept > max:
+		return kept, true
 	}
-	if !*gcStarted {
-		*gcStarted = true
+	if !c.gcStarted {
+		c.gcStarted = true
 		go runtime.GC()
 	}
 	return grown, false
@@ -445,7 +493,7 @@ func (r *Run) measureBase() {
 // which MaxOutput caps): what the script's runtime keeps across calls
 // (ctx.state, globals, closures). It is known only from a collection that
 // ended after the base was measured; when the heap suggests the limit may
-// have been passed, a collection is started (once a call) to find out.
+// have been passed, a collection is started to find out.
 // The measure is of the whole process: other work in it counts too.
 func (r *Run) runGrowth() (int64, bool) {
 	select {
@@ -470,8 +518,12 @@ func (r *Run) runGrowth() (int64, bool) {
 			return grown, true
 		}
 	}
-	if heap-r.runBase-owned > limit && !r.runGC {
-		r.runGC = true
+	// At most one collection for every half limit allocated, so that a
+	// script that keeps close to the limit and makes garbage does not
+	// start one at every call.
+	allocs := r.samples[sampleAllocs].Value.Uint64()
+	if heap-r.runBase-owned > limit && (!r.forced || allocs-r.forcedAt > uint64(limit/2)) {
+		r.forced, r.forcedAt = true, allocs
 		go runtime.GC()
 	}
 	return 0, false
@@ -487,13 +539,14 @@ func (r *Run) runMemoryError(phase string, seq int, grown int64) *Error {
 
 // abandon gives up on a call that did not stop after being interrupted: its
 // goroutine is left to finish alone and may no longer touch anything shared.
-func (r *Run) abandon(phase string, seq int, ran time.Duration) error {
+func (r *Run) abandon(phase string, seq int, ran time.Duration, why *limitErr) error {
 	r.mu.Lock()
 	r.abandoned = true
 	r.res, r.snap = nil, nil
 	r.mu.Unlock()
 	r.failed = &Error{Kind: KindAbandoned, File: r.prog.file, Phase: phase, Seq: seq,
-		Message: fmt.Sprintf("abandoned: the call did not stop %v after its limit (%v in all; stuck in a built-in such as a regular expression); the script is disabled for the rest of the stream", r.lim.Grace, ran.Round(time.Millisecond))}
+		Message: fmt.Sprintf("abandoned: %s, and the call did not stop %v after it was interrupted (%v in all; stuck in a built-in such as a regular expression); the script is disabled for the rest of the stream",
+			strings.TrimPrefix(why.msg, "interrupted: "), r.lim.Grace, ran.Round(time.Millisecond))}
 	return r.failed
 }
 

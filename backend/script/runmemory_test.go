@@ -70,4 +70,13 @@ func TestRunMemoryLimit(t *testing.T) {
 			t.Errorf("content is %d bytes", len(res.Content))
 		}
 	})
+	t.Run("the host's conversions do not count", func(t *testing.T) {
+		// ctx.result.content of 20 MiB of "é" is 40 MiB of UTF-16, built
+		// by the host in one step at every event: garbage, not the script's.
+		res := &merge.Result{Content: strings.Repeat("é", 10<<20)}
+		src := "function onEvent(e, ctx) { ctx.state.n = ctx.result.content.length }"
+		if seq, err := runEvents(t, src, Limits{MaxMemory: 32 << 20, MaxRunMemory: 16 << 20}, 10, res); err != nil {
+			t.Errorf("event %d: %v", seq, err)
+		}
+	})
 }

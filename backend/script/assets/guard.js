@@ -4,7 +4,7 @@
 // size first and throws a RangeError naming the limit. Every original is
 // kept in this closure only, and called through a captured Reflect.apply so
 // that a script cannot reach or redirect it.
-(function (maxStr, maxArr, maxArgs, rxGiveUpMs, maxCode, codeUnits, maxRx) {
+(function (maxStr, maxArr, maxArgs, rxGiveUpMs, maxCode, codeUnits, maxRx, sizes) {
 	"use strict";
 	var apply = Reflect.apply, defineProperty = Object.defineProperty,
 		getOwnPropertyNames = Object.getOwnPropertyNames, isArray = Array.isArray,
@@ -299,8 +299,11 @@
 		}[name]);
 	});
 
-	// JSON.stringify: a replacer counts the size of what is written.
-	var origStringify = JSON.stringify;
+	// JSON.stringify: a replacer counts the size of what is written: each
+	// key and string as quoted (escapes take up to 6 characters), and the
+	// indentation of each value at its depth (the depth is followed from the
+	// holder of each call: the innermost object still being written).
+	var origStringify = JSON.stringify, quotedLen = sizes.quotedLen, isStringObject = sizes.isStringObject;
 	replace(JSON, "stringify", function stringify(value, replacer, space) {
 		var user = typeof replacer === "function" ? replacer : null;
 		var allow = null;
@@ -309,14 +312,74 @@
 			for (var i = 0; i < replacer.length; i++) allow[StringCtor(replacer[i])] = true;
 		}
 		var pad = typeof space === "number" ? min(10, space) : typeof space === "string" ? min(10, space.length) : 0;
-		var total = 0;
+		if (!(pad > 0)) pad = 0;
+		var total = 0, open = [], depth = 0;
 		return apply(origStringify, JSON, [value, function (key, v) {
 			if (user) v = apply(user, this, [key, v]);
 			else if (allow && key !== "" && !isArray(this) && !allow[key]) return undefined;
-			total += key.length + 4 + pad * 4 + (typeof v === "string" ? v.length : 24);
+			while (depth > 0 && open[depth - 1] !== this) depth--;
+			if (v !== null && typeof v === "object" && isStringObject(v)) v = StringCtor(v); // written as its string
+			var t = typeof v;
+			total += (depth > 0 && isArray(this) ? 1 : quotedLen(key) + 2) + pad * (depth + 1) * 2 +
+				(t === "string" ? quotedLen(v) : t === "number" ? ("" + v).length : t === "boolean" ? 5 : v === null ? 4 : t === "object" ? 2 : 0);
 			checkStr("JSON.stringify", total);
+			if (v !== null && typeof v === "object") open[depth++] = v;
 			return v;
 		}, space]);
+	});
+
+	// Built-ins whose result can be several times longer than their input
+	// (case mapping up to 3x, normalization up to 18x, URI escaping up to
+	// 9x, escape 6x): for an input long enough to matter, the host computes
+	// the result's length first.
+	function guardGrowth(obj, name, factor, size, isMethod) {
+		var orig = obj[name];
+		if (typeof orig !== "function") return;
+		replace(obj, name, {
+			[name]: function (a) {
+				if (isMethod) {
+					if (this === undefined || this === null) return apply(orig, this, arguments);
+					var s = StringCtor(this);
+					if (s.length > maxStr) tooLong("String.prototype." + name + ": string length", s.length, maxStr);
+					if (s.length * factor > maxStr) checkStr("String.prototype." + name, size(s, a));
+					return apply(orig, s, arguments);
+				}
+				var t = a === undefined ? "undefined" : StringCtor(a);
+				if (t.length * factor > maxStr) checkStr(name, size(t));
+				return apply(orig, this, [t]);
+			}
+		}[name]);
+	}
+	var caseLen = sizes.caseLen, normLen = sizes.normLen, uriLen = sizes.uriLen, escapeLen = sizes.escapeLen;
+	guardGrowth(SP, "toUpperCase", 3, function (s) { return caseLen(s, true); }, true);
+	guardGrowth(SP, "toLocaleUpperCase", 3, function (s) { return caseLen(s, true); }, true);
+	guardGrowth(SP, "toLowerCase", 3, function (s) { return caseLen(s, false); }, true);
+	guardGrowth(SP, "toLocaleLowerCase", 3, function (s) { return caseLen(s, false); }, true);
+	guardGrowth(SP, "normalize", 18, function (s, form) { return normLen(s, form === undefined ? "NFC" : StringCtor(form)); }, true);
+	guardGrowth(g, "encodeURI", 9, function (s) { return uriLen(s, false); }, false);
+	guardGrowth(g, "encodeURIComponent", 9, function (s) { return uriLen(s, true); }, false);
+	guardGrowth(g, "escape", 6, escapeLen, false);
+
+	// String.raw joins its template's raw parts and substitutions natively,
+	// as many as raw.length says.
+	var origRaw = String.raw;
+	replace(String, "raw", function raw(template) {
+		if (template === undefined || template === null) return apply(origRaw, String, arguments);
+		var r = template.raw;
+		if (r === undefined || r === null) return apply(origRaw, String, arguments);
+		var n = len(r);
+		if (n > maxArr) tooLong("String.raw: raw length", n, maxArr);
+		var parts = new ArrayCtor(n), subs = [], total = 0;
+		for (var i = 0; i < n; i++) {
+			parts[i] = StringCtor(r[i]);
+			total += parts[i].length;
+			if (i + 1 < n && i + 1 < arguments.length) {
+				subs[i] = StringCtor(arguments[i + 1]);
+				total += subs[i].length;
+			}
+			checkStr("String.raw", total);
+		}
+		return apply(origRaw, String, [{ raw: parts }].concat(subs));
 	});
 
 	// Code compiled while the script runs: goja's parser and compiler, and

@@ -1,0 +1,177 @@
+package script
+
+import (
+	"io"
+	"unicode/utf16"
+
+	"github.com/dop251/goja"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The sandbox prelude (assets/guard.js) asks these how long a built-in's
+// result would be before calling it, for built-ins whose result can be
+// several times longer than their input, in one native step: case mapping
+// (up to 3x: "ß" is "SS"), normalization (up to 18x: U+FDFA), URI escaping
+// (up to 9x), escape (6x) and JSON string quoting (6x). Each returns a
+// length in UTF-16 code units, as JavaScript counts, computed as goja
+// computes the result, without building it.
+
+// utf16Counter counts the UTF-16 code units of the UTF-8 written to it.
+type utf16Counter struct{ n int }
+
+func (c *utf16Counter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if b&0xC0 != 0x80 { // not a continuation byte: a new character
+			c.n++
+			if b >= 0xF0 { // four bytes: a surrogate pair
+				c.n++
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func transformedLen(t transform.Transformer, s string) int {
+	var c utf16Counter
+	w := transform.NewWriter(&c, t)
+	_, _ = io.WriteString(w, s)
+	_ = w.Close()
+	return c.n
+}
+
+// caseLen is the length of toUpperCase / toLowerCase of s (goja maps case
+// with golang.org/x/text/cases for the undetermined language).
+func caseLen(s string, upper bool) int {
+	if upper {
+		return transformedLen(cases.Upper(language.Und), s)
+	}
+	return transformedLen(cases.Lower(language.Und), s)
+}
+
+// normLen is the length of s.normalize(form); 0 for an unknown form (the
+// built-in throws then).
+func normLen(s, form string) int {
+	var f norm.Form
+	switch form {
+	case "NFC":
+		f = norm.NFC
+	case "NFD":
+		f = norm.NFD
+	case "NFKC":
+		f = norm.NFKC
+	case "NFKD":
+		f = norm.NFKD
+	default:
+		return 0
+	}
+	return transformedLen(f, s)
+}
+
+// uriLen is the length of encodeURI (component false) or
+// encodeURIComponent (component true) of s: three characters for every
+// byte of UTF-8 not left as it is.
+func uriLen(s string, component bool) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x80:
+			n += 3 * len(string(r))
+		case uriUnescaped(byte(r), component):
+			n++
+		default:
+			n += 3
+		}
+	}
+	return n
+}
+
+func uriUnescaped(c byte, component bool) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	switch c {
+	case '-', '_', '.', '!', '~', '*', '\'', '(', ')':
+		return true
+	case ';', '/', '?', ':', '@', '&', '=', '+', '$', ',', '#':
+		return !component
+	}
+	return false
+}
+
+// escapeLen is the length of escape(s): 1, 3 (%XX) or 6 (%uXXXX) a code
+// unit.
+func escapeLen(s goja.String) int {
+	n := 0
+	for i, l := 0, s.Length(); i < l; i++ {
+		c := s.CharAt(i)
+		switch {
+		case c < 0x80 && (uriUnescaped(byte(c), true) && c != '!' && c != '~' && c != '\'' && c != '(' && c != ')' ||
+			c == '@' || c == '+' || c == '/'):
+			n++
+		case c <= 0xff:
+			n += 3
+		default:
+			n += 6
+		}
+	}
+	return n
+}
+
+// quotedLen is the length of JSON.stringify(s) for a string s: the quotes,
+// two characters for " \ and \b \t \n \f \r, six for other control
+// characters and lone surrogates.
+func quotedLen(s goja.String) int {
+	n := 2
+	for i, l := 0, s.Length(); i < l; i++ {
+		c := s.CharAt(i)
+		switch {
+		case c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r':
+			n += 2
+		case c < 0x20:
+			n += 6
+		case utf16.IsSurrogate(rune(c)):
+			if c < 0xDC00 && i+1 < l && s.CharAt(i+1) >= 0xDC00 && s.CharAt(i+1) <= 0xDFFF {
+				n += 2 // a pair, written as it is
+				i++
+			} else {
+				n += 6
+			}
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// sizeHelpers is the object of these helpers given to the prelude.
+func (r *Run) sizeHelpers() *goja.Object {
+	rt := r.rt
+	str := func(v goja.Value) goja.String {
+		if s, ok := v.(goja.String); ok {
+			return s
+		}
+		return v.ToString().(goja.String)
+	}
+	return r.methods(map[string]fn{
+		"caseLen": func(c goja.FunctionCall) goja.Value {
+			return rt.ToValue(caseLen(c.Argument(0).String(), c.Argument(1).ToBoolean()))
+		},
+		"normLen": func(c goja.FunctionCall) goja.Value {
+			return rt.ToValue(normLen(c.Argument(0).String(), c.Argument(1).String()))
+		},
+		"uriLen": func(c goja.FunctionCall) goja.Value {
+			return rt.ToValue(uriLen(c.Argument(0).String(), c.Argument(1).ToBoolean()))
+		},
+		"escapeLen": func(c goja.FunctionCall) goja.Value { return rt.ToValue(escapeLen(str(c.Argument(0)))) },
+		"quotedLen": func(c goja.FunctionCall) goja.Value { return rt.ToValue(quotedLen(str(c.Argument(0)))) },
+		// A String object, which JSON.stringify writes as its string.
+		"isStringObject": func(c goja.FunctionCall) goja.Value {
+			o, ok := c.Argument(0).(*goja.Object)
+			return rt.ToValue(ok && o.ClassName() == "String")
+		},
+	})
+}
