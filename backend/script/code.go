@@ -58,3 +58,12 @@ func codeUnits(s string, max int) int {
 	}
 	return n
 }
+
+// MaxRegexpCost bounds one regular-expression match: the string's length
+// times the pattern's times its number of groups plus one. goja runs the
+// patterns Go's regexp accepts with it, which has no time limit (unlike
+// regexp2, see RegexpMatchTimeout) and takes time in proportion to about
+// that product (~0.3 ns a unit here: 2^36 is some 20 s), in one native step
+// that an interrupt cannot stop; an abandoned call would keep a CPU busy
+// that long.
+const MaxRegexpCost = 1 << 36

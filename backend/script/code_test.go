@@ -123,3 +123,32 @@ func TestCodeUnits(t *testing.T) {
 		t.Errorf("past max: %d, want 11", got)
 	}
 }
+
+// Go's regexp, which goja uses for the patterns it accepts, has no time
+// limit and an interrupt cannot stop a match: a match costed (string
+// length × compiled program × capture slots) past MaxRegexpCost is refused
+// before it starts. Before, this one ran for more than 100 s in a call
+// that was abandoned after 2 s, keeping a CPU busy.
+func TestCostlyRegexpIsRefused(t *testing.T) {
+	t.Parallel()
+	src := "function onEnd(ctx) {\n  var re = new RegExp('(?:' + '(a)|'.repeat(2000) + '(b))*c');\n  re.test('a'.repeat(1e5));\n}"
+	_, _, err := runScript(t, src, RunOptions{})
+	if e := scriptErr(t, err); e.Kind != KindThrown || e.Line != 3 ||
+		!strings.HasPrefix(e.Message, "RangeError: regular expression /(?:(a)|(a)|") || !strings.Contains(e.Message, "matching it against 100000 characters is too costly for the sandbox") {
+		t.Errorf("error = %#v", e)
+	}
+	// Ordinary patterns over long strings, and regexp2 ones (backreferences,
+	// lookarounds: bounded by RegexpMatchTimeout), are not refused.
+	ok := "function onEnd(ctx) {\n  var s = 'ab '.repeat(2e3), long = 'xy'.repeat(5e5) + 'ab ';\n" +
+		"  ctx.append([/(a)(b) /g.test(long), /(x|y)+a/.test(long), s.replace(/a(?=b)/g, 'x').length, /(\\w)\\1/.test(s), s.split(/\\s+/).length, (s.match(/b/g) || []).length].join())\n}"
+	_, res, err := runScript(t, ok, RunOptions{})
+	if err != nil || res.Content != "true,true,6000,false,2001,2000" {
+		t.Errorf("content %q, error %v", res.Content, err)
+	}
+	if k := regexpCostFactor("(a)(b)", ""); k <= 0 {
+		t.Errorf("cost factor of (a)(b) = %d", k)
+	}
+	if k := regexpCostFactor("(a)\\1", ""); k != 0 {
+		t.Errorf("cost factor of a regexp2 pattern = %d, want 0", k)
+	}
+}

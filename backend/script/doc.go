@@ -77,7 +77,10 @@
 // backreferences) to RegexpMatchTimeout when it is still unlimited, so that
 // the goroutine of an abandoned run stops burning CPU after that long; a
 // match the engine gives up is a RangeError in the script, not a silent "no
-// match".
+// match". Patterns goja runs with Go's regexp have no time limit: a match
+// whose cost (the string's length times the compiled program's size and
+// capture slots) passes MaxRegexpCost is refused with a RangeError before
+// it starts, so that an abandoned call cannot keep a CPU busy for long.
 //
 // pm.expect is chai's expect: chai 4.5.0 (MIT, assets/chai.LICENSE) is
 // embedded and loaded into a run's runtime on first use.

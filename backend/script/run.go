@@ -127,6 +127,7 @@ type Run struct {
 	mkEvent        func(Event) goja.Value
 	expect         goja.Value
 	locals         map[string]string // pm.variables set by the script
+	rxCosts        map[string]int64  // regexpCost by flags and pattern
 
 	failed *Error // the first error; later calls return it
 	closed bool
@@ -174,6 +175,7 @@ func (p *Program) NewRun(opts RunOptions) (*Run, error) {
 		samples:   []metrics.Sample{{Name: heapMetric}, {Name: liveHeapMetric}, {Name: gcCyclesMetric}, {Name: allocsMetric}},
 		baseReady: make(chan struct{}),
 		locals:    map[string]string{},
+		rxCosts:   map[string]int64{},
 	}
 	if r.timeout <= 0 {
 		r.timeout = DefaultTimeout

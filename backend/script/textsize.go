@@ -2,9 +2,12 @@ package script
 
 import (
 	"io"
+	"regexp/syntax"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
 	"golang.org/x/text/transform"
@@ -156,7 +159,7 @@ func (r *Run) sizeHelpers() *goja.Object {
 		}
 		return v.ToString().(goja.String)
 	}
-	return r.methods(map[string]fn{
+	o := r.methods(map[string]fn{
 		"caseLen": func(c goja.FunctionCall) goja.Value {
 			return rt.ToValue(caseLen(c.Argument(0).String(), c.Argument(1).ToBoolean()))
 		},
@@ -174,4 +177,55 @@ func (r *Run) sizeHelpers() *goja.Object {
 			return rt.ToValue(ok && o.ClassName() == "String")
 		},
 	})
+	_ = o.Set("regexpCost", func(c goja.FunctionCall) goja.Value {
+		return rt.ToValue(r.regexpCost(c.Argument(0).String(), c.Argument(1).String()))
+	})
+	_ = o.Set("maxRegexpCost", MaxRegexpCost)
+	return o
+}
+
+// regexpCostFactor is, for a pattern goja runs with Go's regexp, the cost
+// of matching it a character of input: the compiled program's length
+// times its capture slots plus one (Go's NFA may step every instruction a
+// character, copying the captures). It is 0 for patterns goja leaves to
+// regexp2, which has its own time limit (RegexpMatchTimeout). goja's
+// conversion of UTF-16 escapes before TransformRegExp is left out: it does
+// not change the program's size much.
+func regexpCostFactor(source, flags string) int64 {
+	dotAll, unicode := strings.Contains(flags, "s"), strings.Contains(flags, "u")
+	re2, err := parser.TransformRegExp(source, dotAll, unicode)
+	if err != nil {
+		return 0
+	}
+	var f string
+	for _, c := range "msi" {
+		if strings.ContainsRune(flags, c) {
+			f += string(c)
+		}
+	}
+	if f != "" {
+		re2 = "(?" + f + ":" + re2 + ")"
+	}
+	sre, err := syntax.Parse(re2, syntax.Perl)
+	if err != nil {
+		return 0 // goja falls back to regexp2, or the pattern was refused
+	}
+	prog, err := syntax.Compile(sre.Simplify())
+	if err != nil {
+		return 0
+	}
+	return int64(len(prog.Inst)) * int64(prog.NumCap+1)
+}
+
+// regexpCost is regexpCostFactor, remembered for the run.
+func (r *Run) regexpCost(source, flags string) int64 {
+	key := flags + "/" + source
+	if k, ok := r.rxCosts[key]; ok {
+		return k
+	}
+	k := regexpCostFactor(source, flags)
+	if len(r.rxCosts) < 1024 {
+		r.rxCosts[key] = k
+	}
+	return k
 }

@@ -6,7 +6,7 @@
 // that a script cannot reach or redirect it.
 (function (maxStr, maxArr, maxArgs, rxGiveUpMs, maxCode, codeUnits, maxRx, sizes) {
 	"use strict";
-	var apply = Reflect.apply, defineProperty = Object.defineProperty,
+	var apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor,
 		getOwnPropertyNames = Object.getOwnPropertyNames, isArray = Array.isArray,
 		StringCtor = String, RangeErrorCtor = RangeError, floor = Math.floor, min = Math.min,
 		ArrayCtor = Array, RegExpCtor = RegExp, create = Object.create,
@@ -283,15 +283,38 @@
 	// makes goja's other RegExp methods call it), which turns that into an
 	// error instead of a silently wrong answer.
 	// goja's test does not go through exec, so it gets the same wrapper.
-	var now = Date.now;
+	// Patterns Go's regexp runs have no time limit of their own (its time
+	// grows with the string's length times the compiled program's length
+	// and capture slots, and an interrupt cannot stop a match): a match
+	// whose cost, so counted by the host, passes maxRxCost is refused
+	// before it starts.
+	var now = Date.now, rxSource = getOwnPropertyDescriptor(RP, "source").get,
+		rxFlags = getOwnPropertyDescriptor(RP, "flags").get, rxCost = sizes.regexpCost, maxRxCost = sizes.maxRegexpCost;
+	function shown(src) {
+		return "/" + (src.length > 60 ? src.slice(0, 60) + "…" : src) + "/";
+	}
 	[["exec", null], ["test", false]].forEach(function (m) {
 		var name = m[0], noMatch = m[1], orig = RP[name];
 		replace(RP, name, {
 			[name]: function (s) {
+				var src;
+				try {
+					src = apply(rxSource, this, []);
+				} catch (e) {
+					return apply(orig, this, [s]); // not a RegExp: the built-in says so
+				}
+				var str = StringCtor(s), n = str.length, k = rxCost(src, apply(rxFlags, this, []));
+				if (n > 0) {
+					if (n * k > maxRxCost) {
+						throw new RangeErrorCtor("regular expression " + shown(src) + ": matching it against " + n +
+							" characters is too costly for the sandbox (the string's length × the compiled pattern's size, " + k +
+							", may be at most " + maxRxCost + ")");
+					}
+				}
 				var t0 = now();
-				var r = apply(orig, this, [s]);
-				if (r === noMatch && now() - t0 >= rxGiveUpMs) {
-					throw new RangeErrorCtor("regular expression " + StringCtor(this) +
+				var r = apply(orig, this, [str]);
+				if (r === noMatch && k === 0 && now() - t0 >= rxGiveUpMs) { // regexp2 gave up
+					throw new RangeErrorCtor("regular expression " + shown(src) +
 						" gave up after " + (now() - t0) + " ms (catastrophic backtracking)");
 				}
 				return r;
@@ -389,7 +412,7 @@
 	// most maxCode tokens (as the script itself, Compile), a pattern at most
 	// maxRx characters (compiling one also costs about 0.5 KB a character
 	// in one native step). eval is indirect: it runs in the global scope.
-	var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf,
+	var getPrototypeOf = Object.getPrototypeOf,
 		setPrototypeOf = Object.setPrototypeOf, getOwnPropertySymbols = Object.getOwnPropertySymbols,
 		TypeErrorCtor = TypeError;
 	function checkCode(what, units) {
