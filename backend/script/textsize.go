@@ -1,10 +1,10 @@
 package script
 
 import (
-	"io"
 	"regexp/syntax"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -37,17 +37,32 @@ func (c *utf16Counter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func transformedLen(t transform.Transformer, s string) int {
+// transformedLen feeds s to t as UTF-8, 32 KB at a time (no copy of the
+// whole string), and counts what comes out.
+func transformedLen(t transform.Transformer, s goja.String) int {
 	var c utf16Counter
 	w := transform.NewWriter(&c, t)
-	_, _ = io.WriteString(w, s)
+	buf := make([]byte, 0, 32<<10)
+	rd := s.Reader()
+	for {
+		r, _, err := rd.ReadRune()
+		if err != nil {
+			break
+		}
+		buf = utf8.AppendRune(buf, r)
+		if len(buf) >= cap(buf)-utf8.UTFMax {
+			_, _ = w.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	_, _ = w.Write(buf)
 	_ = w.Close()
 	return c.n
 }
 
 // caseLen is the length of toUpperCase / toLowerCase of s (goja maps case
 // with golang.org/x/text/cases for the undetermined language).
-func caseLen(s string, upper bool) int {
+func caseLen(s goja.String, upper bool) int {
 	if upper {
 		return transformedLen(cases.Upper(language.Und), s)
 	}
@@ -56,7 +71,7 @@ func caseLen(s string, upper bool) int {
 
 // normLen is the length of s.normalize(form); 0 for an unknown form (the
 // built-in throws then).
-func normLen(s, form string) int {
+func normLen(s goja.String, form string) int {
 	var f norm.Form
 	switch form {
 	case "NFC":
@@ -76,9 +91,17 @@ func normLen(s, form string) int {
 // uriLen is the length of encodeURI (component false) or
 // encodeURIComponent (component true) of s: three characters for every
 // byte of UTF-8 not left as it is.
-func uriLen(s string, component bool) int {
+func uriLen(s goja.String, component bool) int {
 	n := 0
-	for _, r := range s {
+	rd := s.Reader()
+	for {
+		r, _, err := rd.ReadRune()
+		if err != nil {
+			return n
+		}
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError // a lone surrogate: the built-in throws
+		}
 		switch {
 		case r >= 0x80:
 			n += 3 * len(string(r))
@@ -88,7 +111,6 @@ func uriLen(s string, component bool) int {
 			n += 3
 		}
 	}
-	return n
 }
 
 func uriUnescaped(c byte, component bool) bool {
@@ -161,13 +183,13 @@ func (r *Run) sizeHelpers() *goja.Object {
 	}
 	o := r.methods(map[string]fn{
 		"caseLen": func(c goja.FunctionCall) goja.Value {
-			return rt.ToValue(caseLen(c.Argument(0).String(), c.Argument(1).ToBoolean()))
+			return rt.ToValue(caseLen(str(c.Argument(0)), c.Argument(1).ToBoolean()))
 		},
 		"normLen": func(c goja.FunctionCall) goja.Value {
-			return rt.ToValue(normLen(c.Argument(0).String(), c.Argument(1).String()))
+			return rt.ToValue(normLen(str(c.Argument(0)), c.Argument(1).String()))
 		},
 		"uriLen": func(c goja.FunctionCall) goja.Value {
-			return rt.ToValue(uriLen(c.Argument(0).String(), c.Argument(1).ToBoolean()))
+			return rt.ToValue(uriLen(str(c.Argument(0)), c.Argument(1).ToBoolean()))
 		},
 		"escapeLen": func(c goja.FunctionCall) goja.Value { return rt.ToValue(escapeLen(str(c.Argument(0)))) },
 		"quotedLen": func(c goja.FunctionCall) goja.Value { return rt.ToValue(quotedLen(str(c.Argument(0)))) },
