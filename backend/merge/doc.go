@@ -8,7 +8,10 @@
 // reasoning and reasoning_details, Mistral typed content parts, Groq, xAI,
 // Perplexity, Azure OpenAI, vLLM), the OpenAI Responses API, Anthropic
 // Messages, Google Gemini, Ollama's native NDJSON, Cohere v2, the Vercel AI
-// SDK UI message stream, JSONPath rules ("jsonpath", evaluated with ojg)
+// SDK UI message stream, Amazon Bedrock ConverseStream ("bedrock-converse",
+// one event per AWS event-stream frame, bedrock.go; InvokeModel's base64
+// "chunk" events are merged as the model's own format, Anthropic on
+// Bedrock as "anthropic"), JSONPath rules ("jsonpath", evaluated with ojg)
 // and "script" (no built-in merge: a post-processor script fills the
 // result). With Options.Format empty the first decisive event picks the
 // format from its event type and JSON shape, never from a URL.
@@ -27,7 +30,8 @@
 // Result.Filters the content-filter and safety results (Azure, OpenAI
 // moderation, Gemini safety ratings and blocks, filtered stop reasons),
 // Result.Refusal the model's refusal text. An SSE event named error is an
-// error in every format.
+// error in every format, and so is an event whose type ends in "Exception"
+// (Bedrock's throttlingException, modelStreamErrorException, ...).
 //
 // Use: New, then Add (or AddTimed, for Metrics) for each event as it
 // arrives, Result for a snapshot at any time, and at the end of the input
@@ -39,9 +43,9 @@
 // without allocating.
 //
 // A stream is complete when its format's end marker arrived ([DONE],
-// message_stop, response.completed, message-end, "done":true, a
-// finishReason on every Gemini candidate; for JSONPath rules the end of
-// input) and no error event came. An OpenAI-style stream without [DONE]
+// message_stop, response.completed, message-end, "done":true, Bedrock's
+// messageStop (its metadata event follows), a finishReason on every Gemini
+// candidate; for JSONPath rules the end of input) and no error event came. An OpenAI-style stream without [DONE]
 // (some compatible servers never send it) is complete when every choice
 // sent a finish_reason and the input ended cleanly (EndClean). The verdict
 // then says whether a token limit stopped it. Data that never reached the

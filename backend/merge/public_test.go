@@ -29,7 +29,8 @@ type publicRecording struct {
 	Lines []int `json:"lines"`
 	// Framing: verbatim (the file is a response body), or one JSON
 	// payload per line framed as sse-typed (event: <type> + data:),
-	// sse-data, sse-data-crlf, ndjson.
+	// sse-data, sse-data-crlf, ndjson, or eventstream-json (an AWS SDK's
+	// {"<eventType>": payload} per line, as AWS event-stream frames).
 	Framing    string `json:"framing"`
 	AppendDone bool   `json:"append_done"`
 	Covers     string `json:"covers"`
@@ -96,7 +97,12 @@ func TestPublicRecordings(t *testing.T) {
 				t.Skip(err)
 			}
 			for _, chunk := range []int{0, 1, 7, 64} {
-				got := mergeBody(t, body, Options{}, rec.Framing == "ndjson", chunk, uint64(len(body)))
+				var got Result
+				if rec.Framing == "eventstream-json" {
+					got = mergeFrames(t, body, Options{}, chunk, uint64(len(body)))
+				} else {
+					got = mergeBody(t, body, Options{}, rec.Framing == "ndjson", chunk, uint64(len(body)))
+				}
 				rec.check(t, chunk, got)
 			}
 		})
@@ -152,6 +158,12 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 			fmt.Fprintf(&b, "data: %s\r\n\r\n", l)
 		case "ndjson":
 			b.WriteString(l + "\n")
+		case "eventstream-json":
+			frame, err := sdkJSONFrame(l)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", rec.Path, err)
+			}
+			b.Write(frame)
 		default:
 			return nil, fmt.Errorf("unknown framing %q", rec.Framing)
 		}

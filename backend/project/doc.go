@@ -37,7 +37,7 @@
 //	auth:
 //	  type: bearer                # none | bearer | basic | apikey
 //	  token: '{{api_key}}'        # basic: username, password; apikey: key, value, in (header | query)
-//	stream: sse                   # auto | sse | ndjson | plain
+//	stream: sse                   # auto | sse | ndjson | eventstream (AWS) | plain
 //	follow_redirects: false       # a redirect is the answer (default: followed, no credentials to another origin)
 //	compressed: true              # ask for gzip/br (curl --compressed)
 //	merge:

@@ -52,7 +52,7 @@ type Endpoint struct {
 	Body    *Body  `yaml:"body,omitempty" json:"body,omitempty"`
 	Auth    *Auth  `yaml:"auth,omitempty" json:"auth,omitempty"`
 	// Stream is how the response body is read: auto (from Content-Type),
-	// sse, ndjson or plain. Empty means auto.
+	// sse, ndjson, eventstream (AWS event stream) or plain. Empty means auto.
 	Stream string `yaml:"stream,omitempty" json:"stream,omitempty"`
 	// FollowRedirects false makes a redirect the answer; unset or true
 	// follows redirects (credentials never go to another origin).

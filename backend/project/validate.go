@@ -11,11 +11,11 @@ import (
 )
 
 // StreamModes are the accepted values of Endpoint.Stream.
-var StreamModes = []string{"auto", "sse", "ndjson", "plain"}
+var StreamModes = []string{"auto", "sse", "ndjson", "eventstream", "plain"}
 
 // MergeFormats are the accepted values of MergeSettings.Format besides
 // "auto" (the formats `streamscope merge --format` accepts).
-var MergeFormats = []string{"openai-chat", "openai-responses", "anthropic", "gemini", "ollama", "vercel-ui", "cohere", "jsonpath", "script"}
+var MergeFormats = []string{"openai-chat", "openai-responses", "anthropic", "gemini", "ollama", "vercel-ui", "cohere", "bedrock-converse", "jsonpath", "script"}
 
 // fieldError is a validation failure at a path of keys in the file.
 type fieldError struct {
