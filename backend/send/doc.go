@@ -15,6 +15,13 @@
 // and ends the attempt at once with reason error; a body that ends inside a
 // frame is truncated.
 //
+// Auth type sigv4 signs every attempt, and every same-origin redirect hop,
+// with AWS Signature Version 4 (sigv4.go, the AWS SDK for Go v2 signer, a
+// fresh one per request): X-Amz-Date, X-Amz-Security-Token with a session
+// token, and Authorization over every header sent but the signer's ignored
+// ones and over the body's SHA-256. A redirect to another origin gets none
+// of them.
+//
 // Redirects are followed (Request.NoFollow turns it off) and each is a
 // redirect record; a hop to another origin (scheme, host or port) carries
 // no credential header and no Referer, and a 307/308 that would resend the

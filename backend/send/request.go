@@ -112,11 +112,19 @@ type Request struct {
 
 // Auth adds an Authorization header unless Header already has one.
 type Auth struct {
-	// Type is "bearer" or "basic".
+	// Type is "bearer", "basic" or "sigv4" (AWS Signature Version 4,
+	// sigv4.go: each attempt signed when it is sent).
 	Type     string
 	Token    string
 	Username string
 	Password string
+	// AccessKey, SecretKey, SessionToken (optional), Region and Service
+	// (e.g. bedrock) are for sigv4.
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	Region       string
+	Service      string
 }
 
 // Reconnect configures reopening a broken SSE stream (off by default): a
@@ -208,12 +216,18 @@ func (r *Request) build(ctx context.Context, lastEventID string) (*http.Request,
 			req.Header.Set("Authorization", "Bearer "+r.Auth.Token)
 		case "basic":
 			req.SetBasicAuth(r.Auth.Username, r.Auth.Password)
+		case "sigv4": // signed below, once every header is set
 		default:
-			return nil, fmt.Errorf("auth type %q: want bearer or basic", r.Auth.Type)
+			return nil, fmt.Errorf("auth type %q: want bearer, basic or sigv4", r.Auth.Type)
 		}
 	}
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
+	}
+	if r.Auth.isSigV4() && r.Header.Get("Authorization") == "" {
+		if err := signV4(req, r.Body, r.Auth, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return req, nil
 }
