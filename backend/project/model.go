@@ -119,6 +119,9 @@ const (
 	AuthBearer = "bearer"
 	AuthBasic  = "basic"
 	AuthAPIKey = "apikey"
+	// AuthSigV4 is AWS Signature Version 4: each request is signed when it
+	// is sent (Amazon Bedrock and every other AWS API).
+	AuthSigV4 = "sigv4"
 )
 
 // Auth is the endpoint's authentication.
@@ -134,6 +137,14 @@ type Auth struct {
 	Key   string `yaml:"key,omitempty" json:"key,omitempty"`
 	Value string `yaml:"value,omitempty" json:"value,omitempty"`
 	In    string `yaml:"in,omitempty" json:"in,omitempty"`
+	// AccessKey, SecretKey (normally a {{secret variable}}), SessionToken
+	// (temporary credentials, optional), Region and Service (bedrock for
+	// Bedrock's runtime API) are for sigv4.
+	AccessKey    string `yaml:"access_key,omitempty" json:"access_key,omitempty"`
+	SecretKey    string `yaml:"secret_key,omitempty" json:"secret_key,omitempty"`
+	SessionToken string `yaml:"session_token,omitempty" json:"session_token,omitempty"`
+	Region       string `yaml:"region,omitempty" json:"region,omitempty"`
+	Service      string `yaml:"service,omitempty" json:"service,omitempty"`
 }
 
 // MergeSettings choose how the stream is merged.
