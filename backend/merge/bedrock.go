@@ -242,8 +242,53 @@ func (m *Merger) converse(d *jdoc, evType string) {
 		m.mergeUsage(d, d.get(0, "metrics"))
 	case "messageStart", "contentBlockStop":
 	default:
+		if d.get(0, "output") >= 0 && d.get(0, "stopReason") >= 0 {
+			m.converseResponse(d)
+			return
+		}
 		m.genericError(d, 0, evType)
 	}
+}
+
+// converseResponse merges a Converse (non-streaming) response:
+// output.message.content blocks (text, reasoningContent, toolUse),
+// stopReason, usage and metrics.
+func (m *Merger) converseResponse(d *jdoc) {
+	ch := m.main()
+	cont := d.path(0, "output", "message", "content")
+	for e := d.first(cont); e >= 0; e = d.nextElem(cont, e) {
+		m.put(&ch.content, d, d.get(e, "text"))
+		if rc := d.get(e, "reasoningContent"); d.kind(rc) == jObject {
+			rt := d.get(rc, "reasoningText")
+			m.put(&ch.reasoning, d, d.get(rt, "text"))
+			joinOpaque(&m.signature, d.text(d.get(rt, "signature")))
+			joinOpaque(&m.encrypted, d.text(d.get(rc, "redactedContent")))
+		}
+		if tu := d.get(e, "toolUse"); d.kind(tu) == jObject {
+			t := ch.newTool()
+			t.setID(d.text(d.get(tu, "toolUseId")))
+			t.setName(d.text(d.get(tu, "name")))
+			if in := d.get(tu, "input"); in >= 0 {
+				t.fallback = d.compact(in)
+			}
+		}
+		if cc := d.get(e, "citationsContent"); d.kind(cc) == jObject {
+			list := d.get(cc, "citations")
+			for c := d.first(list); c >= 0; c = d.nextElem(list, c) {
+				m.addCitation(converseCitation(d, c))
+			}
+			parts := d.get(cc, "content")
+			for p := d.first(parts); p >= 0; p = d.nextElem(parts, p) {
+				m.put(&ch.content, d, d.get(p, "text"))
+			}
+		}
+	}
+	if r := d.text(d.get(0, "stopReason")); r != "" {
+		ch.setFinish(r)
+	}
+	m.mergeUsage(d, d.get(0, "usage"))
+	m.mergeUsage(d, d.get(0, "metrics"))
+	m.sawEnd = true
 }
 
 // output is a toolResult block's output: its status, text and JSON parts.

@@ -287,3 +287,20 @@ func TestInvokeModelChunks(t *testing.T) {
 		t.Errorf("openai through InvokeModel: %+v", r)
 	}
 }
+
+// A Converse response that was not streamed merges as one body.
+func TestConverseResponseBody(t *testing.T) {
+	t.Parallel()
+	body := `{"metrics":{"latencyMs":321},"output":{"message":{"content":[` +
+		`{"reasoningContent":{"reasoningText":{"signature":"sig","text":"Think."}}},` +
+		`{"citationsContent":{"citations":[{"title":"doc","location":{"documentPage":{"documentIndex":1,"start":2,"end":3}}}],"content":[{"text":"Cited "}]}},` +
+		`{"text":"answer."},{"toolUse":{"input":{"city":"Paris"},"name":"get_weather","toolUseId":"tooluse_1"}}],"role":"assistant"}},` +
+		`"stopReason":"tool_use","usage":{"inputTokens":9,"outputTokens":8,"totalTokens":17}}`
+	r := Body(Options{}, []byte(body), true)
+	if r.Format != FormatBedrockConverse || r.Content != "Cited answer." || r.Reasoning != "Think." || r.ReasoningSignature != "sig" || !r.Complete {
+		t.Fatalf("%+v", r)
+	}
+	if len(r.ToolCalls) != 1 || r.ToolCalls[0].Arguments != `{"city":"Paris"}` || r.ToolCalls[0].ID != "tooluse_1" || len(r.Citations) != 1 || r.Usage["latencyMs"] == nil {
+		t.Errorf("tool calls %+v citations %+v usage %v", r.ToolCalls, r.Citations, r.Usage)
+	}
+}

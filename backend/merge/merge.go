@@ -279,12 +279,16 @@ func detect(d *jdoc, evType string) string {
 		if d.get(0, "usage") >= 0 || d.get(0, "metrics") >= 0 {
 			return FormatBedrockConverse
 		}
+
 	case "start", "finish", "start-step", "finish-step", "text-start", "text-delta", "text-end",
 		"reasoning-start", "reasoning-delta", "reasoning-end", "tool-input-start", "tool-input-delta",
 		"tool-input-available", "tool-input-error", "tool-output-available", "tool-output-error",
 		"source-url", "source-document", "file", "message-metadata", "abort", "reset-step",
 		"tool-approval-request", "tool-approval-response", "tool-output-denied", "reasoning-file":
 		return FormatVercelUI
+	}
+	if d.kind(d.path(0, "output", "message")) == jObject && d.get(0, "stopReason") >= 0 {
+		return FormatBedrockConverse // a Converse response (not streamed)
 	}
 	if d.get(0, "choices") >= 0 || strings.HasPrefix(d.text(d.get(0, "object")), "chat.completion") {
 		return FormatOpenAIChat
