@@ -1,6 +1,6 @@
 // Package mockllm is Streamscope's built-in mock LLM server: an http.Handler
-// that answers the five major streaming chat APIs with the providers' real
-// wire formats, byte for byte, offline and deterministically, and that
+// that answers the five major streaming chat APIs and Amazon Bedrock with
+// the providers' real wire formats, byte for byte, offline and deterministically, and that
 // produces on request every fault real networks and providers produce. The
 // desktop app starts it in-process on a free loopback port for the demo
 // project; `streamscope mock` runs it standalone; tests use it as a bench.
@@ -60,6 +60,28 @@
 //     a final `"done":true` line with done_reason and counts. Ollama streams
 //     unless `"stream": false`. `options.num_predict` gives done_reason
 //     "length".
+//   - /model/{modelId}/converse-stream: Amazon Bedrock ConverseStream in the
+//     binary AWS event stream (application/vnd.amazon.eventstream), one
+//     frame per event with :event-type, :content-type and :message-type
+//     headers: messageStart, contentBlockDelta (text, reasoningContent text
+//     then signature with additionalModelRequestFields.thinking), toolUse
+//     blocks (contentBlockStart, input fragments) for toolConfig.tools,
+//     contentBlockStop, messageStop (stopReason end_turn, tool_use,
+//     max_tokens for inferenceConfig.maxTokens), metadata (usage, metrics);
+//     every payload has Bedrock's "p" padding. /converse answers the
+//     Converse JSON.
+//   - /model/{modelId}/invoke-with-response-stream: Bedrock InvokeModel with
+//     an Anthropic model (the id contains "anthropic."; body: Anthropic
+//     Messages with anthropic_version, no model): Anthropic's events, each
+//     base64 in a "chunk" frame's {"bytes","p"}, message_stop with
+//     amazon-bedrock-invocationMetrics. /invoke answers Anthropic's JSON.
+//     The model id may be written with %3A for ':'.
+//     Bedrock errors are {"message"} with the exception in X-Amzn-ErrorType.
+//     A request signed with AWS Signature Version 4 is verified as AWS
+//     does, with the mock's MockAccessKeyID / MockSecretAccessKey (another
+//     key: 403 UnrecognizedClientException; a wrong signature or a date 15
+//     minutes off: 403 InvalidSignatureException); an unsigned request is
+//     served.
 //
 // Every endpoint answers `"stream": false` (Gemini: :generateContent) with
 // the provider's non-streaming JSON. GET / lists the endpoints and the
@@ -156,14 +178,21 @@
 //     `data: {"error":{...}}`; Responses `event: error` then
 //     `event: response.failed`; Anthropic `event: error` with an
 //     overloaded_error; Gemini `data: {"error":{"code":500,...}}`; Ollama a
-//     `{"error":"..."}` line. For a non-streaming request: HTTP 500 with the
+//     `{"error":"..."}` line; Bedrock an exception frame
+//     (internalServerException for Converse, modelStreamErrorException for
+//     InvokeModel). For a non-streaming request: HTTP 500 with the
 //     provider's error body.
 //   - gzip: `Content-Encoding: gzip`; the body is compressed and held back
 //     until the end, so all events arrive in one burst.
 //   - 429: HTTP 429 with `Retry-After: 1` and the provider's rate-limit
 //     error body (OpenAI rate_limit_exceeded, Anthropic rate_limit_error,
-//     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}); takes precedence over
-//     the others.
+//     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}, Bedrock
+//     ThrottlingException); takes precedence over the others.
+//
+// The Bedrock routes refuse the heartbeat fault and X-Mock-Stamp (HTTP 400):
+// an AWS event stream has no heartbeat frames and no SSE event ids. The
+// split, drop and gzip faults cut and compress the binary frames as they do
+// text.
 //
 // An unknown fault name, an invalid override header, a body that is not a
 // JSON object or misses a required field is answered with HTTP 400 and a
