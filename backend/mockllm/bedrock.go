@@ -254,7 +254,10 @@ func parseBedrockInvoke(m map[string]any, r *http.Request, model string) (*reque
 // varies from event to event.
 func padding(seed uint64, i int) string {
 	const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	h := (seed + uint64(i)*0x9E3779B97F4A7C15) >> 17
+	h := seed + uint64(i)*0x9E3779B97F4A7C15 // splitmix64
+	h = (h ^ h>>30) * 0xBF58476D1CE4E5B9
+	h = (h ^ h>>27) * 0x94D049BB133111EB
+	h ^= h >> 31
 	return chars[:1+int(h%uint64(len(chars)))]
 }
 
