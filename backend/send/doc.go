@@ -13,7 +13,7 @@
 // CRC, over MaxEventSize, undecodable headers) is an error record with code
 // frame_error and data lost (Result.Lost); a bad prelude loses the framing
 // and ends the attempt at once with reason error; a body that ends inside a
-// frame is truncated.
+// frame is truncated, with an error record for the incomplete frame.
 //
 // Auth type sigv4 signs every attempt, and every same-origin redirect hop,
 // with AWS Signature Version 4 (sigv4.go, the AWS SDK for Go v2 signer, a

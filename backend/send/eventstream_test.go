@@ -106,7 +106,8 @@ func TestEventStreamCutAtEveryByte(t *testing.T) {
 	}
 	for cut := 0; cut <= len(body); cut++ {
 		srv := frameServer(t, body[:cut], 3, nil)
-		res := Do(context.Background(), &Request{URL: srv.URL}, nil)
+		sink, got := collect()
+		res := Do(context.Background(), &Request{URL: srv.URL}, sink)
 		srv.Close()
 		whole := 0
 		for i, b := range bounds {
@@ -124,6 +125,10 @@ func TestEventStreamCutAtEveryByte(t *testing.T) {
 		}
 		if !boundary && !strings.Contains(res.Message, "connection closed mid-frame: event-stream frame at byte") {
 			t.Fatalf("cut %d: message %q", cut, res.Message)
+		}
+		if errs := kinds(got(), KindError); len(errs) != map[bool]int{true: 0, false: 1}[boundary] ||
+			(!boundary && (errs[0].Error.Code != CodeFrame || errs[0].Error.Message != res.Message)) {
+			t.Fatalf("cut %d: error records %+v", cut, errs)
 		}
 	}
 }
@@ -212,7 +217,7 @@ func TestEventStreamHugeFrame(t *testing.T) {
 		t.Fatalf("%s %q events %d", res.Reason, res.Message, res.Events)
 	}
 	errs := kinds(got(), KindError)
-	if len(errs) != 1 || !strings.Contains(errs[0].Error.Message, "over the limits") {
+	if len(errs) != 2 || !strings.Contains(errs[0].Error.Message, "over the limits") || !strings.Contains(errs[1].Error.Message, "before the end of a skipped frame") {
 		t.Fatalf("errors %+v", errs)
 	}
 	if len(res.Lost) != 1 || !strings.Contains(res.Lost[0], "over the size limit") {

@@ -555,6 +555,8 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 			readErr, discarded = nil, false
 		}
 		if readErr == nil && discarded {
+			// The incomplete frame is an error record, as a bad one is.
+			x.emit(Record{Kind: KindError, Error: &Notice{Code: CodeFrame, Message: msg}})
 			return outcome{reason: EndTruncated, code: CodeTruncated, msg: msg}
 		}
 	}
