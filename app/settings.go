@@ -50,11 +50,7 @@ func (s *SettingsService) view(st appstate.Settings) SettingsView {
 
 // splitNames splits a comma- or space-separated list of names.
 func splitNames(s string) []string {
-	out := []string{}
-	for _, n := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		out = append(out, n)
-	}
-	return out
+	return append([]string{}, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })...)
 }
 
 // envName is the shape of a process variable's name.

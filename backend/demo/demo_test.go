@@ -57,7 +57,7 @@ func TestProjectLoadsWithoutProblems(t *testing.T) {
 		}
 		folders[f.Path] = true
 	}
-	for _, want := range []string{"providers", "reasoning", "tools", "faults", "rules", "scripts"} {
+	for _, want := range []string{"providers", "reasoning", "tools", "faults", "rules", "scripts", "self-hosted"} {
 		if !folders[want] {
 			t.Errorf("no folder %s", want)
 		}
@@ -172,8 +172,8 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 			secret[v.Name] = true
 		}
 	}
-	if len(secret) != 6 {
-		t.Errorf("real: secret variables %v, want the four API keys and the two AWS keys", secret)
+	if len(secret) != 7 {
+		t.Errorf("real: secret variables %v, want the five API keys and the two AWS keys", secret)
 	}
 	// No file of the project carries anything shaped like a provider key.
 	keyShape := regexp.MustCompile(`sk-[A-Za-z0-9_-]{8,}|sk-ant-|AIza[0-9A-Za-z_-]{20,}`)
@@ -217,12 +217,14 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 		if a := r.SigV4; a != nil && a.AccessKey == "test-value-of-awsAccessKeyId" && a.SecretKey == "test-value-of-awsSecretAccessKey" && a.Region == "us-east-1" {
 			auth = "sigv4"
 		}
-		if host != "localhost:11434" && auth == "" {
+		// Servers on the user's own machine (Ollama, TGI, llama.cpp) take
+		// no key by default.
+		if !strings.HasPrefix(host, "localhost:") && auth == "" {
 			t.Errorf("%s: no API key header to %s", ep.Ref(), host)
 		}
 	}
-	for _, want := range []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "localhost:11434", "api.deepseek.com",
-		"bedrock-runtime.us-east-1.amazonaws.com"} {
+	for _, want := range []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "localhost:11434",
+		"api.deepseek.com", "api.cohere.com", "localhost:3000", "localhost:8080", "bedrock-runtime.us-east-1.amazonaws.com"} {
 		if !hosts[want] {
 			t.Errorf("no endpoint reaches %s in env real (hosts %v)", want, hosts)
 		}

@@ -14,8 +14,8 @@
 //   - reasoning/: deepseek-reasoner (reasoning_content), Anthropic extended
 //     thinking, a Responses reasoning summary, Gemini thoughts, Ollama
 //     thinking.
-//   - tools/: a get_weather tool call in the OpenAI, Anthropic, Gemini and
-//     Ollama formats.
+//   - tools/: a get_weather tool call in the OpenAI, Anthropic, Gemini,
+//     Ollama and Cohere v1 formats.
 //   - faults/: the mock server's X-Mock-Fault showcase: split packets,
 //     heartbeat comments, a mid-stream error, a cut-off stream, a slow
 //     first token, a gzip-compressed stream and a 429 with one retry.
@@ -24,16 +24,20 @@
 //   - scripts/: the post-processor examples of package script (plain-text
 //     tokens and a custom delimiter, both recorded; <think> tags; TTFT and
 //     stop-reason tests, passing and failing).
+//   - self-hosted/: the native streams of servers people run themselves:
+//     Hugging Face TGI /generate_stream, llama.cpp /completion, Cohere v1
+//     /v1/chat (NDJSON).
 //   - environments/demo.yaml sends every provider to {{mockBaseUrl}}, the
 //     built-in mock server (the app fills the variable in; on the command
 //     line pass --var mockBaseUrl=URL); environments/real.yaml points the
 //     same endpoints at api.openai.com, api.anthropic.com,
-//     generativelanguage.googleapis.com, api.deepseek.com,
-//     bedrock-runtime.{{awsRegion}}.amazonaws.com and localhost:11434, with
-//     the API keys and the AWS access keys as secret variables (names
-//     only). The demo environment signs the Bedrock endpoints with the
-//     mock server's published test key pair (mockllm.MockAccessKeyID), which
-//     the mock verifies.
+//     generativelanguage.googleapis.com, api.deepseek.com, api.cohere.com,
+//     bedrock-runtime.{{awsRegion}}.amazonaws.com, localhost:11434
+//     (Ollama), localhost:3000 (TGI's launcher default) and localhost:8080
+//     (llama-server's default), with the API keys and the AWS access keys
+//     as secret variables (names only). The demo environment signs the
+//     Bedrock endpoints with the mock server's published test key pair
+//     (mockllm.MockAccessKeyID), which the mock verifies.
 //   - recordings/: hand-written example streams the mock cannot produce
 //     (plain text, a custom delimiter, a custom JSON format), replayed with
 //     `streamscope run DIR ENDPOINT --replay NAME`.

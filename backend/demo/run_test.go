@@ -67,6 +67,7 @@ var demoRuns = map[string]demoRun{
 	"tools/Anthropic tool use":                     {code: cli.ExitOK, format: "anthropic", finish: "tool_use", tool: "get_weather", complete: true},
 	"tools/Gemini function call":                   {code: cli.ExitOK, format: "gemini", finish: "STOP", tool: "get_weather", complete: true},
 	"tools/Ollama tool call":                       {code: cli.ExitOK, format: "ollama", finish: "stop", tool: "get_weather", complete: true},
+	"tools/Cohere v1 tool call":                    {code: cli.ExitOK, format: "cohere-v1", finish: "COMPLETE", tool: "get_weather", complete: true},
 	"faults/Split packets":                         {code: cli.ExitOK, format: "openai-chat", finish: "stop", complete: true},
 	"faults/Heartbeat comments":                    {code: cli.ExitOK, format: "anthropic", finish: "end_turn", complete: true},
 	"faults/Mid-stream error":                      {code: cli.ExitIncomplete, format: "anthropic", stderr: "overloaded_error"},
@@ -81,6 +82,9 @@ var demoRuns = map[string]demoRun{
 	"scripts/Think tags in the answer":             {code: cli.ExitOK, format: "script", finish: "stop", reasoning: true, complete: true},
 	"scripts/TTFT and stop-reason tests":           {code: cli.ExitOK, format: "anthropic", finish: "end_turn", complete: true, stderr: "PASS  first token within 2000 ms"},
 	"scripts/TTFT test on a slow first token":      {code: cli.ExitFailed, format: "openai-chat", finish: "stop", complete: true, failed: []string{"first token within 2000 ms"}},
+	"self-hosted/Hugging Face TGI generate_stream": {code: cli.ExitOK, format: "tgi", finish: "eos_token", complete: true},
+	"self-hosted/llama.cpp completion":             {code: cli.ExitOK, format: "llama-cpp", finish: "eos", complete: true},
+	"self-hosted/Cohere v1 chat (NDJSON)":          {code: cli.ExitOK, format: "cohere-v1", finish: "COMPLETE", complete: true},
 }
 
 // runCLI runs `streamscope args...` in-process with no process environment

@@ -83,6 +83,27 @@ func benchStream(f string) (body []byte, events int) {
 		ev("", `{"type":"text-end","id":"1"}`)
 		ev("", `{"type":"finish","finishReason":"stop"}`)
 		ev("", "[DONE]")
+	case FormatTGI:
+		for i := 0; i < benchEvents; i++ {
+			b.WriteString(fmt.Sprintf(`data:{"index":%d,"token":{"id":%d,"text":"%s","logprob":-0.25,"special":false},"generated_text":null,"details":null}`+"\n\n", i+1, 1000+i, w(i)))
+			n++
+		}
+		b.WriteString(`data:{"index":2001,"token":{"id":2,"text":"</s>","logprob":-0.01,"special":true},"generated_text":"(the text)","details":{"finish_reason":"eos_token","generated_tokens":2001,"seed":null,"input_length":9}}` + "\n\n")
+		n++
+	case FormatLlamaCpp:
+		for i := 0; i < benchEvents; i++ {
+			ev("", fmt.Sprintf(`{"index":0,"content":"%s","tokens":[%d],"stop":false,"id_slot":-1,"tokens_predicted":%d,"tokens_evaluated":9}`, w(i), 1000+i, i+1))
+		}
+		ev("", `{"index":0,"content":"","tokens":[],"id_slot":0,"stop":true,"model":"m.gguf","tokens_predicted":2000,"tokens_evaluated":9,"truncated":false,"stop_type":"eos","stopping_word":"","tokens_cached":2009,"timings":{"prompt_n":9,"prompt_ms":12.5,"predicted_n":2000,"predicted_ms":16000.0}}`)
+	case FormatCohereV1:
+		b.WriteString(`{"is_finished":false,"event_type":"stream-start","generation_id":"8a1c6f0e-1b2d-4e3f-9a7b-0c1d2e3f4a5b"}` + "\n")
+		n++
+		for i := 0; i < benchEvents; i++ {
+			b.WriteString(`{"is_finished":false,"event_type":"text-generation","text":"` + w(i) + `"}` + "\n")
+			n++
+		}
+		b.WriteString(`{"is_finished":true,"event_type":"stream-end","response":{"text":"(the text)","generation_id":"8a1c6f0e-1b2d-4e3f-9a7b-0c1d2e3f4a5b","finish_reason":"COMPLETE","meta":{"billed_units":{"input_tokens":9,"output_tokens":2000}}},"finish_reason":"COMPLETE"}` + "\n")
+		n++
 	default:
 		panic("no bench stream for " + f)
 	}
@@ -288,11 +309,15 @@ func BenchmarkMergeOpenAIChatOJG(b *testing.B) {
 	reportRate(b, n, cpu0, ok0)
 }
 
+// benchFormats are the formats with a benchmark stream.
+var benchFormats = []string{FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini, FormatOllama,
+	FormatCohere, FormatVercelUI, FormatTGI, FormatLlamaCpp, FormatCohereV1}
+
 func BenchmarkMergeFormats(b *testing.B) {
-	for _, f := range []string{FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini, FormatOllama, FormatCohere, FormatVercelUI} {
+	for _, f := range benchFormats {
 		b.Run(f, func(b *testing.B) {
 			body, n := benchStream(f)
-			benchMerge(b, body, n, Options{}, f == FormatOllama)
+			benchMerge(b, body, n, Options{}, f == FormatOllama || f == FormatCohereV1)
 		})
 	}
 }
@@ -316,9 +341,9 @@ func TestBenchStreams(t *testing.T) {
 		}
 		want.WriteString(s)
 	}
-	for _, f := range []string{FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini, FormatOllama, FormatCohere, FormatVercelUI} {
+	for _, f := range benchFormats {
 		body, n := benchStream(f)
-		r := mergeBody(t, body, Options{}, f == FormatOllama, 0, 0)
+		r := mergeBody(t, body, Options{}, f == FormatOllama || f == FormatCohereV1, 0, 0)
 		if r.Format != f || r.Content != want.String() || r.Events != n || !r.Complete {
 			t.Errorf("%s: format %s, %d events (want %d), complete %v, content ok %v", f, r.Format, r.Events, n, r.Complete, r.Content == want.String())
 		}

@@ -91,6 +91,11 @@ func FuzzMerge(f *testing.F) {
 	f.Add("message", `{"candidates":[{"content":{"parts":[{"toolResponse":{}},{"codeExecutionResult":{"id":"q"}}]},"groundingMetadata":{"groundingChunks":[{}],"groundingSupports":[{"segment":{},"groundingChunkIndices":[7,-1,"a"]}]}}]}`)
 	f.Add("message", `{"choices":[{"index":3,"delta":{"executed_tools":[{"index":0},{"index":0,"output":"x"}],"reasoning_details":[{"type":"reasoning.text"}]},"content_filter_results":{"error":{"message":"x"}}}],"moderation":{"input":{"results":[{"categories":{"a":true}}]}}}`)
 	f.Add("message", `{"type":"reset-step"}`)
+	f.Add("message", `{"index":-3,"token":{"text":"x","special":false},"generated_text":"x","details":{"finish_reason":7,"generated_tokens":"a"}}`)
+	f.Add("message", `{"index":99999999999,"content":"x","stop":true,"timings":{"a":{"b":[1]}},"tokens_predicted":1e999,"stopped_word":true}`)
+	f.Add("message", `{"event_type":"tool-calls-chunk","tool_call_delta":{"index":-1,"parameters":"{","text":"p"}}`)
+	f.Add("message", `{"event_type":"search-results","search_results":[{"connector":{},"search_query":null}],"documents":[{"id":""},{"id":"d"}]}`)
+	f.Add("message", `{"event_type":"stream-end","response":{"citations":[{"document_ids":["d",1]}],"tool_calls":[{"parameters":"x"}],"meta":{"tokens":[]}}}`)
 	f.Fuzz(func(t *testing.T, typ, data string) {
 		for _, format := range Formats {
 			o := Options{Format: format}

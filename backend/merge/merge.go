@@ -19,6 +19,9 @@ const (
 	FormatCohere          = "cohere"
 	// FormatBedrockConverse is Amazon Bedrock's ConverseStream (bedrock.go).
 	FormatBedrockConverse = "bedrock-converse"
+	FormatCohereV1        = "cohere-v1"
+	FormatTGI             = "tgi"
+	FormatLlamaCpp        = "llama-cpp"
 	FormatJSONPath        = "jsonpath"
 	FormatScript          = "script"
 	// FormatUnknown is reported when no event revealed the format.
@@ -28,7 +31,8 @@ const (
 // Formats lists the format names accepted by Options.Format.
 var Formats = []string{
 	FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini,
-	FormatOllama, FormatVercelUI, FormatCohere, FormatBedrockConverse, FormatJSONPath, FormatScript,
+	FormatOllama, FormatVercelUI, FormatCohere, FormatCohereV1, FormatTGI,
+	FormatLlamaCpp, FormatBedrockConverse, FormatJSONPath, FormatScript,
 }
 
 // Options configures a Merger.
@@ -89,7 +93,10 @@ type Merger struct {
 	resp   responsesState
 	vstate vercelState
 	conv   converseState
-	timing timing
+	c1     cohereV1State
+	// llamaUsageIdx is the llama.cpp index whose counters usage holds.
+	llamaUsageIdx int
+	timing        timing
 }
 
 const maxDenseChoice = 1024
@@ -209,6 +216,12 @@ func (m *Merger) Add(ev sse.Event) {
 		m.ollama(d)
 	case FormatCohere:
 		m.cohere(d, ev.Type)
+	case FormatCohereV1:
+		m.cohereV1(d)
+	case FormatTGI:
+		m.tgi(d)
+	case FormatLlamaCpp:
+		m.llamaCpp(d)
 	case FormatVercelUI:
 		m.vercel(d, ev.Type)
 	case FormatBedrockConverse:
@@ -298,6 +311,19 @@ func detect(d *jdoc, evType string) string {
 	}
 	if d.get(0, "done") >= 0 && (d.get(0, "message") >= 0 || d.get(0, "response") >= 0 || d.get(0, "model") >= 0) {
 		return FormatOllama
+	}
+	if et := d.text(d.get(0, "event_type")); cohereV1Events[et] && et != "debug" {
+		return FormatCohereV1
+	}
+	if et := d.get(0, "event_type"); et < 0 && d.get(0, "generation_id") >= 0 && d.kind(d.get(0, "text")) == jString &&
+		(d.get(0, "chat_history") >= 0 || d.get(0, "meta") >= 0) {
+		return FormatCohereV1 // a non-streamed v1 response
+	}
+	if isTGI(d) {
+		return FormatTGI
+	}
+	if isLlamaCpp(d) {
+		return FormatLlamaCpp
 	}
 	return ""
 }

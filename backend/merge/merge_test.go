@@ -653,6 +653,21 @@ func TestDetect(t *testing.T) {
 		{"message", `{"candidates":[]}`, FormatGemini},
 		{"message", `{"usageMetadata":{}}`, FormatGemini},
 		{"message", `{"model":"m","created_at":"t","message":{},"done":false}`, FormatOllama},
+		{"message", `{"index":1,"token":{"id":5,"text":"a","special":false},"generated_text":null,"details":null}`, FormatTGI},
+		{"message", `{"token":{"id":1,"special":false,"text":"x"}}`, FormatTGI},
+		{"message", `{"error":"Input validation error","error_type":"validation"}`, FormatTGI},
+		{"message", `{"index":0,"content":"x","tokens":[1],"stop":false,"id_slot":-1}`, FormatLlamaCpp},
+		{"message", `{"content":"","stop":true,"stop_type":"eos"}`, FormatLlamaCpp},
+		{"message", `{"is_finished":false,"event_type":"stream-start","generation_id":"g"}`, FormatCohereV1},
+		{"message", `{"event_type":"text-generation","text":"x"}`, FormatCohereV1},
+		{"message", `{"event_type":"debug","prompt":"p"}`, ""},
+		{"message", `{"generated_text":"x"}`, FormatTGI},
+		{"message", `{"generated_text":"x","details":{"finish_reason":"length"}}`, FormatTGI},
+		{"message", `{"generated_text":"x","other":1}`, ""},
+		{"message", `{"response_id":"r","text":"x","generation_id":"g","meta":{}}`, FormatCohereV1},
+		{"message", `{"text":"x","generation_id":"g"}`, ""},
+		{"message", `{"content":"x","stop":"no"}`, ""},
+		{"message", `{"error":"x"}`, ""},
 		{"message", `{"error":{"message":"x"}}`, ""},
 		{"error", `{"type":"error","error":{}}`, ""},
 		{"message", `{"foo":1}`, ""},
@@ -915,4 +930,65 @@ func TestCohereFailedFinish(t *testing.T) {
 			t.Errorf("%s: error %+v verdict %s content %q", reason, r.Error, r.Verdict, r.Content)
 		}
 	}
+}
+
+// TestSelfHostedFormats covers what the composed testdata streams do not:
+// failed Cohere v1 finishes, llama.cpp streams cut before a final event and
+// prompts that start after another one finished, TGI errors and a
+// duplicate generated_text.
+func TestSelfHostedFormats(t *testing.T) {
+	t.Parallel()
+	for _, reason := range []string{"ERROR", "TIMEOUT", "USER_CANCEL"} {
+		r := mergeEvents(t, Options{}, evs(
+			`{"is_finished":false,"event_type":"text-generation","text":"a"}`,
+			`{"is_finished":true,"event_type":"stream-end","finish_reason":"`+reason+`","response":{"text":"a"}}`))
+		if r.Format != FormatCohereV1 || r.Error == nil || r.Error.Type != reason || r.Verdict != VerdictError || r.Content != "a" {
+			t.Errorf("cohere v1 %s: format %s error %+v verdict %s content %q", reason, r.Format, r.Error, r.Verdict, r.Content)
+		}
+	}
+	// A Cohere v1 stream that sent nothing but its stream-end still has
+	// the reply's text and calls.
+	r := mergeEvents(t, Options{}, evs(`{"is_finished":true,"event_type":"stream-end","finish_reason":"COMPLETE",`+
+		`"response":{"text":"plan","tool_calls":[{"name":"f","parameters":{"a":1}}]}}`))
+	check(t, r, want{format: FormatCohereV1, content: "plan", finish: str("COMPLETE"), complete: true, verdict: VerdictComplete,
+		tools: []ToolCall{{Index: 0, Name: "f", Arguments: `{"a":1}`}}})
+
+	// llama.cpp without the final event is cut off.
+	r = mergeEvents(t, Options{}, evs(`{"index":0,"content":"Hi","stop":false}`, `{"index":0,"content":" there","stop":false}`))
+	check(t, r, want{format: FormatLlamaCpp, content: "Hi there", verdict: VerdictCutOff})
+
+	// Prompt 1 starts after prompt 0 finished (one slot): not an event
+	// after the end, and the stream ends only with prompt 1's final.
+	m, _ := New(Options{})
+	for _, e := range evs(`{"index":0,"content":"A","stop":false}`, `{"index":0,"content":"","stop":true,"stop_type":"eos"}`,
+		`{"index":1,"content":"B","stop":false}`) {
+		m.Add(e)
+	}
+	if m.SawEnd() {
+		t.Error("llama.cpp: SawEnd before prompt 1's final")
+	}
+	if r := m.End(); r.Complete || r.Verdict != VerdictCutOff || len(r.Warnings) > 0 {
+		t.Errorf("llama.cpp cut in prompt 1: complete %v verdict %s warnings %q", r.Complete, r.Verdict, r.Warnings)
+	}
+	m.Add(sse.Event{Type: "message", Data: `{"index":1,"content":"","stop":true,"stop_type":"limit"}`})
+	if r := m.End(); !m.SawEnd() || !r.Complete || r.Verdict != VerdictComplete || len(r.Choices) != 2 || len(r.Warnings) > 0 {
+		t.Errorf("llama.cpp two prompts: complete %v verdict %s choices %d warnings %q", r.Complete, r.Verdict, len(r.Choices), r.Warnings)
+	}
+
+	// TGI: a special token is not text; an event after generated_text is
+	// counted as after the end.
+	r = mergeEvents(t, Options{}, evs(`{"token":{"id":1,"text":"<s>","special":true},"generated_text":null}`,
+		`{"token":{"id":2,"text":"ok","special":false},"generated_text":null}`,
+		`{"token":{"id":3,"text":"</s>","special":true},"generated_text":"ok","details":null}`,
+		`{"token":{"id":3,"text":"</s>","special":true},"generated_text":"ok","details":null}`))
+	check(t, r, want{format: FormatTGI, content: "ok", complete: true, verdict: VerdictComplete, warning: "1 event(s) arrived after the end marker"})
+
+	// Non-streamed responses: TGI /generate, Cohere v1 /v1/chat.
+	r = mergeEvents(t, Options{}, evs(`{"generated_text":"Hi there","details":{"finish_reason":"eos_token","generated_tokens":3}}`))
+	check(t, r, want{format: FormatTGI, content: "Hi there", finish: str("eos_token"), usage: `{"generated_tokens":3}`,
+		complete: true, verdict: VerdictComplete})
+	r = mergeEvents(t, Options{}, evs(`{"response_id":"r","text":"Hallo","generation_id":"g1","chat_history":[],"finish_reason":"COMPLETE",`+
+		`"meta":{"api_version":{"version":"1"},"billed_units":{"input_tokens":2,"output_tokens":1}}}`))
+	check(t, r, want{format: FormatCohereV1, content: "Hallo", finish: str("COMPLETE"), usage: `{"billed_units":{"input_tokens":2,"output_tokens":1}}`,
+		complete: true, verdict: VerdictComplete})
 }

@@ -5,9 +5,21 @@ import "strings"
 // OpenAI Chat Completions chunks and every compatible server (DeepSeek
 // reasoning_content, Ollama /v1 and OpenRouter reasoning and
 // reasoning_details, Mistral typed content parts, Groq executed_tools and
-// x_groq, xAI and Perplexity citations, Azure content filter results,
-// vLLM). A non-streamed chat.completion object is merged too (message
-// instead of delta) and counts as its own end marker.
+// x_groq, xAI and Perplexity citations, Azure content filter results).
+// Servers people run themselves, checked against their sources and docs:
+// vLLM (reasoning_content, renamed reasoning in newer releases; usage on
+// every chunk with continuous_usage_stats; stop_reason beside
+// finish_reason, the stop string or token id; finish_reason abort and
+// error), SGLang (reasoning_content, matched_stop, finish_reason abort,
+// an error chunk followed by [DONE]), LM Studio (reasoning_content,
+// numeric tool call ids, the v0 API's stats, model_info and runtime),
+// LocalAI (reasoning, a usage object on every chunk in older releases,
+// reasoning sent after the content), the llama.cpp server's OpenAI routes
+// (timings on the last chunk) and TGI's (object text_completion, no
+// [DONE] in 2.x). stop_reason and matched_stop leave finish_reason alone;
+// stats and timings are kept in usage under their own names. A
+// non-streamed chat.completion object is merged too (message instead of
+// delta) and counts as its own end marker.
 
 func (m *Merger) openAIChat(d *jdoc) {
 	for k := d.first(0); k >= 0; k = d.nextKey(0, k) {
@@ -37,6 +49,18 @@ func (m *Merger) openAIChat(d *jdoc) {
 				m.sawEnd = true
 			case "error": // vLLM's ErrorResponse sent as a chunk
 				m.setError(errorObject(d, 0))
+			}
+		case "timings", "stats": // llama.cpp server timings, LM Studio v0 stats
+			if d.kind(v) == jObject {
+				if m.usage == nil {
+					m.usage = map[string]any{}
+				}
+				sub, _ := m.usage[d.strAt(k)].(map[string]any)
+				if sub == nil {
+					sub = map[string]any{}
+					m.usage[strings.Clone(d.strAt(k))] = sub
+				}
+				mergeTape(sub, d, v)
 			}
 		case "x_groq": // Groq's usage on the last chunk; why a stream stopped early
 			m.mergeUsage(d, d.get(v, "usage"))
@@ -140,6 +164,10 @@ func (m *Merger) openAIChoice(d *jdoc, c int) {
 	}
 	if s, ok := d.str(finish); ok && s != "" {
 		ch.setFinish(s)
+		switch s {
+		case "abort", "error": // vLLM, SGLang: the request was aborted or failed
+			m.setError(&StreamError{Message: "the stream finished with finish_reason " + s, Type: ch.finish})
+		}
 	}
 }
 

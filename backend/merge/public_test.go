@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,11 +29,20 @@ type publicRecording struct {
 	// Lines is the 1-based inclusive range of non-blank lines to use
 	// (files that hold several responses), all when absent.
 	Lines []int `json:"lines"`
-	// Framing: verbatim (the file is a response body), or one JSON
-	// payload per line framed as sse-typed (event: <type> + data:),
-	// sse-data, sse-data-crlf, ndjson, or eventstream-json (an AWS SDK's
-	// {"<eventType>": payload} per line, as AWS event-stream frames).
-	Framing    string `json:"framing"`
+	// Framing: verbatim (the file is a response body); json-pointer (the
+	// file is JSON, the body the string at Pointer, e.g. a recorded
+	// response in an HTTP tape); sse-lines (the selected lines are SSE
+	// lines as recorded, indented in the file: each, without its leading
+	// white space, ends an event); eventstream-json (an AWS SDK's
+	// {"<eventType>": payload} per line, framed as AWS event-stream
+	// frames); or one JSON payload per line framed as sse-typed
+	// (event: <type> + data:), sse-data, sse-data-crlf, ndjson.
+	Framing string `json:"framing"`
+	// Pointer is the RFC 6901 JSON Pointer of the body (json-pointer).
+	Pointer string `json:"pointer"`
+	// ChunkMarks is a string the source put between the body's pieces to
+	// cut it into chunks (e.g. "|" split off by its test); it is removed.
+	ChunkMarks string `json:"chunk_marks"`
 	AppendDone bool   `json:"append_done"`
 	Covers     string `json:"covers"`
 	Note       string `json:"note"`
@@ -55,7 +66,9 @@ type publicRecording struct {
 			Output bool   `json:"output"`
 		} `json:"server_tools"`
 		Citations int `json:"citations"`
-		Filters   []struct {
+		// Usage, when given, must equal the merged usage (as JSON values).
+		Usage   json.RawMessage `json:"usage"`
+		Filters []struct {
 			Source   string `json:"source"`
 			Index    int    `json:"index"`
 			Category string `json:"category"`
@@ -101,7 +114,8 @@ func TestPublicRecordings(t *testing.T) {
 				if rec.Framing == "eventstream-json" {
 					got = mergeFrames(t, body, Options{}, chunk, uint64(len(body)))
 				} else {
-					got = mergeBody(t, body, Options{}, rec.Framing == "ndjson", chunk, uint64(len(body)))
+					ndjson := rec.Framing == "ndjson" || LooksLikeNDJSON(body)
+					got = mergeBody(t, body, Options{}, ndjson, chunk, uint64(len(body)))
 				}
 				rec.check(t, chunk, got)
 			}
@@ -131,8 +145,11 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 		}
 		return nil, lastErr
 	}
-	if rec.Framing == "verbatim" {
+	switch rec.Framing {
+	case "verbatim":
 		return data, nil
+	case "json-pointer":
+		return jsonPointerString(data, rec.Pointer)
 	}
 	var lines []string
 	for _, l := range strings.Split(string(data), "\n") {
@@ -145,6 +162,9 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	for _, l := range lines {
+		if rec.ChunkMarks != "" {
+			l = strings.ReplaceAll(l, rec.ChunkMarks, "")
+		}
 		switch rec.Framing {
 		case "sse-typed":
 			var head struct{ Type string }
@@ -164,6 +184,8 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 				return nil, fmt.Errorf("%s: %v", rec.Path, err)
 			}
 			b.Write(frame)
+		case "sse-lines":
+			b.WriteString(strings.TrimLeft(l, " \t") + "\n\n")
 		default:
 			return nil, fmt.Errorf("unknown framing %q", rec.Framing)
 		}
@@ -172,6 +194,41 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 		b.WriteString("data: [DONE]\n\n")
 	}
 	return b.Bytes(), nil
+}
+
+// jsonPointerString returns the string that the RFC 6901 pointer names in
+// the JSON document data.
+func jsonPointerString(data []byte, pointer string) ([]byte, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("json-pointer: the file is not JSON: %v", err)
+	}
+	if !strings.HasPrefix(pointer, "/") {
+		return nil, fmt.Errorf("json-pointer: %q does not start with /", pointer)
+	}
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return nil, fmt.Errorf("json-pointer %s: no key %q", pointer, tok)
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, fmt.Errorf("json-pointer %s: no element %q", pointer, tok)
+			}
+			v = x[i]
+		default:
+			return nil, fmt.Errorf("json-pointer %s: %q is below a scalar", pointer, tok)
+		}
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, fmt.Errorf("json-pointer %s: not a string", pointer)
+	}
+	return []byte(s), nil
 }
 
 // textMatches compares a text with an expectation: the text itself, or
@@ -250,6 +307,13 @@ func (rec *publicRecording) check(t *testing.T, chunk int, got Result) {
 		}
 		if strings.Join(filters, ",") != strings.Join(wantFilters, ",") {
 			t.Errorf("%s: filters = %q, want %q", where, filters, wantFilters)
+		}
+	}
+	if len(w.Usage) > 0 {
+		var wantUsage, gotUsage any
+		gu, _ := json.Marshal(got.Usage)
+		if json.Unmarshal(w.Usage, &wantUsage) != nil || json.Unmarshal(gu, &gotUsage) != nil || !reflect.DeepEqual(gotUsage, wantUsage) {
+			t.Errorf("%s: usage = %s, want %s", where, gu, w.Usage)
 		}
 	}
 	if got.InvalidEvents != 0 {

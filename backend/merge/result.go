@@ -128,15 +128,24 @@ func (r *Result) MarkLost(what string) {
 func (m *Merger) MarkLost(what string) { m.lost = append(m.lost, what) }
 
 // SawEnd reports whether the format's explicit end marker arrived ([DONE],
-// message_stop, "done":true, ...; a match of a JSONPath stop rule). Formats
-// that end with the input (a script's) never see one.
-func (m *Merger) SawEnd() bool { return m.sawEnd }
+// message_stop, "done":true, ...; a final event for every llama.cpp index;
+// a match of a JSONPath stop rule). Formats that end with the input (a
+// script's) never see one.
+func (m *Merger) SawEnd() bool {
+	if m.format == FormatLlamaCpp {
+		// Several prompts stream their finals at different times: the
+		// stream ends when every index seen sent one.
+		return m.allFinished()
+	}
+	return m.sawEnd
+}
 
 // maxTokenReasons are stop values that mean the output was cut by a token
 // limit.
 var maxTokenReasons = map[string]bool{
 	"length": true, "max_tokens": true, "MAX_TOKENS": true, "max_output_tokens": true,
 	"incomplete": true, "model_context_window_exceeded": true,
+	"limit": true, "ERROR_LIMIT": true, // llama.cpp stop_type, Cohere v1 (context length)
 }
 
 // hasEndMarker reports whether the format ends with an explicit marker
@@ -322,7 +331,7 @@ func (m *Merger) Result() Result {
 		r.Lost = append([]string(nil), m.lost...)
 		return r
 	}
-	ended := m.sawEnd || !hasEndMarker(r.Format)
+	ended := m.SawEnd() || !hasEndMarker(r.Format)
 	if r.Format == FormatUnknown {
 		ended = m.events > 0
 	}

@@ -14,7 +14,7 @@ import (
 // correct merge of the streamed response yields. Predict returns it, so tests
 // elsewhere can compare their merge against it.
 type Answer struct {
-	Format  string         // "openai-chat", "openai-responses", "anthropic", "gemini" or "ollama"
+	Format  string         // "openai-chat", "openai-responses", "anthropic", "gemini", "ollama", "tgi", "llama-cpp" or "cohere-v1"
 	Model   string         // model name as echoed by the provider
 	ID      string         // response / message id ("" for Ollama, which has none)
 	Choices []AnswerChoice // one, or n for an OpenAI Chat request with n > 1
@@ -32,7 +32,9 @@ type AnswerChoice struct {
 	// FinishReason is the provider's own value, verbatim: "stop",
 	// "tool_calls", "length" (OpenAI Chat, Ollama), "end_turn", "tool_use",
 	// "max_tokens" (Anthropic), "completed", "incomplete" (Responses status),
-	// "STOP", "MAX_TOKENS" (Gemini).
+	// "STOP", "MAX_TOKENS" (Gemini), "eos_token", "length" (TGI; "" without
+	// details), "eos", "limit" (llama.cpp), "COMPLETE", "MAX_TOKENS"
+	// (Cohere v1).
 	FinishReason string
 
 	reasoningTokens []string

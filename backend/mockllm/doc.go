@@ -1,6 +1,6 @@
 // Package mockllm is Streamscope's built-in mock LLM server: an http.Handler
-// that answers the five major streaming chat APIs and Amazon Bedrock with
-// the providers' real wire formats, byte for byte, offline and deterministically, and that
+// that answers the five major streaming chat APIs, three servers people
+// run themselves and Amazon Bedrock with their real wire formats, byte for byte, offline and deterministically, and that
 // produces on request every fault real networks and providers produce. The
 // desktop app starts it in-process on a free loopback port for the demo
 // project; `streamscope mock` runs it standalone; tests use it as a bench.
@@ -60,6 +60,36 @@
 //     a final `"done":true` line with done_reason and counts. Ollama streams
 //     unless `"stream": false`. `options.num_predict` gives done_reason
 //     "length".
+//   - /generate_stream: Hugging Face text-generation-inference, SSE framed
+//     `data:{json}` with no space after the colon (TGI's router, axum), no
+//     end marker: one event per token {"index","token":{"id","text",
+//     "logprob","special"},"generated_text":null,"details":null}, then a
+//     special "</s>" token with generated_text (the prompt in front with
+//     `parameters.return_full_text`) and, with `parameters.details`,
+//     details {finish_reason "eos_token", generated_tokens (the "</s>"
+//     included), seed, input_length}; without details no finish reason is
+//     sent. `parameters.max_new_tokens` ends on a normal token with
+//     finish_reason "length". Takes {"inputs", "parameters"}; tools are not
+//     part of TGI's native API. /generate answers {"generated_text"} (and
+//     details) in one piece. Heartbeats are axum's empty `:` comments.
+//   - /completion: the llama.cpp server's native completion. With
+//     `"stream": true` (it answers in one piece by default) `data: {json}`
+//     partial results {"index","content","tokens","stop":false,"id_slot",
+//     "tokens_predicted","tokens_evaluated"}, then the final result with
+//     "stop":true, an empty content, stop_type "eos" (or "limit" for
+//     `n_predict`), generation_settings, prompt, tokens_cached and timings;
+//     no [DONE] (llama.cpp sends it only on its OpenAI routes). Takes
+//     {"prompt", "n_predict", "stream", "temperature"}.
+//   - /v1/chat: Cohere v1 chat, NDJSON (application/x-ndjson): stream-start
+//     (generation_id), text-generation events, stream-end with the whole
+//     response (text, chat_history, meta.billed_units / tokens) and
+//     finish_reason "COMPLETE" ("MAX_TOKENS" for `max_tokens`). With
+//     `tools` (name, parameter_definitions) the plan sentence streams as
+//     tool-calls-chunk text, then tool_call_delta {index, name} and
+//     parameters fragments, then tool-calls-generation with the calls
+//     (parameters as objects, no ids); `tool_results` answers with text.
+//     Takes {"message", "model", "chat_history", "tools", "tool_results",
+//     "max_tokens", "stream"}.
 //   - /model/{modelId}/converse-stream: Amazon Bedrock ConverseStream in the
 //     binary AWS event stream (application/vnd.amazon.eventstream), one
 //     frame per event with :event-type, :content-type and :message-type
@@ -83,8 +113,9 @@
 //     minutes off: 403 InvalidSignatureException); an unsigned request is
 //     served.
 //
-// Every endpoint answers `"stream": false` (Gemini: :generateContent) with
-// the provider's non-streaming JSON. GET / lists the endpoints and the
+// Every endpoint answers `"stream": false` (Gemini: :generateContent, TGI:
+// /generate; llama.cpp and Cohere v1 without `"stream": true`) with the
+// provider's non-streaming JSON. GET / lists the endpoints and the
 // request headers (also exported as Endpoints and Headers).
 //
 // # Answers
@@ -152,7 +183,7 @@
 // its own line (also the two events of the Responses error fault, and the
 // OpenAI `[DONE]`); heartbeat comments do not. The stamp is inserted before
 // the split fault cuts the bytes; with gzip it is the time the event was
-// compressed. Only SSE streams have ids: an Ollama (NDJSON) stream, a
+// compressed. Only SSE streams have ids: an Ollama or Cohere v1 (NDJSON) stream, a
 // Gemini stream without alt=sse, or a non-streaming request with the header
 // is answered with HTTP 400 naming the header and the reason.
 //
@@ -166,9 +197,12 @@
 //     an event is held back until after the next token pause, so the client
 //     really receives half events.
 //   - slow-first: the first token comes after 2 s.
-//   - heartbeat: an SSE comment line `: ping` (a blank line for Ollama's
-//     NDJSON, `\r\n` inside Gemini's JSON array) before the stream, between
-//     events and every 250 ms of a long pause.
+//   - heartbeat: an SSE comment line `: ping` (`\r\n` inside Gemini's JSON
+//     array) before the stream, between events and every 250 ms of a long
+//     pause. NDJSON streams (Ollama, Cohere v1) get nothing: NDJSON has no
+//     comment, a real Ollama or Cohere sends no bytes while the model is
+//     busy, and a blank line would be an empty event (ollama-js warns on
+//     each); the fault is accepted there and changes nothing.
 //   - drop: after about half the generated tokens the connection is closed
 //     abruptly, with no end marker and no terminating HTTP chunk (the client
 //     sees an unexpected EOF), like a network failure. (The handler panics
@@ -178,15 +212,18 @@
 //     `data: {"error":{...}}`; Responses `event: error` then
 //     `event: response.failed`; Anthropic `event: error` with an
 //     overloaded_error; Gemini `data: {"error":{"code":500,...}}`; Ollama a
-//     `{"error":"..."}` line; Bedrock an exception frame
-//     (internalServerException for Converse, modelStreamErrorException for
-//     InvokeModel). For a non-streaming request: HTTP 500 with the
-//     provider's error body.
+//     `{"error":"..."}` line; TGI `data:{"error","error_type":"generation"}`;
+//     llama.cpp `data: {"error":{"code":500,"message","type":"server_error"}}`;
+//     Cohere v1 a stream-end with finish_reason "ERROR" (all that v1 says);
+//     Bedrock an exception frame (internalServerException for Converse,
+//     modelStreamErrorException for InvokeModel). For a non-streaming
+//     request: HTTP 500 with the provider's error body.
 //   - gzip: `Content-Encoding: gzip`; the body is compressed and held back
 //     until the end, so all events arrive in one burst.
 //   - 429: HTTP 429 with `Retry-After: 1` and the provider's rate-limit
 //     error body (OpenAI rate_limit_exceeded, Anthropic rate_limit_error,
-//     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}, Bedrock
+//     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}, TGI error_type
+//     "overloaded", llama.cpp unavailable_error, Cohere {"message"}, Bedrock
 //     ThrottlingException); takes precedence over the others.
 //
 // The Bedrock routes refuse the heartbeat fault and X-Mock-Stamp (HTTP 400):

@@ -33,7 +33,11 @@ type plan struct {
 	// errFrames returns the provider-shaped error written at cut by the
 	// error fault; the stream then ends without its end marker.
 	errFrames func(cut int) []byte
-	heartbeat []byte // a comment (SSE) or blank line (NDJSON)
+	// heartbeat is what the heartbeat fault writes: an SSE comment; nil
+	// for NDJSON, which has no comment syntax (a real Ollama or Cohere
+	// sends nothing while the model is busy; a blank line would be an
+	// empty event that clients such as ollama-js warn about).
+	heartbeat []byte
 	// stamp (X-Mock-Stamp, SSE only) puts an `id:` line with the Unix time
 	// in microseconds at the head of every event when it is written.
 	stamp bool
@@ -225,7 +229,7 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 	_ = s.rc.Flush()
 
 	var hb func()
-	if f.heartbeat {
+	if f.heartbeat && len(p.heartbeat) > 0 {
 		hb = func() { s.write(p.heartbeat) }
 		hb()
 	}

@@ -13,6 +13,20 @@ import (
 	"unicode/utf8"
 )
 
+// ndjsonFormat reports whether a format streams NDJSON.
+func ndjsonFormat(format string) bool { return format == "ollama" || format == "cohere-v1" }
+
+// heartbeatOf is the heartbeat comment of an SSE format.
+func heartbeatOf(format string) string {
+	switch format {
+	case "gemini":
+		return ": ping\r\n\r\n"
+	case "tgi":
+		return ":\n\n" // axum's keep-alive comment
+	}
+	return ": ping\n\n"
+}
+
 // normalBodies fetches each stream case without faults.
 func normalBodies(t *testing.T, base string) map[string][]byte {
 	t.Helper()
@@ -50,26 +64,23 @@ func TestFaultsPerEndpoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hb := ": ping\n\n"
-			switch tc.format {
-			case "gemini":
-				hb = ": ping\r\n\r\n"
-			case "ollama":
-				hb = "\n"
+			if ndjsonFormat(tc.format) {
+				// NDJSON has no heartbeat: a real server sends nothing, and a
+				// blank line would be an empty event.
+				if !bytes.Equal(got, normal[tc.name]) || bytes.Contains(got, []byte("\n\n")) || got[0] == '\n' {
+					t.Fatalf("heartbeat changed an NDJSON stream:\n%q", got)
+				}
+				checkAgainst(t, refMerge(t, tc.format, got), want)
+				return
 			}
+			hb := heartbeatOf(tc.format)
 			if n := bytes.Count(got, []byte(hb)); n < 3 {
 				t.Fatalf("%d heartbeats in %q", n, got)
 			}
 			if !strings.HasPrefix(string(got), hb) {
 				t.Fatalf("no heartbeat before the first event: %q", got[:20])
 			}
-			stripped := got
-			if tc.format == "ollama" {
-				stripped = bytes.ReplaceAll(got, []byte("\n\n"), []byte("\n"))
-				stripped = bytes.TrimPrefix(stripped, []byte("\n"))
-			} else {
-				stripped = bytes.ReplaceAll(got, []byte(hb), nil)
-			}
+			stripped := bytes.ReplaceAll(got, []byte(hb), nil)
 			if !bytes.Equal(stripped, normal[tc.name]) {
 				t.Fatalf("without heartbeats the body differs:\n%q", stripped)
 			}
@@ -102,7 +113,11 @@ func TestFaultsPerEndpoint(t *testing.T) {
 			if !m.errored || m.complete {
 				t.Fatalf("error fault: errored %v complete %v in %q", m.errored, m.complete, got)
 			}
-			if !bytes.Contains(got, []byte("mock fault: error")) {
+			msg := []byte("mock fault: error")
+			if tc.format == "cohere-v1" { // v1 says only finish_reason ERROR
+				msg = []byte(`"finish_reason":"ERROR"`)
+			}
+			if !bytes.Contains(got, msg) {
 				t.Fatalf("no error message in %q", got)
 			}
 		})
@@ -136,6 +151,12 @@ func TestFaultsPerEndpoint(t *testing.T) {
 				ok = dig(j, "error", "status") == "RESOURCE_EXHAUSTED" && dig(j, "error", "code") == float64(429)
 			case "ollama":
 				_, ok = j["error"].(string)
+			case "tgi":
+				ok = j["error_type"] == "overloaded"
+			case "llama-cpp":
+				ok = dig(j, "error", "code") == float64(429) && dig(j, "error", "type") == "unavailable_error"
+			case "cohere-v1":
+				_, ok = j["message"].(string)
 			}
 			if !ok {
 				t.Fatalf("%s 429 body not provider-shaped: %s", tc.format, got)
@@ -245,12 +266,14 @@ func TestSlowFirst(t *testing.T) {
 			if d := time.Since(start); d < slowFirstDelay {
 				t.Fatalf("slow-first stream took %s, want >= %s", d, slowFirstDelay)
 			}
-			// Heartbeats every 250 ms keep the connection busy while waiting.
-			hb := []byte(": ping")
-			if tc.format == "ollama" {
-				hb = []byte("\n\n")
-			}
-			if n := bytes.Count(body, hb); n < 8 {
+			// Heartbeats every 250 ms keep an SSE connection busy while
+			// waiting; an NDJSON stream gets none.
+			hb := []byte(heartbeatOf(tc.format))
+			if ndjsonFormat(tc.format) {
+				if bytes.Contains(body, []byte("\n\n")) || body[0] == '\n' {
+					t.Fatalf("blank lines in an NDJSON stream: %q", body)
+				}
+			} else if n := bytes.Count(body, hb); n < 8 {
 				t.Fatalf("only %d heartbeats during a 2 s wait", n)
 			}
 		})

@@ -9,7 +9,8 @@ import (
 )
 
 var fuzzPaths = []string{"/v1/chat/completions", "/v1/responses", "/v1/messages",
-	"/v1beta/models/m:streamGenerateContent?alt=sse", "/api/chat", "/v1beta/models/m:generateContent"}
+	"/v1beta/models/m:streamGenerateContent?alt=sse", "/api/chat", "/v1beta/models/m:generateContent",
+	"/generate_stream", "/generate", "/completion", "/v1/chat"}
 
 // FuzzRequest: any body gets a 200 stream or a 400 naming the problem,
 // never a panic or a 500.

@@ -84,6 +84,10 @@ func compactJSON(t *testing.T, raw json.RawMessage) string {
 func refMerge(t *testing.T, format string, body []byte) *merged {
 	t.Helper()
 	m := &merged{choices: map[int]*merged{}}
+	if format == "cohere-v1" {
+		refCohereV1(t, m, body)
+		return m
+	}
 	if format == "ollama" {
 		for _, line := range strings.Split(string(body), "\n") {
 			if strings.TrimSpace(line) == "" {
@@ -143,6 +147,10 @@ func refMerge(t *testing.T, format string, body []byte) *merged {
 			refAnthropic(t, m, ev.typ, j)
 		case "gemini":
 			refGemini(t, m, j)
+		case "tgi":
+			refTGI(t, m, j)
+		case "llama-cpp":
+			refLlamaCpp(t, m, j)
 		default:
 			t.Fatalf("no reference merger for %s", format)
 		}
@@ -327,6 +335,98 @@ func refGemini(t *testing.T, m *merged, j map[string]json.RawMessage) {
 		}
 		if c.FinishReason != "" {
 			m.finish, m.complete = c.FinishReason, true
+		}
+	}
+}
+
+func refTGI(t *testing.T, m *merged, j map[string]json.RawMessage) {
+	if j["error"] != nil {
+		m.errored = true
+		return
+	}
+	var d struct {
+		Token struct {
+			Text    string
+			Special bool
+		}
+		Generated *string `json:"generated_text"`
+		Details   *struct {
+			Finish string `json:"finish_reason"`
+		}
+	}
+	raw, _ := json.Marshal(j)
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	if !d.Token.Special {
+		m.content += d.Token.Text
+	}
+	if d.Generated != nil {
+		m.complete = true
+	}
+	if d.Details != nil {
+		m.finish, m.usage = d.Details.Finish, true
+	}
+}
+
+func refLlamaCpp(t *testing.T, m *merged, j map[string]json.RawMessage) {
+	if j["error"] != nil {
+		m.errored = true
+		return
+	}
+	var d struct {
+		Content   string
+		Stop      bool
+		StopType  string          `json:"stop_type"`
+		Predicted json.RawMessage `json:"tokens_predicted"`
+	}
+	raw, _ := json.Marshal(j)
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	m.content += d.Content
+	if d.Stop {
+		m.finish, m.complete, m.usage = d.StopType, true, len(d.Predicted) > 0
+	}
+}
+
+// refCohereV1 merges a Cohere v1 NDJSON body: the text of text-generation
+// and tool-calls-chunk events, calls from tool-calls-generation.
+func refCohereV1(t *testing.T, m *merged, body []byte) {
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var l struct {
+			EventType string `json:"event_type"`
+			Text      string
+			ToolCalls []struct {
+				Name       string
+				Parameters json.RawMessage
+			} `json:"tool_calls"`
+			Finish   string `json:"finish_reason"`
+			Response struct {
+				Meta *struct {
+					Tokens json.RawMessage
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("cohere v1 line %q: %v", line, err)
+		}
+		switch l.EventType {
+		case "text-generation", "tool-calls-chunk":
+			m.content += l.Text
+		case "tool-calls-generation":
+			for _, c := range l.ToolCalls {
+				m.calls = append(m.calls, AnswerToolCall{Name: c.Name, Arguments: compactJSON(t, c.Parameters)})
+			}
+		case "stream-end":
+			m.finish, m.complete = l.Finish, true
+			m.usage = l.Response.Meta != nil && len(l.Response.Meta.Tokens) > 0
+			if l.Finish == "ERROR" {
+				m.errored, m.complete = true, false
+			}
 		}
 	}
 }

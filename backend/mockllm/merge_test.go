@@ -15,7 +15,7 @@ import (
 // parser in small chunks and merges it, as the sender does.
 func mergeBody(t *testing.T, format string, body []byte) merge.Result {
 	t.Helper()
-	p := sse.NewParser(sse.Options{NDJSON: format == "ollama"})
+	p := sse.NewParser(sse.Options{NDJSON: ndjsonFormat(format)})
 	m, err := merge.New(merge.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,11 @@ func sameAsAnswer(t *testing.T, r merge.Result, a *Answer) {
 	if r.Content != c.Content || r.Reasoning != c.Reasoning {
 		t.Errorf("content %q reasoning %q;\nwant %q / %q", r.Content, r.Reasoning, c.Content, c.Reasoning)
 	}
-	if r.FinishReason == nil || *r.FinishReason != c.FinishReason {
+	if c.FinishReason == "" { // TGI without details sends none
+		if r.FinishReason != nil {
+			t.Errorf("finish %q, want none", *r.FinishReason)
+		}
+	} else if r.FinishReason == nil || *r.FinishReason != c.FinishReason {
 		t.Errorf("finish %v, want %q", r.FinishReason, c.FinishReason)
 	}
 	if len(r.ToolCalls) != len(c.ToolCalls) {
@@ -96,7 +100,11 @@ func TestProjectMergeVerdictsOfFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := mergeBody(t, tc.format, body)
-			if r.Verdict != merge.VerdictError || r.Complete || r.Error == nil || !strings.Contains(r.Error.Message, "mock fault: error") {
+			wantMsg := "mock fault: error"
+			if tc.format == "cohere-v1" { // v1 says only finish_reason ERROR
+				wantMsg = "ERROR"
+			}
+			if r.Verdict != merge.VerdictError || r.Complete || r.Error == nil || !strings.Contains(r.Error.Message, wantMsg) {
 				t.Fatalf("error fault: verdict %q complete %v error %+v", r.Verdict, r.Complete, r.Error)
 			}
 
@@ -146,5 +154,34 @@ func TestProjectMergeOfChoices(t *testing.T) {
 		if c.Content != want.Choices[i].Content || c.FinishReason == nil || *c.FinishReason != "stop" {
 			t.Errorf("choice %d: %+v, want %q", i, c, want.Choices[i].Content)
 		}
+	}
+}
+
+// TestProjectMergeOfSelfHostedBodies merges the non-streamed answers of
+// the self-hosted routes the way a plain body is merged (one JSON value).
+func TestProjectMergeOfSelfHostedBodies(t *testing.T) {
+	t.Parallel()
+	_, base := newTestServer(t, Options{Unpaced: true})
+	for _, tc := range []struct{ format, path, body string }{
+		{"tgi", "/generate", `{"inputs":"Hi TGI","parameters":{"details":true}}`},
+		{"llama-cpp", "/completion", `{"prompt":"Hi llama"}`},
+		{"cohere-v1", "/v1/chat", `{"message":"Hi Cohere"}`},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			t.Parallel()
+			_, body, err := post(t, base+tc.path, tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := Predict(tc.path, []byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := mergeBody(t, "ollama", append(body, '\n')) // one NDJSON line, as a plain JSON body is read
+			if !r.Complete || r.Verdict != merge.VerdictComplete {
+				t.Fatalf("complete %v verdict %q warnings %v", r.Complete, r.Verdict, r.Warnings)
+			}
+			sameAsAnswer(t, r, want)
+		})
 	}
 }

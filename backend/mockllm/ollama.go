@@ -98,7 +98,7 @@ func ollamaStats(a *Answer) []field {
 }
 
 func streamOllama(a *Answer, _ *request, x *ids, _ *http.Request) *plan {
-	p := &plan{contentType: "application/x-ndjson", heartbeat: []byte("\n")}
+	p := &plan{contentType: "application/x-ndjson"} // no heartbeat: NDJSON has none
 	c := a.Choices[0]
 	encode := func(at any, msg obj, extra ...field) []byte {
 		l := append(o("model", a.Model, "created_at", at, "message", msg, "done", len(extra) > 0), extra...)

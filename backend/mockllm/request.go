@@ -24,6 +24,10 @@ type request struct {
 	maxTokens    int    // 0 = no limit
 	preamble     bool   // say a sentence before calling tools (Anthropic style)
 	tokens       int    // X-Mock-Tokens: text content of exactly this many tokens (0 = the short answer)
+	details      bool   // TGI parameters.details: a finish reason and counts in the stream
+	fullText     bool   // TGI parameters.return_full_text: generated_text starts with the prompt
+	seed         any    // the request's seed as sent (a json.Number), nil when none
+	temperature  any    // the request's temperature as sent, nil when none
 }
 
 type tool struct {

@@ -149,6 +149,9 @@ var Endpoints = []string{
 	"POST /api/chat  (Ollama NDJSON)",
 	"POST /model/{modelId}/converse-stream  (Amazon Bedrock ConverseStream, AWS event stream; also /converse)",
 	"POST /model/{modelId}/invoke-with-response-stream  (Bedrock InvokeModel, Anthropic models; also /invoke)",
+	"POST /generate_stream  (Hugging Face TGI; also /generate)",
+	"POST /completion  (llama.cpp server)",
+	"POST /v1/chat  (Cohere v1 NDJSON)",
 }
 
 // ServeHTTP routes a request to its provider.
@@ -209,6 +212,12 @@ func route(path string) (p *provider, model, method string, ok bool) {
 		return anthropic, "", "", true
 	case "/api/chat":
 		return ollama, "", "", true
+	case "/generate_stream", "/generate":
+		return tgi, "", "", true
+	case "/completion":
+		return llamaCpp, "", "", true
+	case "/v1/chat":
+		return cohereV1, "", "", true
 	}
 	if p, model, method, ok := bedrockRoute(path); ok {
 		return p, model, method, true
@@ -234,6 +243,9 @@ type provider struct {
 	parse func(body map[string]any, r *http.Request, model string) (*request, error)
 	// finish maps an outcome ("stop", "tool", "length") to the finish value.
 	finish func(outcome string) string
+	// adjust, when set, changes the generated answer to what the request
+	// makes the provider send (e.g. no finish reason without TGI details).
+	adjust func(a *Answer, req *request)
 	// idPrefix and idLen shape the response id (idLen 0: no id).
 	idPrefix string
 	idLen    int
@@ -302,6 +314,9 @@ func answerFor(p *provider, body []byte, r *http.Request, model string, tokens i
 	sd := seed(p.format, req.model, string(body))
 	x := newIDs(sd, p.idPrefix, p.idLen)
 	a := generate(p.format, req, x.id, p.finish)
+	if p.adjust != nil {
+		p.adjust(a, req)
+	}
 	for ci := range a.Choices {
 		for ti := range a.Choices[ci].ToolCalls {
 			a.Choices[ci].ToolCalls[ti].ID = toolCallID(p.format, a.Choices[ci].ToolCalls[ti].ID)
@@ -321,6 +336,8 @@ func toolCallID(format, hex string) string {
 		return "call_" + hex[:8]
 	case "bedrock-converse":
 		return "tooluse_" + hex
+	case "cohere-v1":
+		return "" // v1 tool calls have no ids
 	}
 	return "call_" + hex
 }
@@ -490,6 +507,8 @@ func stampUnsupported(p *provider, req *request, r *http.Request) string {
 		return "Ollama's /api/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
 	case p == bedrockConverse || p == bedrockInvoke:
 		return "Bedrock streams AWS event-stream frames, which have no SSE event ids; stamps need an SSE stream"
+	case p == cohereV1:
+		return "Cohere's /v1/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
 	case p == gemini && r.URL.Query().Get("alt") != "sse":
 		return "without ?alt=sse Gemini streams one JSON array, which has no event ids; add alt=sse for an SSE stream"
 	}

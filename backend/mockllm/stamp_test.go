@@ -50,7 +50,7 @@ func TestStampEveryEvent(t *testing.T) {
 	_, base := newTestServer(t, Options{Unpaced: true})
 	normal := normalBodies(t, base)
 	for _, tc := range streamCases {
-		if tc.format == "ollama" {
+		if ndjsonFormat(tc.format) {
 			continue
 		}
 		for _, fault := range []string{"", "split", "heartbeat", "error", "split,heartbeat,error"} {
@@ -68,6 +68,9 @@ func TestStampEveryEvent(t *testing.T) {
 				plain := idLine.ReplaceAll(body, nil)
 				plain = bytes.ReplaceAll(plain, []byte(": ping\r\n\r\n"), nil)
 				plain = bytes.ReplaceAll(plain, []byte(": ping\n\n"), nil)
+				if tc.format == "tgi" {
+					plain = bytes.ReplaceAll(plain, []byte(":\n\n"), nil)
+				}
 				if strings.Contains(fault, "error") {
 					if !refMerge(t, tc.format, body).errored {
 						t.Fatal("no error event")

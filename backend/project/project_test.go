@@ -442,3 +442,15 @@ func TestCRLFAndBOM(t *testing.T) {
 		t.Fatalf("%+v %q", ep, ep.Body.Text)
 	}
 }
+
+// A project can select every format the merge knows (the self-hosted ones
+// too): one list for both.
+func TestEveryMergeFormatValidates(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"tgi", "llama-cpp", "cohere-v1", "openai-chat"} {
+		e := &Endpoint{Name: "E", Method: "GET", URL: "http://h/", Merge: &MergeSettings{Format: f}}
+		if err := e.Validate(); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

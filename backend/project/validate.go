@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ohler55/ojg/jp"
+	"github.com/streamscope/streamscope/backend/merge"
 	"gopkg.in/yaml.v3"
 )
 
@@ -14,8 +15,9 @@ import (
 var StreamModes = []string{"auto", "sse", "ndjson", "eventstream", "plain"}
 
 // MergeFormats are the accepted values of MergeSettings.Format besides
-// "auto" (the formats `streamscope merge --format` accepts).
-var MergeFormats = []string{"openai-chat", "openai-responses", "anthropic", "gemini", "ollama", "vercel-ui", "cohere", "bedrock-converse", "jsonpath", "script"}
+// "auto": the formats `streamscope merge --format` accepts (merge.Formats,
+// one list for both).
+var MergeFormats = merge.Formats
 
 // fieldError is a validation failure at a path of keys in the file.
 type fieldError struct {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -36,5 +38,40 @@ func TestCommands(t *testing.T) {
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+func TestBashScripts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("lib.sh", "set -e\n")
+	write("test", "#!/usr/bin/env bash\necho\n")
+	write("notes.md", "# not a script\n")
+	write("referees/run", "#!/usr/bin/env bash\nnode x.mjs\n")
+	write("referees/referees.mjs", "#!/usr/bin/env node\n")
+	write("referees/node_modules/pkg/bin/tool", "#!/bin/bash\ncurl x\n")
+	write(".cache/hook", "#!/bin/bash\ncurl x\n")
+	write("referees/lib.sh", "set -e\n") // only scripts/lib.sh is the library
+	got, err := bashScripts(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rel []string
+	for _, p := range got {
+		r, _ := filepath.Rel(dir, p)
+		rel = append(rel, r)
+	}
+	want := []string{"lib.sh", "referees/run", "test"}
+	if !reflect.DeepEqual(rel, want) {
+		t.Errorf("bashScripts: got %q, want %q", rel, want)
 	}
 }

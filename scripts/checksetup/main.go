@@ -18,7 +18,8 @@
 //	go run ./scripts/checksetup [SCRIPT]...
 //	go run ./scripts/checksetup -packages
 //
-// Without arguments it checks every bash script in scripts/. With
+// Without arguments it checks every bash script in scripts/ and its
+// folders (node_modules left out). With
 // -packages it prints every package the scripts install, so that a check
 // on a fresh machine can install them first (scripts/test does): which
 // commands a package holds is known only once it is installed.
@@ -28,6 +29,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,29 +147,36 @@ func fail(err error) {
 	os.Exit(2)
 }
 
-// bashScripts lists the files in dir whose first line names bash, and lib.sh.
+// bashScripts lists the files under dir whose first line names bash, and
+// lib.sh: in dir and in its folders (a step with its own folder, such as
+// scripts/referees/run), leaving out node_modules and hidden folders.
 func bashScripts(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-		p := filepath.Join(dir, e.Name())
+		if e.IsDir() {
+			if p != dir && (e.Name() == "node_modules" || strings.HasPrefix(e.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		first, _ := bufio.NewReader(f).ReadString('\n')
 		f.Close()
-		if strings.HasPrefix(first, "#!") && strings.Contains(first, "bash") || e.Name() == "lib.sh" {
+		if strings.HasPrefix(first, "#!") && strings.Contains(first, "bash") || e.Name() == "lib.sh" && filepath.Dir(p) == dir {
 			out = append(out, p)
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 var arrayRE = regexp.MustCompile(`(?m)^([A-Z_]+_PKGS)=\(([^)]*)\)`)
