@@ -63,7 +63,7 @@ func endpointVars(e *project.Endpoint) []string {
 		}
 	}
 	if a := e.Auth; a != nil {
-		texts = append(texts, a.Token, a.Username, a.Password, a.Key, a.Value)
+		texts = append(texts, a.Token, a.Username, a.Password, a.Key, a.Value, a.AccessKey, a.SecretKey, a.SessionToken, a.Region, a.Service)
 	}
 	if b := e.Body; b != nil {
 		texts = append(texts, b.Text)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/streamscope/streamscope/backend/eventstream"
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
@@ -49,6 +50,12 @@ func (r *run) maskRecord(rec send.Record) send.Record {
 	if e := rec.Event; e != nil {
 		c := *e
 		c.Type, c.Data, c.ID = red.String(c.Type), red.String(c.Data), red.String(c.ID)
+		if len(e.Headers) > 0 { // an AWS event-stream frame's headers
+			c.Headers = make([]eventstream.Header, len(e.Headers))
+			for i, h := range e.Headers {
+				c.Headers[i] = eventstream.Header{Name: red.String(h.Name), Type: h.Type, Value: red.String(h.Value)}
+			}
+		}
 		rec.Event = &c
 	}
 	rec.Text = red.String(rec.Text)

@@ -16,7 +16,7 @@ func init() {
 	Register(Command{
 		Name:    "merge",
 		Usage:   mergeFlagsUsage + " " + scriptFlagsUsage,
-		Summary: "merge an LLM stream (SSE or NDJSON) from stdin into one JSON result: content, reasoning, tool calls, usage, errors",
+		Summary: "merge an LLM stream (SSE, NDJSON or an AWS event stream) from stdin into one JSON result: content, reasoning, tool calls, usage, errors",
 		Run:     runMerge,
 	})
 }
@@ -97,6 +97,9 @@ func resultExit(res merge.Result) (int, error) {
 		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: data lost: %s", oneLine(strings.Join(res.Lost, "; ")))
 	case res.Events == 0:
 		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: no events in the input")
+	case len(res.Lost) > 0: // cut off, and data lost on the way (a corrupt event stream)
+		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: cut off before the %s end marker (%d events); data lost: %s",
+			res.Format, res.Events, oneLine(strings.Join(res.Lost, "; ")))
 	default:
 		return ExitIncomplete, Errorf(ExitIncomplete, "stream incomplete: cut off before the %s end marker (%d events)", res.Format, res.Events)
 	}

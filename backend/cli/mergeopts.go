@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/streamscope/streamscope/backend/eventstream"
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/sse"
 )
@@ -43,7 +44,9 @@ func (f *MergeFlags) Options() merge.Options {
 type MergeSetup struct {
 	Options merge.Options
 	// NDJSON forces NDJSON, SSE forces Server-Sent Events; with neither the
-	// wire format is detected from the first bytes (merge.WireSniffer).
+	// wire format is detected from the first bytes: an AWS event stream by
+	// its binary prelude (eventstream.LooksLike), else NDJSON or SSE
+	// (merge.WireSniffer).
 	NDJSON, SSE bool
 	// Start is the instant event times are measured from (the request's
 	// sending time); zero means when mergeStream starts reading.
@@ -104,6 +107,11 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 	feed := func(b []byte) { _ = p.Feed(b, emit) }
 	newParser := func(ndjson bool) { p = sse.NewParser(sse.Options{NDJSON: ndjson}) }
 	var sniff *merge.WireSniffer // holds the first bytes until the wire format is known
+	// frames reads an AWS event stream; head holds the first bytes until
+	// eventstream.LooksLike can tell one (at most its 12-byte prelude).
+	var frames *frameMerge
+	var head []byte
+	headDone := s.NDJSON || s.SSE
 	if s.NDJSON || s.SSE {
 		newParser(s.NDJSON)
 	} else {
@@ -112,13 +120,26 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 	buf := make([]byte, 64<<10)
 	for hookErr == nil {
 		n, rerr := in.Read(buf)
-		switch {
-		case p != nil:
-			if n > 0 {
-				feed(buf[:n])
+		data := buf[:n]
+		if !headDone && n > 0 {
+			head = append(head, data...)
+			data = nil
+			if yes, decided := eventstream.LooksLike(head); decided || rerr != nil {
+				headDone, data, head = true, head, nil
+				if yes {
+					frames = newFrameMerge(m, emit)
+				}
 			}
-		case n > 0:
-			if held, ndjson, done := sniff.Add(buf[:n]); done {
+		}
+		switch {
+		case frames != nil:
+			frames.feed(data)
+		case p != nil:
+			if len(data) > 0 {
+				feed(data)
+			}
+		case len(data) > 0:
+			if held, ndjson, done := sniff.Add(data); done {
 				newParser(ndjson)
 				feed(held)
 			}
@@ -130,19 +151,29 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 			hookErr = fmt.Errorf("reading the body: %w", rerr)
 		}
 	}
-	if p == nil {
-		newParser(false)
-		if hookErr == nil {
-			feed(sniff.End())
-		}
-	}
-	// The input ended cleanly at EOF, unless in the middle of an event.
 	clean := false
-	if hookErr == nil {
-		clean = !p.End(emit)
-	}
-	if n := p.Dropped(); n > 0 {
-		m.MarkLost(sse.DroppedText(n, p.MaxEventSize()))
+	if frames != nil {
+		clean = frames.end() && hookErr == nil
+	} else {
+		if p == nil {
+			newParser(false)
+			if hookErr == nil {
+				if len(head) > 0 { // fewer bytes than a prelude: text
+					if held, ndjson, done := sniff.Add(head); done {
+						newParser(ndjson)
+						feed(held)
+					}
+				}
+				feed(sniff.End())
+			}
+		}
+		// The input ended cleanly at EOF, unless in the middle of an event.
+		if hookErr == nil {
+			clean = !p.End(emit)
+		}
+		if n := p.Dropped(); n > 0 {
+			m.MarkLost(sse.DroppedText(n, p.MaxEventSize()))
+		}
 	}
 	if s.End != nil {
 		res, err := s.End(m)
@@ -155,4 +186,42 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 		return m.EndClean(), nil
 	}
 	return m.End(), hookErr
+}
+
+// frameMerge feeds an AWS event stream's frames to the merge: each frame
+// is an event (eventstream.Frame.Event); a frame that cannot be decoded
+// is data lost (the first maxFrameErrors named, the rest counted).
+type frameMerge struct {
+	m      *merge.Merger
+	emit   func(sse.Event)
+	dec    *eventstream.Decoder
+	errors int
+}
+
+const maxFrameErrors = 10
+
+func newFrameMerge(m *merge.Merger, emit func(sse.Event)) *frameMerge {
+	return &frameMerge{m: m, emit: emit, dec: eventstream.NewDecoder(eventstream.Options{})}
+}
+
+func (f *frameMerge) feed(b []byte) {
+	if len(b) > 0 {
+		f.dec.Feed(b, func(fr *eventstream.Frame) { f.emit(fr.Event()) }, f.fail)
+	}
+}
+
+func (f *frameMerge) fail(e *eventstream.Error) {
+	f.errors++
+	if f.errors <= maxFrameErrors {
+		f.m.MarkLost(e.Error())
+	}
+}
+
+// end reports whether the input ended between frames (cleanly).
+func (f *frameMerge) end() bool {
+	truncated := f.dec.End() != nil
+	if n := f.errors - maxFrameErrors; n > 0 {
+		f.m.MarkLost(fmt.Sprintf("%d more event-stream frames could not be decoded", n))
+	}
+	return !truncated && !f.dec.Failed()
 }

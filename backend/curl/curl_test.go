@@ -120,6 +120,21 @@ var providerExamples = []struct {
   ]
 }`}},
 	},
+	{
+		// curl's own SigV4 signing (--aws-sigv4, curl 7.75+), as AWS's
+		// Bedrock examples use it with temporary credentials.
+		name: "Amazon Bedrock ConverseStream (SigV4)",
+		cmd: `curl -X POST "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/converse-stream" \
+  --aws-sigv4 "aws:amz:us-east-1:bedrock" \
+  --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+  -H "x-amz-security-token: $AWS_SESSION_TOKEN" \
+  -H "Content-Type: application/json" \
+  -d '{"messages":[{"role":"user","content":[{"text":"Hello"}]}]}'`,
+		want: project.Endpoint{Method: "POST", URL: "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/converse-stream",
+			Auth: &project.Auth{Type: "sigv4", AccessKey: "{{AWS_ACCESS_KEY_ID}}", SecretKey: "{{AWS_SECRET_ACCESS_KEY}}",
+				SessionToken: "{{AWS_SESSION_TOKEN}}", Region: "us-east-1", Service: "bedrock"},
+			Body: &project.Body{Type: "json", Text: `{"messages":[{"role":"user","content":[{"text":"Hello"}]}]}`}},
+	},
 }
 
 func TestImportProviderExamplesAndRoundTrip(t *testing.T) {
@@ -321,6 +336,8 @@ func TestImportErrors(t *testing.T) {
 		{"curl --data=x http://x", "does not accept --option=value"},
 		{"curl -F a=b -d c http://x", "cannot be combined"},
 		{"curl -X 'BAD METHOD' http://x", "not an HTTP method"},
+		{"curl --aws-sigv4 aws:amz -u a:b https://x", "give provider1:provider2:region:service"},
+		{"curl --aws-sigv4 aws:amz:us-east-1:bedrock https://x", "--aws-sigv4 needs --user"},
 	}
 	for _, c := range cases {
 		_, err := Import(c.cmd, Options{Dir: t.TempDir()})
@@ -391,6 +408,8 @@ func TestEndpointCurlEndpointSendsTheSame(t *testing.T) {
 		{Method: "POST", URL: "{{host}}/x", Body: &project.Body{Type: "form", Fields: []project.FormField{{Name: "f", File: "up.bin"}, {Name: "t", Value: "@not-a-file"}, {Name: "m", Value: "{{model}}"}}}},
 		{Method: "GET", URL: "{{host}}/x", Body: &project.Body{Type: "json", Text: "{}"}},
 		{Method: "HEAD", URL: "{{host}}/x"},
+		{Method: "POST", URL: "{{host}}/model/m:1/converse-stream", Body: &project.Body{Type: "json", Text: "{}"},
+			Auth: &project.Auth{Type: "sigv4", AccessKey: "{{user}}", SecretKey: "{{key}}", SessionToken: "{{pw}}", Region: "us-west-2", Service: "bedrock"}},
 	}
 	for i := range endpoints {
 		ep := &endpoints[i]

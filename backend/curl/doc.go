@@ -8,6 +8,9 @@
 // single, double and $'…' quotes. Shell variables ($NAME, ${NAME}) become
 // Streamscope variables ({{NAME}}), so `-H "Authorization: Bearer
 // $OPENAI_API_KEY"` imports as bearer auth with the token {{OPENAI_API_KEY}}.
+// curl's own AWS signing, `--aws-sigv4 aws:amz:REGION:SERVICE --user
+// AK:SK` (with an X-Amz-Security-Token header for a session token), imports
+// as sigv4 auth and exports back the same way.
 // A trailing `| jq .` is ignored. Options that cannot be carried over are
 // either refused with an error naming them (a config file, an upload) or
 // reported as warnings (-k, -o, proxies, timeouts).

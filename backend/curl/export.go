@@ -43,6 +43,11 @@ func Export(ep *project.Endpoint) string {
 			if a.In != "query" { // a query key is part of FullURL
 				headers = append(headers, [2]string{a.Key, a.Value})
 			}
+		case project.AuthSigV4: // curl signs it the same way
+			auth = []string{"--aws-sigv4", "aws:amz:" + a.Region + ":" + a.Service, "-u", a.AccessKey + ":" + a.SecretKey}
+			if a.SessionToken != "" {
+				headers = append(headers, [2]string{"X-Amz-Security-Token", a.SessionToken})
+			}
 		}
 	}
 	var body [][]string

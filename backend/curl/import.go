@@ -141,6 +141,7 @@ type parsed struct {
 	form     []project.FormField
 	user     *string
 	bearer   string
+	sigv4    string // --aws-sigv4 provider1:provider2:region:service
 	get      bool
 	head     bool
 	compress bool
@@ -335,6 +336,8 @@ func (c *parsed) option(name, v string) error {
 		c.user = &v
 	case "--oauth2-bearer":
 		c.bearer = v
+	case "--aws-sigv4":
+		c.sigv4 = v
 	case "--user-agent":
 		c.headers = append(c.headers, project.KV{Name: "User-Agent", Value: v})
 	case "--referer":
@@ -463,6 +466,12 @@ func (c *parsed) endpoint() (*project.Endpoint, error) {
 	headers := c.headers
 	// Authorization.
 	switch {
+	case c.sigv4 != "":
+		a, err := sigv4Auth(c.sigv4, c.user, &headers)
+		if err != nil {
+			return nil, err
+		}
+		ep.Auth = a
 	case c.user != nil:
 		user, pass, _ := strings.Cut(*c.user, ":")
 		ep.Auth = &project.Auth{Type: project.AuthBasic, Username: user, Password: pass}
@@ -642,3 +651,28 @@ func splitQuery(raw string) (string, []project.KV) {
 
 // escapeKeepVars query-escapes s but leaves {{variables}} as written.
 func escapeKeepVars(s string) string { return project.EscapeQuery(s) }
+
+// sigv4Auth reads curl's --aws-sigv4 "aws:amz:REGION:SERVICE" with the keys
+// of --user ACCESS_KEY:SECRET_KEY; an X-Amz-Security-Token header becomes
+// the session token (and leaves the headers).
+func sigv4Auth(spec string, user *string, headers *[]project.KV) (*project.Auth, error) {
+	parts := strings.Split(spec, ":")
+	if len(parts) != 4 || parts[2] == "" || parts[3] == "" {
+		return nil, fmt.Errorf("--aws-sigv4 %q: give provider1:provider2:region:service (aws:amz:us-east-1:bedrock); import does not guess the region and service from the host", spec)
+	}
+	if user == nil {
+		return nil, fmt.Errorf("--aws-sigv4 needs --user ACCESS_KEY:SECRET_KEY")
+	}
+	ak, sk, _ := strings.Cut(*user, ":")
+	a := &project.Auth{Type: project.AuthSigV4, AccessKey: ak, SecretKey: sk, Region: parts[2], Service: parts[3]}
+	kept := (*headers)[:0:0]
+	for _, h := range *headers {
+		if strings.EqualFold(h.Name, "X-Amz-Security-Token") && a.SessionToken == "" {
+			a.SessionToken = h.Value
+			continue
+		}
+		kept = append(kept, h)
+	}
+	*headers = kept
+	return a, nil
+}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/streamscope/streamscope/backend/demo"
+	"github.com/streamscope/streamscope/backend/mockllm"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/secrets"
 )
@@ -171,8 +172,8 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 			secret[v.Name] = true
 		}
 	}
-	if len(secret) != 5 {
-		t.Errorf("real: secret variables %v, want the five API keys", secret)
+	if len(secret) != 7 {
+		t.Errorf("real: secret variables %v, want the five API keys and the two AWS keys", secret)
 	}
 	// No file of the project carries anything shaped like a provider key.
 	keyShape := regexp.MustCompile(`sk-[A-Za-z0-9_-]{8,}|sk-ant-|AIza[0-9A-Za-z_-]{20,}`)
@@ -213,6 +214,9 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 				auth = h.Name
 			}
 		}
+		if a := r.SigV4; a != nil && a.AccessKey == "test-value-of-awsAccessKeyId" && a.SecretKey == "test-value-of-awsSecretAccessKey" && a.Region == "us-east-1" {
+			auth = "sigv4"
+		}
 		// Servers on the user's own machine (Ollama, TGI, llama.cpp) take
 		// no key by default.
 		if !strings.HasPrefix(host, "localhost:") && auth == "" {
@@ -220,7 +224,7 @@ func TestRealEnvironmentHoldsNoSecretValue(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "localhost:11434",
-		"api.deepseek.com", "api.cohere.com", "localhost:3000", "localhost:8080"} {
+		"api.deepseek.com", "api.cohere.com", "localhost:3000", "localhost:8080", "bedrock-runtime.us-east-1.amazonaws.com"} {
 		if !hosts[want] {
 			t.Errorf("no endpoint reaches %s in env real (hosts %v)", want, hosts)
 		}
@@ -419,5 +423,21 @@ func TestSecretStoreKnowsTheDemo(t *testing.T) {
 	}
 	if _, err := s.Project(dir, demo.ID); err != nil {
 		t.Fatalf("the demo folder: %v", err)
+	}
+}
+
+// The demo environment signs the Bedrock endpoints with the mock's
+// published key pair, so the mock's signature check passes.
+func TestDemoSignsWithTheMockKeys(t *testing.T) {
+	t.Parallel()
+	p := load(t, install(t))
+	env, err := p.Environment("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"awsAccessKeyId": mockllm.MockAccessKeyID, "awsSecretAccessKey": mockllm.MockSecretAccessKey} {
+		if v, ok := env.Lookup(name); !ok || v.Secret || v.Value != want {
+			t.Errorf("demo: %s = %+v, want the mock's %q", name, v, want)
+		}
 	}
 }

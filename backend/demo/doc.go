@@ -7,7 +7,10 @@
 //
 //   - providers/: one streaming endpoint per wire format: OpenAI Chat
 //     Completions, OpenAI Responses, Anthropic Messages, Gemini
-//     streamGenerateContent (SSE), Ollama /api/chat (NDJSON).
+//     streamGenerateContent (SSE), Ollama /api/chat (NDJSON), Amazon
+//     Bedrock ConverseStream and InvokeModelWithResponseStream with an
+//     Anthropic model (the binary AWS event stream), both with sigv4 auth
+//     (AWS Signature Version 4).
 //   - reasoning/: deepseek-reasoner (reasoning_content), Anthropic extended
 //     thinking, a Responses reasoning summary, Gemini thoughts, Ollama
 //     thinking.
@@ -29,9 +32,12 @@
 //     line pass --var mockBaseUrl=URL); environments/real.yaml points the
 //     same endpoints at api.openai.com, api.anthropic.com,
 //     generativelanguage.googleapis.com, api.deepseek.com, api.cohere.com,
-//     localhost:11434 (Ollama), localhost:3000 (TGI's launcher default) and
-//     localhost:8080 (llama-server's default), with the API keys as secret
-//     variables (names only).
+//     bedrock-runtime.{{awsRegion}}.amazonaws.com, localhost:11434
+//     (Ollama), localhost:3000 (TGI's launcher default) and localhost:8080
+//     (llama-server's default), with the API keys and the AWS access keys
+//     as secret variables (names only). The demo environment signs the
+//     Bedrock endpoints with the mock server's published test key pair
+//     (mockllm.MockAccessKeyID), which the mock verifies.
 //   - recordings/: hand-written example streams the mock cannot produce
 //     (plain text, a custom delimiter, a custom JSON format), replayed with
 //     `streamscope run DIR ENDPOINT --replay NAME`.

@@ -50,11 +50,13 @@ type demoRun struct {
 // The exit code and merge of every demo endpoint. A new endpoint must be
 // added here (TestEveryEndpointRuns fails otherwise).
 var demoRuns = map[string]demoRun{
-	"providers/OpenAI Chat Completions":      {code: cli.ExitOK, format: "openai-chat", finish: "stop", complete: true},
-	"providers/OpenAI Responses":             {code: cli.ExitOK, format: "openai-responses", finish: "completed", complete: true},
-	"providers/Anthropic Messages":           {code: cli.ExitOK, format: "anthropic", finish: "end_turn", complete: true},
-	"providers/Gemini streamGenerateContent": {code: cli.ExitOK, format: "gemini", finish: "STOP", complete: true},
-	"providers/Ollama chat (NDJSON)":         {code: cli.ExitOK, format: "ollama", finish: "stop", complete: true},
+	"providers/OpenAI Chat Completions":                {code: cli.ExitOK, format: "openai-chat", finish: "stop", complete: true},
+	"providers/OpenAI Responses":                       {code: cli.ExitOK, format: "openai-responses", finish: "completed", complete: true},
+	"providers/Anthropic Messages":                     {code: cli.ExitOK, format: "anthropic", finish: "end_turn", complete: true},
+	"providers/Gemini streamGenerateContent":           {code: cli.ExitOK, format: "gemini", finish: "STOP", complete: true},
+	"providers/Ollama chat (NDJSON)":                   {code: cli.ExitOK, format: "ollama", finish: "stop", complete: true},
+	"providers/Amazon Bedrock ConverseStream (SigV4)":  {code: cli.ExitOK, format: "bedrock-converse", finish: "end_turn", complete: true},
+	"providers/Amazon Bedrock InvokeModel (Anthropic)": {code: cli.ExitOK, format: "anthropic", finish: "end_turn", reasoning: true, complete: true},
 
 	"reasoning/DeepSeek reasoner":                  {code: cli.ExitOK, format: "openai-chat", finish: "stop", reasoning: true, complete: true},
 	"reasoning/Anthropic extended thinking":        {code: cli.ExitOK, format: "anthropic", finish: "end_turn", reasoning: true, complete: true},

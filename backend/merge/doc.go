@@ -11,11 +11,15 @@
 // Cohere v2 ("cohere") and v1 ("cohere-v1", NDJSON), Hugging Face
 // text-generation-inference generate_stream ("tgi"), the llama.cpp
 // server's native /completion stream ("llama-cpp"), the Vercel AI SDK UI
-// message stream, JSONPath rules ("jsonpath", evaluated with ojg) and
-// "script" (no built-in merge: a post-processor script fills the result).
-// With Options.Format empty the first decisive event picks the format from
-// its event type and JSON shape, never from a URL: a TGI token object, a
-// llama.cpp content string beside a boolean stop, a Cohere v1 event_type.
+// message stream, Amazon Bedrock ConverseStream ("bedrock-converse", one
+// event per AWS event-stream frame, bedrock.go; InvokeModel's base64
+// "chunk" events are merged as the model's own format, Anthropic on
+// Bedrock as "anthropic"), JSONPath rules ("jsonpath", evaluated with ojg)
+// and "script" (no built-in merge: a post-processor script fills the
+// result). With Options.Format empty the first decisive event picks the
+// format from its event type and JSON shape, never from a URL: a TGI token
+// object, a llama.cpp content string beside a boolean stop, a Cohere v1
+// event_type, a ConverseStream event type.
 //
 // Result.ToolCalls holds only the calls the client must answer (functions,
 // custom tools, and the Responses computer, local shell, apply_patch, MCP
@@ -31,11 +35,13 @@
 // Result.Filters the content-filter and safety results (Azure, OpenAI
 // moderation, Gemini safety ratings and blocks, filtered stop reasons),
 // Result.Refusal the model's refusal text. An SSE event named error is an
-// error in every format, and so is a stop reason that says the generation
-// failed (OpenAI-compatible abort / error, Cohere ERROR / TIMEOUT /
-// USER_CANCEL). Usage is the provider's usage object; where a format has
-// none it holds the counters the stream sends (Ollama's, TGI details,
-// llama.cpp tokens_* and timings), and LM Studio's stats and the llama.cpp
+// error in every format, and so is an event whose type ends in "Exception"
+// (Bedrock's throttlingException, modelStreamErrorException, ...) and a
+// stop reason that says the generation failed (OpenAI-compatible abort /
+// error, Cohere ERROR / TIMEOUT / USER_CANCEL). Usage is the provider's
+// usage object; where a format has none it holds the counters the stream
+// sends (Ollama's, TGI details, llama.cpp tokens_* and timings, Bedrock's
+// metrics and invocation metrics), and LM Studio's stats and the llama.cpp
 // server's timings on its OpenAI route are kept in it under those names.
 //
 // Use: New, then Add (or AddTimed, for Metrics) for each event as it
@@ -50,8 +56,9 @@
 // A stream is complete when its format's end marker arrived ([DONE],
 // message_stop, response.completed, message-end, "done":true, a
 // finishReason on every Gemini candidate, TGI's generated_text, Cohere v1
-// stream-end, a "stop":true event for every llama.cpp index; for JSONPath
-// rules the end of input) and no error event came. An OpenAI-style stream without [DONE]
+// stream-end, a "stop":true event for every llama.cpp index, Bedrock's
+// messageStop (its metadata event follows); for JSONPath rules the end of
+// input) and no error event came. An OpenAI-style stream without [DONE]
 // (some compatible servers never send it) is complete when every choice
 // sent a finish_reason and the input ended cleanly (EndClean). The verdict
 // then says whether a token limit stopped it. Data that never reached the

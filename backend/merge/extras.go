@@ -320,6 +320,7 @@ var filteredFinish = map[string]bool{
 	"content_filter": true, "content-filter": true, "SAFETY": true, "RECITATION": true,
 	"BLOCKLIST": true, "PROHIBITED_CONTENT": true, "SPII": true, "IMAGE_SAFETY": true,
 	"IMAGE_PROHIBITED_CONTENT": true, "IMAGE_RECITATION": true,
+	"guardrail_intervened": true, "content_filtered": true, // Bedrock
 	"ERROR_TOXIC": true, // Cohere: the reply was deemed toxic
 }
 

@@ -17,6 +17,8 @@ const (
 	FormatOllama          = "ollama"
 	FormatVercelUI        = "vercel-ui"
 	FormatCohere          = "cohere"
+	// FormatBedrockConverse is Amazon Bedrock's ConverseStream (bedrock.go).
+	FormatBedrockConverse = "bedrock-converse"
 	FormatCohereV1        = "cohere-v1"
 	FormatTGI             = "tgi"
 	FormatLlamaCpp        = "llama-cpp"
@@ -30,7 +32,7 @@ const (
 var Formats = []string{
 	FormatOpenAIChat, FormatOpenAIResponses, FormatAnthropic, FormatGemini,
 	FormatOllama, FormatVercelUI, FormatCohere, FormatCohereV1, FormatTGI,
-	FormatLlamaCpp, FormatJSONPath, FormatScript,
+	FormatLlamaCpp, FormatBedrockConverse, FormatJSONPath, FormatScript,
 }
 
 // Options configures a Merger.
@@ -90,6 +92,7 @@ type Merger struct {
 	anth   anthropicState
 	resp   responsesState
 	vstate vercelState
+	conv   converseState
 	c1     cohereV1State
 	// llamaUsageIdx is the llama.cpp index whose counters usage holds.
 	llamaUsageIdx int
@@ -175,21 +178,26 @@ func (m *Merger) Add(ev sse.Event) {
 		return
 	}
 	if isBlank(data) {
-		if ev.Type == "error" {
-			m.setError(&StreamError{Message: "error event without data", Type: "error"})
+		if ev.Type == "error" || isAWSException(ev.Type) {
+			m.setError(&StreamError{Message: "error event without data", Type: errorEventType(ev.Type)})
 		}
 		return
 	}
 	d := &m.d
 	if !d.parse(data) {
 		m.invalid++
-		if ev.Type == "error" {
-			m.setError(&StreamError{Message: data, Type: "error"})
+		if ev.Type == "error" || isAWSException(ev.Type) {
+			m.setError(&StreamError{Message: data, Type: errorEventType(ev.Type)})
 		}
 		return
 	}
 	if d.kind(0) != jObject {
 		m.invalid++ // JSON, but not the object every format sends
+		return
+	}
+	// Bedrock: exceptions, InvokeModel chunks, the SDKs' wrapped JSON.
+	var done bool
+	if d, ev.Type, done = m.bedrockEvent(d, ev.Type); done {
 		return
 	}
 	if m.format == "" {
@@ -216,6 +224,8 @@ func (m *Merger) Add(ev sse.Event) {
 		m.llamaCpp(d)
 	case FormatVercelUI:
 		m.vercel(d, ev.Type)
+	case FormatBedrockConverse:
+		m.converse(d, ev.Type)
 	default:
 		m.genericError(d, 0, ev.Type)
 	}
@@ -276,12 +286,22 @@ func detect(d *jdoc, evType string) string {
 	case "message-start", "content-start", "content-delta", "content-end", "tool-plan-delta",
 		"tool-call-start", "tool-call-delta", "tool-call-end", "citation-start", "citation-end", "message-end":
 		return FormatCohere
+	case "messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockStop", "messageStop":
+		return FormatBedrockConverse
+	case "metadata":
+		if d.get(0, "usage") >= 0 || d.get(0, "metrics") >= 0 {
+			return FormatBedrockConverse
+		}
+
 	case "start", "finish", "start-step", "finish-step", "text-start", "text-delta", "text-end",
 		"reasoning-start", "reasoning-delta", "reasoning-end", "tool-input-start", "tool-input-delta",
 		"tool-input-available", "tool-input-error", "tool-output-available", "tool-output-error",
 		"source-url", "source-document", "file", "message-metadata", "abort", "reset-step",
 		"tool-approval-request", "tool-approval-response", "tool-output-denied", "reasoning-file":
 		return FormatVercelUI
+	}
+	if d.kind(d.path(0, "output", "message")) == jObject && d.get(0, "stopReason") >= 0 {
+		return FormatBedrockConverse // a Converse response (not streamed)
 	}
 	if d.get(0, "choices") >= 0 || strings.HasPrefix(d.text(d.get(0, "object")), "chat.completion") {
 		return FormatOpenAIChat

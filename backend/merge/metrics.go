@@ -121,7 +121,7 @@ func outputTokens(u map[string]any) (int, bool) {
 	if u == nil {
 		return 0, false
 	}
-	for _, k := range []string{"completion_tokens", "output_tokens", "candidatesTokenCount", "eval_count"} {
+	for _, k := range []string{"completion_tokens", "output_tokens", "candidatesTokenCount", "eval_count", "outputTokens"} {
 		if n, ok := toInt(u[k]); ok {
 			return n, true
 		}

@@ -33,8 +33,10 @@ type publicRecording struct {
 	// file is JSON, the body the string at Pointer, e.g. a recorded
 	// response in an HTTP tape); sse-lines (the selected lines are SSE
 	// lines as recorded, indented in the file: each, without its leading
-	// white space, ends an event); or one JSON payload per line framed as
-	// sse-typed (event: <type> + data:), sse-data, sse-data-crlf, ndjson.
+	// white space, ends an event); eventstream-json (an AWS SDK's
+	// {"<eventType>": payload} per line, framed as AWS event-stream
+	// frames); or one JSON payload per line framed as sse-typed
+	// (event: <type> + data:), sse-data, sse-data-crlf, ndjson.
 	Framing string `json:"framing"`
 	// Pointer is the RFC 6901 JSON Pointer of the body (json-pointer).
 	Pointer string `json:"pointer"`
@@ -108,8 +110,13 @@ func TestPublicRecordings(t *testing.T) {
 				t.Skip(err)
 			}
 			for _, chunk := range []int{0, 1, 7, 64} {
-				ndjson := rec.Framing == "ndjson" || LooksLikeNDJSON(body)
-				got := mergeBody(t, body, Options{}, ndjson, chunk, uint64(len(body)))
+				var got Result
+				if rec.Framing == "eventstream-json" {
+					got = mergeFrames(t, body, Options{}, chunk, uint64(len(body)))
+				} else {
+					ndjson := rec.Framing == "ndjson" || LooksLikeNDJSON(body)
+					got = mergeBody(t, body, Options{}, ndjson, chunk, uint64(len(body)))
+				}
 				rec.check(t, chunk, got)
 			}
 		})
@@ -171,6 +178,12 @@ func (rec *publicRecording) body(dir string) ([]byte, error) {
 			fmt.Fprintf(&b, "data: %s\r\n\r\n", l)
 		case "ndjson":
 			b.WriteString(l + "\n")
+		case "eventstream-json":
+			frame, err := sdkJSONFrame(l)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", rec.Path, err)
+			}
+			b.Write(frame)
 		case "sse-lines":
 			b.WriteString(strings.TrimLeft(l, " \t") + "\n\n")
 		default:

@@ -1,6 +1,6 @@
 // Package mockllm is Streamscope's built-in mock LLM server: an http.Handler
-// that answers the five major streaming chat APIs and three servers people
-// run themselves with their real wire formats, byte for byte, offline and deterministically, and that
+// that answers the five major streaming chat APIs, three servers people
+// run themselves and Amazon Bedrock with their real wire formats, byte for byte, offline and deterministically, and that
 // produces on request every fault real networks and providers produce. The
 // desktop app starts it in-process on a free loopback port for the demo
 // project; `streamscope mock` runs it standalone; tests use it as a bench.
@@ -90,6 +90,28 @@
 //     (parameters as objects, no ids); `tool_results` answers with text.
 //     Takes {"message", "model", "chat_history", "tools", "tool_results",
 //     "max_tokens", "stream"}.
+//   - /model/{modelId}/converse-stream: Amazon Bedrock ConverseStream in the
+//     binary AWS event stream (application/vnd.amazon.eventstream), one
+//     frame per event with :event-type, :content-type and :message-type
+//     headers: messageStart, contentBlockDelta (text, reasoningContent text
+//     then signature with additionalModelRequestFields.thinking), toolUse
+//     blocks (contentBlockStart, input fragments) for toolConfig.tools,
+//     contentBlockStop, messageStop (stopReason end_turn, tool_use,
+//     max_tokens for inferenceConfig.maxTokens), metadata (usage, metrics);
+//     every payload has Bedrock's "p" padding. /converse answers the
+//     Converse JSON.
+//   - /model/{modelId}/invoke-with-response-stream: Bedrock InvokeModel with
+//     an Anthropic model (the id contains "anthropic."; body: Anthropic
+//     Messages with anthropic_version, no model): Anthropic's events, each
+//     base64 in a "chunk" frame's {"bytes","p"}, message_stop with
+//     amazon-bedrock-invocationMetrics. /invoke answers Anthropic's JSON.
+//     The model id may be written with %3A for ':'.
+//     Bedrock errors are {"message"} with the exception in X-Amzn-ErrorType.
+//     A request signed with AWS Signature Version 4 is verified as AWS
+//     does, with the mock's MockAccessKeyID / MockSecretAccessKey (another
+//     key: 403 UnrecognizedClientException; a wrong signature or a date 15
+//     minutes off: 403 InvalidSignatureException); an unsigned request is
+//     served.
 //
 // Every endpoint answers `"stream": false` (Gemini: :generateContent, TGI:
 // /generate; llama.cpp and Cohere v1 without `"stream": true`) with the
@@ -192,15 +214,22 @@
 //     overloaded_error; Gemini `data: {"error":{"code":500,...}}`; Ollama a
 //     `{"error":"..."}` line; TGI `data:{"error","error_type":"generation"}`;
 //     llama.cpp `data: {"error":{"code":500,"message","type":"server_error"}}`;
-//     Cohere v1 a stream-end with finish_reason "ERROR" (all that v1 says).
-//     For a non-streaming request: HTTP 500 with the provider's error body.
+//     Cohere v1 a stream-end with finish_reason "ERROR" (all that v1 says);
+//     Bedrock an exception frame (internalServerException for Converse,
+//     modelStreamErrorException for InvokeModel). For a non-streaming
+//     request: HTTP 500 with the provider's error body.
 //   - gzip: `Content-Encoding: gzip`; the body is compressed and held back
 //     until the end, so all events arrive in one burst.
 //   - 429: HTTP 429 with `Retry-After: 1` and the provider's rate-limit
 //     error body (OpenAI rate_limit_exceeded, Anthropic rate_limit_error,
 //     Gemini RESOURCE_EXHAUSTED, Ollama {"error":…}, TGI error_type
-//     "overloaded", llama.cpp unavailable_error, Cohere {"message"}); takes
-//     precedence over the others.
+//     "overloaded", llama.cpp unavailable_error, Cohere {"message"}, Bedrock
+//     ThrottlingException); takes precedence over the others.
+//
+// The Bedrock routes refuse the heartbeat fault and X-Mock-Stamp (HTTP 400):
+// an AWS event stream has no heartbeat frames and no SSE event ids. The
+// split, drop and gzip faults cut and compress the binary frames as they do
+// text.
 //
 // An unknown fault name, an invalid override header, a body that is not a
 // JSON object or misses a required field is answered with HTTP 400 and a

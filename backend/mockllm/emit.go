@@ -41,6 +41,9 @@ type plan struct {
 	// stamp (X-Mock-Stamp, SSE only) puts an `id:` line with the Unix time
 	// in microseconds at the head of every event when it is written.
 	stamp bool
+	// wrap, when set, frames each entry as it is written (Bedrock's binary
+	// event-stream frames): it appends the wire bytes of b to dst.
+	wrap func(dst, b []byte) []byte
 }
 
 // setCut places the fault point after half of the token frames (at least one).
@@ -248,7 +251,7 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 	slack := min(maxSlack, pace.perToken/2)
 	var generated time.Duration // perToken * tokens after the first token frame
 	first := true
-	var scratch, stamped []byte // a templated frame's bytes; with stamps
+	var scratch, stamped, wrapped []byte // a templated frame's bytes; with stamps; framed
 	for i, fr := range frames {
 		if fr.tokens > 0 {
 			if first {
@@ -274,6 +277,10 @@ func stream(w http.ResponseWriter, r *http.Request, p *plan, f faults, pace paci
 		if p.stamp {
 			stamped = stampEvents(stamped[:0], b, stampNow(start))
 			b = stamped
+		}
+		if p.wrap != nil {
+			wrapped = p.wrap(wrapped[:0], b)
+			b = wrapped
 		}
 		s.write(b)
 		if s.err != nil {

@@ -147,6 +147,8 @@ var Endpoints = []string{
 	"POST /v1/messages  (Anthropic Messages)",
 	"POST /v1beta/models/{model}:streamGenerateContent?alt=sse  (Gemini; also :generateContent)",
 	"POST /api/chat  (Ollama NDJSON)",
+	"POST /model/{modelId}/converse-stream  (Amazon Bedrock ConverseStream, AWS event stream; also /converse)",
+	"POST /model/{modelId}/invoke-with-response-stream  (Bedrock InvokeModel, Anthropic models; also /invoke)",
 	"POST /generate_stream  (Hugging Face TGI; also /generate)",
 	"POST /completion  (llama.cpp server)",
 	"POST /v1/chat  (Cohere v1 NDJSON)",
@@ -217,6 +219,9 @@ func route(path string) (p *provider, model, method string, ok bool) {
 	case "/v1/chat":
 		return cohereV1, "", "", true
 	}
+	if p, model, method, ok := bedrockRoute(path); ok {
+		return p, model, method, true
+	}
 	for _, prefix := range []string{"/v1beta/models/", "/v1/models/"} {
 		rest, found := strings.CutPrefix(path, prefix)
 		if !found {
@@ -252,6 +257,13 @@ type provider struct {
 	errorBody func(status int, msg string) []byte
 	// jsonType is the Content-Type of the provider's JSON bodies.
 	jsonType string
+	// errorType, when set, names the error of a status in the
+	// X-Amzn-ErrorType header (Bedrock).
+	errorType func(status int) string
+	// check, when set, vets a request once its body is read (Bedrock's
+	// SigV4 verification): a status other than 0 refuses it with that
+	// error type (X-Amzn-ErrorType) and message.
+	check func(r *http.Request, body []byte, f faults) (status int, errType, msg string)
 }
 
 // ids gives the deterministic identifiers and timestamps of one response.
@@ -322,6 +334,8 @@ func toolCallID(format, hex string) string {
 		return ""
 	case "ollama":
 		return "call_" + hex[:8]
+	case "bedrock-converse":
+		return "tooluse_" + hex
 	case "cohere-v1":
 		return "" // v1 tool calls have no ids
 	}
@@ -362,6 +376,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	}()
 	fail := func(code int, msg string) {
 		status = code
+		if p.errorType != nil && w.Header().Get("X-Amzn-Errortype") == "" {
+			w.Header().Set("X-Amzn-Errortype", p.errorType(code))
+		}
 		writeBody(w, code, p.jsonType, p.errorBody(code, msg))
 	}
 	f, err := parseFaults(r.Header.Values(HeaderFault))
@@ -398,6 +415,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, p *provider, mod
 	if len(body) > maxBody {
 		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: larger than %d bytes", maxBody))
 		return
+	}
+	if p.check != nil {
+		if code, errType, msg := p.check(r, body, f); code != 0 {
+			w.Header().Set("X-Amzn-Errortype", errType)
+			fail(code, msg)
+			return
+		}
 	}
 	req, a, x, err := answerFor(p, body, r, model, tokens)
 	if err != nil {
@@ -481,6 +505,8 @@ func stampUnsupported(p *provider, req *request, r *http.Request) string {
 		return "the request is not streamed (a plain JSON response has no events to stamp); stamps need an SSE stream"
 	case p == ollama:
 		return "Ollama's /api/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
+	case p == bedrockConverse || p == bedrockInvoke:
+		return "Bedrock streams AWS event-stream frames, which have no SSE event ids; stamps need an SSE stream"
 	case p == cohereV1:
 		return "Cohere's /v1/chat streams NDJSON, which has no event ids; stamps need an SSE stream"
 	case p == gemini && r.URL.Query().Get("alt") != "sse":

@@ -100,6 +100,7 @@ type auth struct {
 	Bearer json.RawMessage `json:"bearer"`
 	Basic  json.RawMessage `json:"basic"`
 	APIKey json.RawMessage `json:"apikey"`
+	AWSV4  json.RawMessage `json:"awsv4"`
 }
 
 // Result is what Import made.
@@ -590,6 +591,14 @@ func convertAuth(a *auth) (*project.Auth, error) {
 			in = "header"
 		}
 		return &project.Auth{Type: project.AuthAPIKey, Key: m["key"], Value: m["value"], In: in}, nil
+	case "awsv4":
+		m := attrs(a.AWSV4)
+		au := &project.Auth{Type: project.AuthSigV4, AccessKey: m["accessKey"], SecretKey: m["secretKey"],
+			SessionToken: m["sessionToken"], Region: m["region"], Service: m["service"]}
+		if au.AccessKey == "" || au.SecretKey == "" || au.Region == "" || au.Service == "" {
+			return nil, fmt.Errorf("auth type %q needs accessKey, secretKey, region and service; the request was imported without auth", a.Type)
+		}
+		return au, nil
 	default:
 		return nil, fmt.Errorf("auth type %q is not supported; the request was imported without auth", a.Type)
 	}

@@ -274,3 +274,14 @@ func TestImportDepthLimit(t *testing.T) {
 		}
 	}
 }
+
+// Postman's AWS Signature auth (awsv4) becomes sigv4 auth.
+func TestImportAWSV4Auth(t *testing.T) {
+	t.Parallel()
+	a, err := convertAuth(&auth{Type: "awsv4", AWSV4: []byte(`[{"key":"accessKey","value":"{{aws_key}}"},{"key":"secretKey","value":"{{aws_secret}}"},` +
+		`{"key":"region","value":"eu-west-1"},{"key":"service","value":"bedrock"},{"key":"sessionToken","value":"{{aws_token}}"}]`)})
+	want := &project.Auth{Type: "sigv4", AccessKey: "{{aws_key}}", SecretKey: "{{aws_secret}}", SessionToken: "{{aws_token}}", Region: "eu-west-1", Service: "bedrock"}
+	if err != nil || !reflect.DeepEqual(a, want) {
+		t.Errorf("awsv4: %+v, %v", a, err)
+	}
+}

@@ -107,6 +107,13 @@ func (e *Endpoint) Credentials() []Credential {
 			if literal(a.Value) {
 				out = append(out, Credential{Field: "auth.value", What: fmt.Sprintf("API key %q", a.Key), Var: varName(a.Key)})
 			}
+		case AuthSigV4:
+			if literal(a.SecretKey) {
+				out = append(out, Credential{Field: "auth.secret_key", What: "AWS secret access key", Var: "aws_secret_access_key"})
+			}
+			if literal(a.SessionToken) {
+				out = append(out, Credential{Field: "auth.session_token", What: "AWS session token", Var: "aws_session_token"})
+			}
 		}
 	}
 	for i, h := range e.Headers {
@@ -188,6 +195,14 @@ func (e *Endpoint) ReplaceCredential(c Credential, with string) (string, error) 
 	case c.Field == "auth.value" && e.Auth != nil:
 		old := e.Auth.Value
 		e.Auth.Value = with
+		return old, nil
+	case c.Field == "auth.secret_key" && e.Auth != nil:
+		old := e.Auth.SecretKey
+		e.Auth.SecretKey = with
+		return old, nil
+	case c.Field == "auth.session_token" && e.Auth != nil:
+		old := e.Auth.SessionToken
+		e.Auth.SessionToken = with
 		return old, nil
 	case c.Field == "url":
 		start, pass, ok := urlPassword(e.URL)

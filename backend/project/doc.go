@@ -35,9 +35,11 @@
 //	  text: |
 //	    {"model": "{{model}}", "stream": true}
 //	auth:
-//	  type: bearer                # none | bearer | basic | apikey
+//	  type: bearer                # none | bearer | basic | apikey | sigv4
 //	  token: '{{api_key}}'        # basic: username, password; apikey: key, value, in (header | query)
-//	stream: sse                   # auto | sse | ndjson | plain
+//	                              # sigv4 (AWS Signature Version 4, signed per request): access_key,
+//	                              # secret_key ('{{aws_secret}}'), session_token (optional), region, service
+//	stream: sse                   # auto | sse | ndjson | eventstream (AWS) | plain
 //	follow_redirects: false       # a redirect is the answer (default: followed, no credentials to another origin)
 //	compressed: true              # ask for gzip/br (curl --compressed)
 //	merge:

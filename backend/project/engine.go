@@ -15,11 +15,17 @@ func (r *Request) SendRequest() (send.Request, error) {
 		return send.Request{}, err
 	}
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	var auth *send.Auth
+	if a := r.SigV4; a != nil {
+		auth = &send.Auth{Type: "sigv4", AccessKey: a.AccessKey, SecretKey: a.SecretKey, SessionToken: a.SessionToken,
+			Region: a.Region, Service: a.Service}
+	}
 	return send.Request{
 		Method:        r.Method,
 		URL:           r.URL,
 		Header:        r.Header(),
 		Body:          r.Body,
+		Auth:          auth,
 		StreamMode:    mode,
 		Compression:   r.Compressed,
 		NoFollow:      !r.FollowRedirects,

@@ -52,7 +52,7 @@ type Endpoint struct {
 	Body    *Body  `yaml:"body,omitempty" json:"body,omitempty"`
 	Auth    *Auth  `yaml:"auth,omitempty" json:"auth,omitempty"`
 	// Stream is how the response body is read: auto (from Content-Type),
-	// sse, ndjson or plain. Empty means auto.
+	// sse, ndjson, eventstream (AWS event stream) or plain. Empty means auto.
 	Stream string `yaml:"stream,omitempty" json:"stream,omitempty"`
 	// FollowRedirects false makes a redirect the answer; unset or true
 	// follows redirects (credentials never go to another origin).
@@ -119,6 +119,9 @@ const (
 	AuthBearer = "bearer"
 	AuthBasic  = "basic"
 	AuthAPIKey = "apikey"
+	// AuthSigV4 is AWS Signature Version 4: each request is signed when it
+	// is sent (Amazon Bedrock and every other AWS API).
+	AuthSigV4 = "sigv4"
 )
 
 // Auth is the endpoint's authentication.
@@ -134,6 +137,14 @@ type Auth struct {
 	Key   string `yaml:"key,omitempty" json:"key,omitempty"`
 	Value string `yaml:"value,omitempty" json:"value,omitempty"`
 	In    string `yaml:"in,omitempty" json:"in,omitempty"`
+	// AccessKey, SecretKey (normally a {{secret variable}}), SessionToken
+	// (temporary credentials, optional), Region and Service (bedrock for
+	// Bedrock's runtime API) are for sigv4.
+	AccessKey    string `yaml:"access_key,omitempty" json:"access_key,omitempty"`
+	SecretKey    string `yaml:"secret_key,omitempty" json:"secret_key,omitempty"`
+	SessionToken string `yaml:"session_token,omitempty" json:"session_token,omitempty"`
+	Region       string `yaml:"region,omitempty" json:"region,omitempty"`
+	Service      string `yaml:"service,omitempty" json:"service,omitempty"`
 }
 
 // MergeSettings choose how the stream is merged.

@@ -12,7 +12,7 @@ import (
 )
 
 // StreamModes are the accepted values of Endpoint.Stream.
-var StreamModes = []string{"auto", "sse", "ndjson", "plain"}
+var StreamModes = []string{"auto", "sse", "ndjson", "eventstream", "plain"}
 
 // MergeFormats are the accepted values of MergeSettings.Format besides
 // "auto": the formats `streamscope merge --format` accepts (merge.Formats,
@@ -125,7 +125,8 @@ func (e *Endpoint) validate() *fieldError {
 		}
 	}
 	if a := e.Auth; a != nil {
-		for _, f := range []struct{ key, value string }{{"token", a.Token}, {"username", a.Username}, {"password", a.Password}, {"key", a.Key}, {"value", a.Value}} {
+		for _, f := range []struct{ key, value string }{{"token", a.Token}, {"username", a.Username}, {"password", a.Password}, {"key", a.Key}, {"value", a.Value},
+			{"access_key", a.AccessKey}, {"secret_key", a.SecretKey}, {"session_token", a.SessionToken}, {"region", a.Region}, {"service", a.Service}} {
 			if reason := controlReason(f.value, f.key != "key"); reason != "" {
 				return ferr(reason, "auth", f.key)
 			}
@@ -153,8 +154,15 @@ func (e *Endpoint) validate() *fieldError {
 			if a.In == "header" && !validHeaderName(a.Key) {
 				return ferr(fmt.Sprintf("%q is not a header name", a.Key), "auth", "key")
 			}
+		case AuthSigV4:
+			for _, f := range []struct{ key, value, what string }{{"access_key", a.AccessKey, "an access key"}, {"secret_key", a.SecretKey, "a secret key"},
+				{"region", a.Region, "a region (e.g. us-east-1)"}, {"service", a.Service, "a service (bedrock for Bedrock)"}} {
+				if f.value == "" {
+					return ferr("sigv4 auth needs "+f.what, "auth", f.key)
+				}
+			}
 		default:
-			return ferr(fmt.Sprintf("%q is not an auth type (none, bearer, basic, apikey)", a.Type), "auth", "type")
+			return ferr(fmt.Sprintf("%q is not an auth type (none, bearer, basic, apikey, sigv4)", a.Type), "auth", "type")
 		}
 	}
 	if e.Stream != "" && !oneOf(e.Stream, StreamModes...) {

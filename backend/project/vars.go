@@ -245,6 +245,9 @@ type Request struct {
 	// header of apikey auth and every header whose value holds a secret
 	// variable's value. A redirect to another origin does not get them.
 	Credentials []string
+	// SigV4 is sigv4 auth with its fields substituted, nil for any other:
+	// the sender signs each request with it.
+	SigV4 *Auth
 }
 
 // Header returns the headers as an http.Header.
@@ -311,6 +314,9 @@ func (p *Project) Resolve(ep *Endpoint, scope *Scope) (*Request, error) {
 				r.Headers = append(r.Headers, KV{Name: key, Value: x.expand(a.Value)})
 				r.Credentials = append(r.Credentials, key)
 			}
+		case AuthSigV4:
+			r.SigV4 = &Auth{Type: AuthSigV4, AccessKey: x.expand(a.AccessKey), SecretKey: x.expand(a.SecretKey),
+				SessionToken: x.expand(a.SessionToken), Region: x.expand(a.Region), Service: x.expand(a.Service)}
 		}
 	}
 	contentType := ""

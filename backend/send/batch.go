@@ -228,6 +228,9 @@ func estimate(r *Record) int {
 		// 80: index, size, raw_offset and raw_size with the longest
 		// numbers, beyond what the 200 above leaves for them
 		n += 80 + jsonLen(r.Event.Data) + jsonLen(r.Event.Type) + jsonLen(r.Event.ID)
+		for _, h := range r.Event.Headers {
+			n += 30 + jsonLen(h.Name) + jsonLen(h.Type) + jsonLen(h.Value)
+		}
 	}
 	n += jsonLen(r.Text)
 	for _, nt := range []*Notice{r.Warning, r.Error} {

@@ -5,6 +5,23 @@
 // reconnects, warnings, errors and one end record with its
 // reason (complete, truncated, cancelled, error, timeout).
 //
+// An AWS event stream (application/vnd.amazon.eventstream, or StreamMode
+// eventstream; Bedrock's ConverseStream and InvokeModelWithResponseStream)
+// is decoded frame by frame through package eventstream (eventstream.go):
+// each frame is an event record with its headers (EventInfo.Headers) and
+// its payload as the data. A frame that cannot be delivered (bad message
+// CRC, over MaxEventSize, undecodable headers) is an error record with code
+// frame_error and data lost (Result.Lost); a bad prelude loses the framing
+// and ends the attempt at once with reason error; a body that ends inside a
+// frame is truncated, with an error record for the incomplete frame.
+//
+// Auth type sigv4 signs every attempt, and every same-origin redirect hop,
+// with AWS Signature Version 4 (sigv4.go, the AWS SDK for Go v2 signer, a
+// fresh one per request): X-Amz-Date, X-Amz-Security-Token with a session
+// token, and Authorization over every header sent but the signer's ignored
+// ones and over the body's SHA-256. A redirect to another origin gets none
+// of them.
+//
 // Redirects are followed (Request.NoFollow turns it off) and each is a
 // redirect record; a hop to another origin (scheme, host or port) carries
 // no credential header and no Referer, and a 307/308 that would resend the

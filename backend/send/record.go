@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamscope/streamscope/backend/eventstream"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -81,7 +82,7 @@ type ResponseInfo struct {
 	StatusText string      `json:"status_text"`
 	Proto      string      `json:"proto"`
 	Header     http.Header `json:"headers"`
-	// StreamKind is how the body is read: sse, ndjson or plain.
+	// StreamKind is how the body is read: sse, ndjson, eventstream or plain.
 	StreamKind StreamKind `json:"stream_kind"`
 	// Encoding is the Content-Encoding being decoded ("" for none).
 	Encoding string `json:"encoding,omitempty"`
@@ -112,11 +113,15 @@ type EventInfo struct {
 	// Size is then the full length of Data in bytes.
 	Truncated bool `json:"truncated,omitempty"`
 	Size      int  `json:"size,omitempty"`
+	// Headers are an AWS event-stream frame's headers (:event-type,
+	// :message-type, :content-type, :exception-type, ...), nil for SSE
+	// and NDJSON events.
+	Headers []eventstream.Header `json:"headers,omitempty"`
 	// RawOffset and RawSize are where the event came from in the decoded
 	// body, in the positions of ChunkInfo.Offset: its block as received
 	// (sse.Parser.Span: from the block's first line through the first byte
 	// of the blank line's terminator, so a CRLF's LF is not counted; for
-	// NDJSON the line). RawSize is 0 when unknown (a replayed recording).
+	// NDJSON the line; for an event stream the frame). RawSize is 0 when unknown (a replayed recording).
 	RawOffset int64 `json:"raw_offset,omitempty"`
 	RawSize   int   `json:"raw_size,omitempty"`
 }
@@ -157,6 +162,9 @@ const (
 	CodeCancelled          = "cancelled"
 	CodeTruncated          = "truncated"
 	CodeStream             = "stream"
+	// CodeFrame is an AWS event-stream frame that could not be decoded
+	// (bad CRC, impossible lengths, over the size limit, bad headers).
+	CodeFrame = "frame_error"
 )
 
 // EndInfo closes the timeline.

@@ -124,6 +124,17 @@ func (x *run) checkRedirect(next func(*http.Request, []*http.Request) error) fun
 			slices.Sort(info.Dropped)
 		}
 		x.emit(Record{Kind: KindRedirect, Redirect: info})
+		if !info.CrossOrigin && x.r.Auth.isSigV4() && x.r.Header.Get("Authorization") == "" {
+			// The signature covers the path (and method, body): sign the
+			// hop afresh. Another origin gets no credential at all.
+			var body []byte
+			if info.Body == "kept" {
+				body = x.r.Body
+			}
+			if err := x.resignRedirect(req, body); err != nil {
+				return err
+			}
+		}
 		if next != nil {
 			return next(req, via)
 		}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/streamscope/streamscope/backend/eventstream"
 )
 
 // StreamKind is how a response body is read.
@@ -20,6 +22,9 @@ const (
 	StreamSSE    StreamKind = "sse"
 	StreamNDJSON StreamKind = "ndjson"
 	StreamPlain  StreamKind = "plain"
+	// StreamEventStream is the AWS event stream
+	// (application/vnd.amazon.eventstream): binary frames with headers.
+	StreamEventStream StreamKind = "eventstream"
 )
 
 // Defaults used when a Request leaves a field zero.
@@ -87,8 +92,8 @@ type Request struct {
 	Reconnect Reconnect
 	Retry     Retry
 
-	// Finish, when set, is asked each time an event stream's body (SSE or
-	// NDJSON) ended cleanly whether the stream really finished (e.g. the
+	// Finish, when set, is asked each time an event stream's body (SSE,
+	// NDJSON or an AWS event stream) ended cleanly whether the stream really finished (e.g. the
 	// merge saw the format's end marker; MergeCheck answers from a merge
 	// result). It returns "" or EndComplete to accept the end as complete,
 	// or EndTruncated / EndError with a message (a truncated SSE stream is
@@ -107,11 +112,19 @@ type Request struct {
 
 // Auth adds an Authorization header unless Header already has one.
 type Auth struct {
-	// Type is "bearer" or "basic".
+	// Type is "bearer", "basic" or "sigv4" (AWS Signature Version 4,
+	// sigv4.go: each attempt signed when it is sent).
 	Type     string
 	Token    string
 	Username string
 	Password string
+	// AccessKey, SecretKey, SessionToken (optional), Region and Service
+	// (e.g. bedrock) are for sigv4.
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	Region       string
+	Service      string
 }
 
 // Reconnect configures reopening a broken SSE stream (off by default): a
@@ -203,12 +216,18 @@ func (r *Request) build(ctx context.Context, lastEventID string) (*http.Request,
 			req.Header.Set("Authorization", "Bearer "+r.Auth.Token)
 		case "basic":
 			req.SetBasicAuth(r.Auth.Username, r.Auth.Password)
+		case "sigv4": // signed below, once every header is set
 		default:
-			return nil, fmt.Errorf("auth type %q: want bearer or basic", r.Auth.Type)
+			return nil, fmt.Errorf("auth type %q: want bearer, basic or sigv4", r.Auth.Type)
 		}
 	}
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
+	}
+	if r.Auth.isSigV4() && r.Header.Get("Authorization") == "" {
+		if err := signV4(req, r.Body, r.Auth, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return req, nil
 }
@@ -225,6 +244,8 @@ func DetectKind(contentType string) StreamKind {
 	case "application/x-ndjson", "application/ndjson", "application/jsonl",
 		"application/x-jsonl", "application/x-jsonlines", "application/jsonlines":
 		return StreamNDJSON
+	case eventstream.ContentType:
+		return StreamEventStream
 	}
 	return StreamPlain
 }
@@ -234,10 +255,10 @@ func ParseStreamMode(s string) (StreamKind, error) {
 	switch k := StreamKind(strings.ToLower(s)); k {
 	case "", StreamAuto:
 		return StreamAuto, nil
-	case StreamSSE, StreamNDJSON, StreamPlain:
+	case StreamSSE, StreamNDJSON, StreamEventStream, StreamPlain:
 		return k, nil
 	}
-	return "", fmt.Errorf("stream mode %q: want auto, sse, ndjson or plain", s)
+	return "", fmt.Errorf("stream mode %q: want auto, sse, ndjson, eventstream or plain", s)
 }
 
 // sensitive reports whether a header or query parameter name looks like it

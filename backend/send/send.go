@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamscope/streamscope/backend/eventstream"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -133,6 +134,7 @@ type run struct {
 	attempt    int
 	parser     *sse.Parser
 	parserKind StreamKind
+	frames     *eventstream.Decoder
 	events     int
 	capWarned  bool
 	firstEvent time.Duration
@@ -455,6 +457,7 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 	if kind == StreamSSE || kind == StreamNDJSON {
 		p = x.parserFor(kind)
 	}
+	var fr *frameReader // an AWS event stream's frames (eventstream.go)
 	maxBody := x.r.MaxBody
 	if maxBody == 0 {
 		maxBody = DefaultMaxBody
@@ -470,6 +473,9 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		// parser counts its spans from the attempt's first byte.
 		base = x.res.Bytes
 	)
+	if kind == StreamEventStream {
+		fr = &frameReader{x: x, dec: x.frameDecoder(), base: base, b: &bursts, wire: wire}
+	}
 	onEvent := func(ev sse.Event) {
 		x.events++
 		at := x.since()
@@ -504,6 +510,12 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 				}
 				x.res.LastEventID = p.LastEventID()
 			}
+			if fr != nil {
+				fr.feed(data)
+			}
+		}
+		if fr != nil && fr.fatal != nil {
+			break // the framing is lost: nothing more can be decoded
 		}
 		if err != nil {
 			if err != io.EOF {
@@ -531,6 +543,23 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 				msg: "connection closed mid-event: the unterminated last event was discarded", why: "closed mid-event"}
 		}
 	}
+	if fr != nil {
+		discarded, msg := fr.end()
+		if w := burstWarning(&bursts, encoding); w != "" {
+			x.emit(Record{Kind: KindWarning, Warning: &Notice{Code: CodeCompressedBuffered, Message: w}})
+		}
+		if fr.fatal != nil {
+			return outcome{reason: EndError, code: CodeFrame, msg: fr.message(fr.fatal)}
+		}
+		if readErr != nil && x.endedBeforeFault(ctx, readErr, discarded) {
+			readErr, discarded = nil, false
+		}
+		if readErr == nil && discarded {
+			// The incomplete frame is an error record, as a bad one is.
+			x.emit(Record{Kind: KindError, Error: &Notice{Code: CodeFrame, Message: msg}})
+			return outcome{reason: EndTruncated, code: CodeTruncated, msg: msg}
+		}
+	}
 	if readErr != nil {
 		if ctx.Err() != nil {
 			return x.ctxOutcome(ctx, readErr)
@@ -546,7 +575,7 @@ func (x *run) read(ctx context.Context, src io.Reader, wire *wireReader, kind St
 		msg := fmt.Sprintf("reading body: %v", readErr)
 		return outcome{reason: EndError, code: CodeTransport, msg: msg, err: readErr, next: "reconnect", why: msg}
 	}
-	if p != nil && x.r.Finish != nil {
+	if (p != nil || fr != nil) && x.r.Finish != nil {
 		if reason, msg := x.r.Finish(); reason != "" && reason != EndComplete {
 			code := CodeStream
 			if reason == EndTruncated {

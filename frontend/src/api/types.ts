@@ -74,6 +74,8 @@ export interface EventInfo {
   id: string
   truncated?: boolean
   size?: number
+  /** An AWS event-stream frame's headers (:event-type, :message-type, ...); absent for SSE and NDJSON. */
+  headers?: { name: string; type: string; value: string }[]
   /** Where the event came from in the run's decoded body (RunService.RawSlice); raw_size absent: unknown. */
   raw_offset?: number
   raw_size?: number
@@ -230,6 +232,12 @@ export interface Auth {
   key?: string
   value?: string
   in?: string
+  /** sigv4 (AWS Signature Version 4) */
+  access_key?: string
+  secret_key?: string
+  session_token?: string
+  region?: string
+  service?: string
 }
 
 export interface MergeSettings {

@@ -5,6 +5,7 @@ import { AlertTriangle, Save, Send, Square } from 'lucide-react'
 import { useEffect, useMemo, useState } from 'react'
 import type { RuleCheck } from '../api/app'
 import type { Auth, Endpoint, MergeSettings } from '../api/types'
+import SigV4Fields from './SigV4Fields'
 import { errorText, runs as runsApi } from '../api/backend'
 import { prettyJSON } from '../format'
 import { unresolved } from '../lib/variables'
@@ -135,7 +136,9 @@ function AuthEditor({ auth, onChange }: { auth: Auth | undefined; onChange: (a: 
         <option value="bearer">Bearer token</option>
         <option value="basic">Basic</option>
         <option value="apikey">API key</option>
+        <option value="sigv4">AWS Signature V4</option>
       </select>
+      {a.type === 'sigv4' && <SigV4Fields auth={a} set={set} />}
       {a.type === 'bearer' && (
         <>
           <label>Token</label>
@@ -182,6 +185,7 @@ function StreamSettings({ ep, set }: { ep: Endpoint; set: (p: Partial<Endpoint>)
         <option value="auto">Auto (from Content-Type)</option>
         <option value="sse">Server-sent events</option>
         <option value="ndjson">NDJSON</option>
+        <option value="eventstream">AWS event stream</option>
         <option value="plain">Plain body</option>
       </select>
       <label>Compressed</label>
@@ -244,7 +248,7 @@ export default function RequestEditor() {
   const ep = draft.doc.endpoint
   const set = (patch: Partial<Endpoint>) => p.editEndpoint(active, patch)
   const missing = unresolved(
-    [ep.url, ...(ep.query ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ...(ep.headers ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ep.body?.text, ep.auth?.token, ep.auth?.value, ep.auth?.username, ep.auth?.password],
+    [ep.url, ...(ep.query ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ...(ep.headers ?? []).filter((k) => !k.disabled).flatMap((k) => [k.name, k.value]), ep.body?.text, ep.auth?.token, ep.auth?.value, ep.auth?.username, ep.auth?.password, ep.auth?.access_key, ep.auth?.secret_key, ep.auth?.session_token, ep.auth?.region, ep.auth?.service],
     known,
   )
   const running = runStatus === 'running' || runStatus === 'starting'

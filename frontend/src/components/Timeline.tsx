@@ -9,6 +9,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import type { TimelineRecord } from '../api/types'
 import { errorText, runs as runsApi } from '../api/backend'
 import { eventRaw, type RawFetch } from '../api/raw'
+import FrameHeaders from './FrameHeaders'
 import { formatCount, formatMs, formatOffset, prettyJSON, visibleBytes } from '../format'
 import { diagTimelineRendered } from '../lib/diag'
 import { shallowEqual, useThrottled } from '../lib/throttle'
@@ -84,6 +85,7 @@ function Detail({ runId, r }: { runId: string | null; r: TimelineRecord }) {
         {truncated && <span className="pill warn">{full ? 'full data loaded' : 'shortened for display'}</span>}
         {err && <span className="pill err">{err}</span>}
       </div>
+      <FrameHeaders headers={r.event?.headers} />
       <Group orientation="horizontal" className="grow">
         <Panel defaultSize="55" minSize="20">
           <div className="col" style={{ height: '100%' }}>

@@ -1355,6 +1355,27 @@ export namespace appstate {
 
 }
 
+export namespace eventstream {
+	
+	export class Header {
+	    name: string;
+	    type: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.value = source["value"];
+	    }
+	}
+
+}
+
 export namespace merge {
 	
 	export class ToolCall {
@@ -1662,6 +1683,11 @@ export namespace project {
 	    key?: string;
 	    value?: string;
 	    in?: string;
+	    access_key?: string;
+	    secret_key?: string;
+	    session_token?: string;
+	    region?: string;
+	    service?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Auth(source);
@@ -1676,6 +1702,11 @@ export namespace project {
 	        this.key = source["key"];
 	        this.value = source["value"];
 	        this.in = source["in"];
+	        this.access_key = source["access_key"];
+	        this.secret_key = source["secret_key"];
+	        this.session_token = source["session_token"];
+	        this.region = source["region"];
+	        this.service = source["service"];
 	    }
 	}
 	export class FormField {
@@ -2001,6 +2032,7 @@ export namespace send {
 	    id: string;
 	    truncated?: boolean;
 	    size?: number;
+	    headers?: eventstream.Header[];
 	    raw_offset?: number;
 	    raw_size?: number;
 	
@@ -2016,9 +2048,28 @@ export namespace send {
 	        this.id = source["id"];
 	        this.truncated = source["truncated"];
 	        this.size = source["size"];
+	        this.headers = this.convertValues(source["headers"], eventstream.Header);
 	        this.raw_offset = source["raw_offset"];
 	        this.raw_size = source["raw_size"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Notice {
 	    code: string;
