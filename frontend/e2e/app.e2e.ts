@@ -186,6 +186,33 @@ describe('streaming against the in-process mock', () => {
     await page.close()
   })
 
+  it('a pasted curl command with a literal token offers to move it into a secret variable', async () => {
+    const { page, errors } = await openApp(browser)
+    await openProject(page, fx.dir)
+    await selectEndpoint(page, 'Chat')
+    await page.getByTestId('url-input').focus()
+    await page.evaluate(() => {
+      const dt = new DataTransfer()
+      dt.setData('text/plain', `curl -N https://api.example.com/v1/secret-chat -H 'Authorization: Bearer sk-e2e-literal-123' -d '{"stream":true}'`)
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+    })
+    await page.getByTestId('curl-offer').waitFor()
+    await page.getByTestId('curl-import').click()
+    const dialog = page.getByTestId('dialog')
+    await dialog.waitFor()
+    expect(await dialog.textContent()).toContain('bearer token')
+    expect(await dialog.textContent()).not.toContain('sk-e2e-literal-123')
+    await page.getByTestId('dialog-input').fill('vault')
+    await page.getByTestId('dialog-ok').click()
+    await expect.poll(() => page.getByText(/Moved the bearer token to \{\{api_key\}\}/).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    // No project file holds the literal any more; the environment has the secret variable.
+    const files = readdirSync(fx.dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'))
+    for (const f of files) expect(readFileSync(join(fx.dir, f), 'utf8')).not.toContain('sk-e2e-literal-123')
+    expect(readFileSync(join(fx.dir, 'environments', 'vault.yaml'), 'utf8')).toContain('api_key')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('pasting a curl command into the URL field offers to import it', async () => {
     const { page, errors } = await openApp(browser)
     await openProject(page, fx.dir)

@@ -261,6 +261,31 @@ export interface EndpointDoc {
 export interface CurlImport {
   endpoint: EndpointDoc
   warnings: string[] | null
+  /** Literal credentials the command carried (where and what, never the value). */
+  credentials: Credential[] | null
+}
+
+/** A literal credential in an endpoint (project.Credential). */
+export interface Credential {
+  field: string
+  what: string
+  var: string
+}
+
+/** ProjectService.MoveCredentials's answer. */
+export interface CredentialsMoved {
+  endpoint: EndpointDoc
+  environment: string
+  moved: Credential[] | null
+}
+
+/** Whether the open project's folder may use the secrets of its id (ProjectService.SecretsAccess). */
+export interface SecretsAccess {
+  trusted: boolean
+  dir: string
+  id: string
+  owners: string[] | null
+  message: string
 }
 
 export interface ProjectChanged {

@@ -9,6 +9,7 @@ import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type {
   BodyView,
   ChunkView,
+  CredentialsMoved,
   CurlImport,
   DiagConfig,
   DiagRunReport,
@@ -28,6 +29,7 @@ import type {
   RunBatch,
   RunRequest,
   RunResult,
+  SecretsAccess,
   RunStarted,
   SettingsView,
 } from './app'
@@ -291,6 +293,9 @@ export const projects = {
   exportCurl: (ref: string) => call<string>('ProjectService', 'ExportCurl', ref),
   getEnvironment: (name: string) => call<EnvironmentView>('ProjectService', 'GetEnvironment', name),
   saveEnvironment: (edit: EnvironmentEdit) => call<EnvironmentView>('ProjectService', 'SaveEnvironment', edit),
+  secretsAccess: () => call<SecretsAccess>('ProjectService', 'SecretsAccess'),
+  trustSecrets: () => call<ProjectView>('ProjectService', 'TrustSecrets'),
+  moveCredentials: (ref: string, env: string) => call<CredentialsMoved>('ProjectService', 'MoveCredentials', ref, env),
   deleteEnvironment: (name: string) => call<ProjectView>('ProjectService', 'DeleteEnvironment', name),
   renameFolder: (path: string, name: string) => call<ProjectView>('ProjectService', 'RenameFolder', path, name),
   deleteFolder: (path: string) => call<ProjectView>('ProjectService', 'DeleteFolder', path),

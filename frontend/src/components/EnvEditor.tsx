@@ -1,8 +1,9 @@
 // A dialog to edit the project's environments: variables with values, or
 // secret ones whose value is kept outside the project (never shown again).
 import { Lock, Plus, Trash2, X } from 'lucide-react'
-import { useState } from 'react'
-import type { EnvironmentView, VariableEdit } from '../api/app'
+import { useEffect, useState } from 'react'
+import type { EnvironmentView, SecretsAccess, VariableEdit } from '../api/app'
+import { errorText, projects } from '../api/backend'
 import { useProject } from '../store/project'
 import { askConfirm } from './Dialogs'
 
@@ -13,6 +14,47 @@ interface Row extends VariableEdit {
 
 function rowsOf(env: EnvironmentView | undefined): Row[] {
   return (env?.variables ?? []).map((v) => ({ name: v.name, value: v.value, secret: v.secret, keepSecret: v.secret && v.hasValue, stored: v.secret && v.hasValue }))
+}
+
+/**
+ * Secrets are bound to a project's folder: a copy, a moved project or one
+ * that claims another's id gets none until the user trusts this folder
+ * (backend/secrets). The banner says whose they are and asks first.
+ */
+export function SecretsTrust({ onTrusted }: { onTrusted?: () => void }) {
+  const [access, setAccess] = useState<SecretsAccess | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    projects.secretsAccess().then(setAccess, (e) => setError(errorText(e)))
+  }, [])
+  if (error) return <div className="banner err">{error}</div>
+  if (!access || access.trusted) return null
+  const owners = access.owners ?? []
+  async function trust() {
+    const whose = owners.length ? `They belong to ${owners.join(', ')}.` : 'They were stored before secrets were bound to folders.'
+    const yes = await askConfirm({
+      title: 'Use these secrets here?',
+      message: `This folder (${access!.dir}) claims project id “${access!.id}”. ${whose} Trust this folder only if it is that project (or your own copy of it): it could send them anywhere.`,
+      okLabel: 'Trust this folder',
+      danger: true,
+    })
+    if (!yes) return
+    try {
+      await projects.trustSecrets()
+      setAccess(await projects.secretsAccess())
+      onTrusted?.()
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+  return (
+    <div className="banner warn" data-testid="secrets-untrusted">
+      <span className="grow">{access.message}</span>
+      <button className="btn small" onClick={() => void trust()} data-testid="secrets-trust">
+        Trust this folder…
+      </button>
+    </div>
+  )
 }
 
 export default function EnvEditor({ onClose }: { onClose: () => void }) {
@@ -48,6 +90,7 @@ export default function EnvEditor({ onClose }: { onClose: () => void }) {
             <X size={14} />
           </button>
         </div>
+        <SecretsTrust onTrusted={() => void p.refresh()} />
         <div className="row" style={{ padding: 'var(--s3)' }}>
           {isNew ? (
             <input className="input grow" autoFocus placeholder="New environment name" value={name} onChange={(e) => setName(e.target.value)} data-testid="env-name" />

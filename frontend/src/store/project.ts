@@ -6,6 +6,7 @@ import { create } from 'zustand'
 import type { EndpointDoc, EnvironmentEdit, ProjectView, RecentProject } from '../api/app'
 import type { Endpoint } from '../api/types'
 import { errorText, hasBackend, projects } from '../api/backend'
+import { askText } from '../components/Dialogs'
 import { useRuns } from './runs'
 
 export interface Draft {
@@ -55,6 +56,7 @@ interface ProjectState {
   saveEnvironment: (edit: EnvironmentEdit) => Promise<boolean>
   deleteEnvironment: (name: string) => Promise<void>
   importCurl: (text: string, folder?: string) => Promise<string[]>
+  offerMoveCredentials: (ref: string, what: string[]) => Promise<void>
   setNotice: (n: string | null) => void
 }
 
@@ -294,7 +296,23 @@ export const useProject = create<ProjectState>((set, get) => {
       await get().refresh()
       await get().select(r.endpoint.ref)
       set({ notice: r.warnings?.length ? `Imported with warnings: ${r.warnings.join('; ')}` : `Imported “${r.endpoint.endpoint.name}” from curl` })
+      const creds = r.credentials ?? []
+      if (creds.length > 0) await get().offerMoveCredentials(r.endpoint.ref, creds.map((c) => c.what))
       return r.warnings ?? []
+    },
+    offerMoveCredentials: async (ref, what) => {
+      const env = await askText({
+        title: 'Keep the credentials secret?',
+        message: `The command held ${what.length === 1 ? 'a literal credential' : `${what.length} literal credentials`} (${what.join(', ')}), now written in the project file. Move ${what.length === 1 ? 'it' : 'them'} into secret variables of this environment (kept outside the project)?`,
+        initial: get().env || 'local',
+        okLabel: 'Move to secrets',
+      })
+      if (!env) return
+      const moved = await act(projects.moveCredentials(ref, env.trim()))
+      if (!moved) return
+      await get().refresh()
+      await get().select(moved.endpoint.ref)
+      set({ env: moved.environment, notice: `Moved ${(moved.moved ?? []).map((c) => `the ${c.what} to {{${c.var}}}`).join(', ')} (environment “${moved.environment}”)` })
     },
     setNotice: (n) => set({ notice: n }),
   }
