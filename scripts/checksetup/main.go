@@ -245,7 +245,7 @@ func provided(name string, pkgs map[string]bool) string {
 		}
 	}
 	for _, p := range paths {
-		out, err := exec.Command("dpkg-query", "-S", p).Output()
+		out, err := dpkgOwner(p)
 		if err != nil {
 			continue
 		}
@@ -276,10 +276,33 @@ func provided(name string, pkgs map[string]bool) string {
 	return fmt.Sprintf("comes from package %s, which no script installs (add it to an ensure_apt call or lib.sh's package lists)", strings.Join(names, ", "))
 }
 
+// dpkgCache keeps each dpkg-query answer: the scripts name the same
+// commands and packages many times.
+var dpkgCache = map[string]struct {
+	out []byte
+	err error
+}{}
+
+func dpkgQuery(args ...string) ([]byte, error) {
+	key := strings.Join(args, "\x00")
+	if c, ok := dpkgCache[key]; ok {
+		return c.out, c.err
+	}
+	out, err := exec.Command("dpkg-query", args...).Output()
+	dpkgCache[key] = struct {
+		out []byte
+		err error
+	}{out, err}
+	return out, err
+}
+
+// dpkgOwner is `dpkg-query -S path`: the packages that hold path.
+func dpkgOwner(path string) ([]byte, error) { return dpkgQuery("-S", path) }
+
 // basePackage tells whether every Debian 12 machine has pkg: priority
 // required or important, or essential.
 func basePackage(pkg string) bool {
-	out, err := exec.Command("dpkg-query", "-W", "--showformat=${Priority} ${Essential}", pkg).Output()
+	out, err := dpkgQuery("-W", "--showformat=${Priority} ${Essential}", pkg)
 	if err != nil {
 		return false
 	}
@@ -291,7 +314,7 @@ func basePackage(pkg string) bool {
 // python3-minimal, which holds /usr/bin/python3).
 func dependedOn(pkg string, pkgs map[string]bool) bool {
 	for p := range pkgs {
-		out, err := exec.Command("dpkg-query", "-W", "--showformat=${Depends},${Pre-Depends}", p).Output()
+		out, err := dpkgQuery("-W", "--showformat=${Depends},${Pre-Depends}", p)
 		if err != nil {
 			continue
 		}
