@@ -1,13 +1,11 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/redact"
+	"github.com/streamscope/streamscope/backend/runstore"
 	"github.com/streamscope/streamscope/backend/send"
 	"github.com/streamscope/streamscope/backend/sse"
 )
@@ -39,7 +38,7 @@ type RunService struct {
 	mu       sync.Mutex
 	runs     map[string]*run
 	finished []string
-	spoolDir string
+	files    runstore.Dir // the runs' files on disk
 	next     atomic.Int64
 	socket   pullSocket
 }
@@ -65,8 +64,6 @@ const (
 	// maxBatchRecords lets the interval and the byte budget, not a record
 	// count, decide when a batch goes: fewer, fuller batches for the bridge.
 	maxBatchRecords = 4096
-	// maxRawBody bounds the body kept on disk per run.
-	maxRawBody = 256 << 20
 )
 
 // run is one request in flight or finished.
@@ -84,29 +81,24 @@ type run struct {
 	seq     atomic.Int64 // emitted batches
 	out     *outbox      // batches on their way to the UI (runpull.go)
 
-	mu        sync.Mutex
-	m         *merge.Merger
-	mopts     merge.Options
-	kind      send.StreamKind
-	status    int
-	header    http.Header
-	timing    send.Timing
-	records   int64
-	bytes     int64
-	events    int
-	ended     *merge.Result
-	res       *send.Result
-	doneInfo  *RunDone
-	final     merge.Result
-	finalSet  bool
-	recs      recordLog // every record sent to the UI (RunService.Records)
-	spool     *os.File
-	spoolW    *bufio.Writer
-	spoolErr  error
-	raw       *os.File // the decoded body, on disk (Body, Export raw)
-	rawW      *bufio.Writer
-	rawN      int64
-	rawTrunc  bool
+	mu       sync.Mutex
+	m        *merge.Merger
+	mopts    merge.Options
+	kind     send.StreamKind
+	status   int
+	header   http.Header
+	timing   send.Timing
+	records  int64
+	bytes    int64
+	events   int
+	ended    *merge.Result
+	res      *send.Result
+	doneInfo *RunDone
+	final    merge.Result
+	finalSet bool
+	// files are the run's events, body and record log on disk
+	// (RunService.Records, Body, RawSlice, Export, SaveRecording).
+	files     *runstore.Run
 	sentText  map[string]string // what the UI has of each text, by key
 	sentTools string
 	sentSmall string
@@ -196,7 +188,7 @@ func (s *RunService) Forget(runID string) error {
 		}
 	}
 	s.mu.Unlock()
-	r.removeSpool()
+	r.files.Remove()
 	return nil
 }
 
@@ -224,7 +216,7 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 		ref: ref, method: method, rawURL: rawURL, env: env, replay: replay,
 		sentText: map[string]string{}, lastRate: time.Now(),
 	}
-	r.openSpool()
+	r.files = s.files.Open(id)
 	o := s.Batch
 	if o.Interval <= 0 {
 		o.Interval = uiBatchInterval
@@ -271,11 +263,11 @@ func (s *RunService) finishedRun(r *run) {
 	}
 	s.mu.Unlock()
 	for _, o := range drop {
-		o.removeSpool()
+		o.files.Remove()
 	}
 }
 
-// shutdown cancels every run and removes the spool files.
+// shutdown cancels every run and removes the run files.
 func (s *RunService) shutdown() {
 	s.stopPullSocket()
 	s.mu.Lock()
@@ -289,14 +281,9 @@ func (s *RunService) shutdown() {
 			r.cancel()
 		}
 		<-r.done
-		r.removeSpool()
+		r.files.Remove()
 	}
-	s.mu.Lock()
-	if s.spoolDir != "" {
-		os.RemoveAll(s.spoolDir)
-		s.spoolDir = ""
-	}
-	s.mu.Unlock()
+	s.files.RemoveAll()
 }
 
 // emit hands one batch to the UI, for its next pull or pushed (outbox);
@@ -314,9 +301,8 @@ func (r *run) emit(b RunBatch) {
 func (r *run) flush(b send.Batch) {
 	out := r.scriptOutput()
 	recs := timelineRecords(b.Records)
-	seqs, lines := encodeRecords(recs)
+	r.files.AddRecords(b.Records)
 	r.mu.Lock()
-	r.recs.append(seqs, lines)
 	delta, _ := r.deltaLocked(textBudget)
 	met := r.metricsLocked()
 	logs, tests := r.takeScriptLocked(out)
@@ -337,10 +323,7 @@ func (r *run) end(done RunDone) {
 		more = more || r.newLogs < len(r.logs) || r.newTests < len(r.tests)
 		if !more {
 			r.doneInfo = &done
-			if r.spoolW != nil {
-				r.spoolW.Flush()
-				r.rawW.Flush()
-			}
+			r.files.Flush()
 		}
 		seq := r.seq.Add(1)
 		r.mu.Unlock()

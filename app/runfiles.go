@@ -1,20 +1,17 @@
 package app
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"os"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
+	"github.com/streamscope/streamscope/backend/runstore"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -68,30 +65,15 @@ func (s *RunService) Body(runID string) (BodyView, error) {
 		r.mu.Unlock()
 		return BodyView{}, fmt.Errorf("run %s has no response body (a replayed recording keeps only its events)", runID)
 	}
-	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: int(r.rawN)}
+	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: int(r.files.BodySize())}
 	r.mu.Unlock()
-	// read past the view's end, so that a secret it cuts is masked too
-	ctx := r.red.Context()
-	body, cut, err := r.readRaw(bodyViewMax + ctx)
+	body, cut, err := r.files.View(bodyViewMax, r.red)
 	if err != nil {
 		return BodyView{}, err
 	}
-	n := min(len(body), bodyViewMax)
-	v.Truncated = cut || n < len(body)
-	v.Text, v.Base64, v.IsText = textOrBase64(r.red.Window(body, 0, n), v.ContentType)
+	v.Truncated = cut
+	v.Text, v.Base64, v.IsText = runstore.TextOrBase64(body, v.ContentType)
 	return v, nil
-}
-
-// textOrBase64 shows b as text when it is valid UTF-8 and not declared
-// binary, else as base64.
-func textOrBase64(b []byte, contentType string) (string, string, bool) {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	binary := strings.HasPrefix(mt, "image/") || strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") ||
-		mt == "application/octet-stream" || mt == "application/pdf"
-	if !binary && utf8.Valid(b) {
-		return string(b), "", true
-	}
-	return "", base64.StdEncoding.EncodeToString(b), false
 }
 
 // Chunk returns the whole bytes of a chunk or event record whose copy in a
@@ -104,13 +86,10 @@ func (s *RunService) Chunk(runID string, seq int64) (ChunkView, error) {
 	data, ok := r.batcher.Full(seq)
 	v := ChunkView{Seq: seq, Available: ok, Size: len(data)}
 	if ok {
-		v.Text, v.Base64, v.IsText = textOrBase64(data, "")
+		v.Text, v.Base64, v.IsText = runstore.TextOrBase64(data, "")
 	}
 	return v, nil
 }
-
-// maxRawSlice bounds the bytes one RawSlice call returns.
-const maxRawSlice = 1 << 20
 
 // RawSlice returns size bytes of a run's decoded body from offset, as
 // received: the positions of the timeline's chunk records (offset) and
@@ -138,53 +117,12 @@ func (s *RunService) RawSlice(runID string, offset int64, size int) (RawView, er
 		v.Reason = "a replayed recording keeps only its events, not the bytes received"
 		return v, nil
 	}
-	n := min(size, maxRawSlice)
-	// one byte more, to tell whether a final CR is followed by its LF, and
-	// the bytes around the slice, so that a secret it cuts is masked too
-	ctx := int64(r.red.Context())
-	lo := max(0, offset-ctx)
-	around, kept, cut, err := r.readRawAt(lo, int(offset-lo)+n+1+int(ctx))
-	if err != nil {
-		v.Reason = err.Error()
-		return v, nil
+	sl := r.files.Slice(offset, size, r.red)
+	v.Available, v.Reason, v.Size, v.Shortened = sl.Available, sl.Reason, sl.Size, sl.Shortened
+	if sl.Available {
+		v.Text, v.Base64, v.IsText = runstore.TextOrBase64(sl.Data, "")
 	}
-	var b []byte
-	if pre := int(offset - lo); pre < len(around) {
-		b = around[pre:min(len(around), pre+n+1)]
-	}
-	if size > 0 && offset >= kept {
-		if cut {
-			v.Reason = fmt.Sprintf("only the first %d bytes of the body are kept; byte %d is past them", maxRawBody, offset)
-		} else {
-			v.Reason = fmt.Sprintf("byte %d is past the %d bytes of the body received", offset, kept)
-		}
-		return v, nil
-	}
-	if len(b) > n && !(n > 0 && n == size && b[n-1] == '\r' && b[n] == '\n') {
-		b = b[:n]
-	}
-	v.Available, v.Size, v.Shortened = true, len(b), len(b) < size
-	if v.Shortened {
-		b = b[:cutUTF8(b)]
-		v.Size = len(b)
-	}
-	// Size counts the bytes of the body; the text is masked
-	pre := int(offset - lo)
-	v.Text, v.Base64, v.IsText = textOrBase64(r.red.Window(around, pre, pre+len(b)), "")
 	return v, nil
-}
-
-// cutUTF8 is len(b) without a UTF-8 sequence cut off at its end.
-func cutUTF8(b []byte) int {
-	for k := 1; k <= utf8.UTFMax && k <= len(b); k++ {
-		if utf8.RuneStart(b[len(b)-k]) {
-			if !utf8.FullRune(b[len(b)-k:]) {
-				return len(b) - k
-			}
-			break
-		}
-	}
-	return len(b)
 }
 
 // Export kinds.
@@ -206,14 +144,7 @@ func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
 	var data []byte
 	switch kind {
 	case ExportEvents:
-		var b strings.Builder
-		err = r.readSpool(func(ev spoolEvent) error {
-			line, err := json.Marshal(ev)
-			b.Write(line)
-			b.WriteByte('\n')
-			return err
-		})
-		data = []byte(b.String())
+		data, err = r.files.EventsJSONL()
 	case ExportRaw:
 		r.mu.Lock()
 		replay := r.replay
@@ -221,7 +152,7 @@ func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
 		if replay {
 			err = fmt.Errorf("run %s has no raw body (a replayed recording keeps only its events)", runID)
 		} else {
-			data, _, err = r.readRaw(maxRawBody)
+			data, _, err = r.files.Body(runstore.MaxBody)
 			data = r.red.Bytes(data)
 		}
 	case ExportMerged:
@@ -279,7 +210,7 @@ func (s *RunService) SaveRecording(runID, name string) (string, error) {
 		rec.DurationMS, rec.End = r.doneInfo.DurationMS, r.doneInfo.Reason
 	}
 	r.mu.Unlock()
-	err = r.readSpool(func(ev spoolEvent) error {
+	err = r.files.Events(func(ev runstore.Event) error {
 		rec.Events = append(rec.Events, project.RecordedEvent{TimeMS: ev.TimeMS, Event: sse.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID}})
 		return nil
 	})
@@ -326,7 +257,7 @@ func (s *RunService) CheckRule(req RuleCheckRequest) (RuleCheck, error) {
 			return out, err
 		}
 		stop := errors.New("enough")
-		err = r.readSpool(func(ev spoolEvent) error {
+		err = r.files.Events(func(ev runstore.Event) error {
 			if out.Events >= maxEvents {
 				return stop
 			}
@@ -345,6 +276,32 @@ func (s *RunService) CheckRule(req RuleCheckRequest) (RuleCheck, error) {
 		out.Preview = out.Preview[:cutJSON(out.Preview, 2048)]
 	}
 	return out, nil
+}
+
+// RecordPage is a run of consecutive timeline records from the record log.
+type RecordPage struct {
+	// Records are the records with seq from From on, at most the count asked.
+	Records []TimelineRecord `json:"records"`
+	// From is the first seq asked; First and Last the seqs the log holds.
+	From  int64 `json:"from"`
+	First int64 `json:"first"`
+	Last  int64 `json:"last"`
+}
+
+// Records returns up to count (at most 5,000) consecutive timeline records
+// of a run, from seq from on, as its batches carried them (long data
+// shortened; Chunk has it whole). The UI keeps the newest records of a
+// long run in memory and pages older ones in with this.
+func (s *RunService) Records(runID string, from int64, count int) (RecordPage, error) {
+	r, err := s.get(runID)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	p, err := r.files.Records(from, count)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	return RecordPage{Records: timelineRecords(p.Records), From: p.From, First: p.First, Last: p.Last}, nil
 }
 
 // Snapshot returns a run's state so far as one batch (texts whole, with

@@ -147,10 +147,10 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 			r.kind, r.status, r.header, r.timing = rec.Response.StreamKind, rec.Response.Status, rec.Response.Header, rec.Response.Timing
 		case send.KindChunk:
 			r.bytes += int64(rec.Chunk.Size)
-			r.rawLocked(rec.Chunk.Data)
+			r.files.AddBody(rec.Chunk.Data)
 		case send.KindEvent:
 			r.events++
-			r.spoolLocked(rec.Event.Index, rec.At, shown.Event.Event)
+			r.files.AddEvent(rec.Event.Index, rec.At, shown.Event.Event)
 			r.ended = nil // End is taken again at the next end of a body
 			r.m.AddTimed(rec.Event.Event, rec.At)
 			ev = rec.Event
@@ -174,13 +174,13 @@ func (r *run) sendLoop(ctx context.Context, req send.Request) {
 	if sender == nil {
 		sender = &send.Sender{}
 	}
-	// The body goes to a file (rawLocked), not into memory: a long
+	// The body goes to a file (r.files), not into memory: a long
 	// stream's memory stays bounded.
 	req.MaxBody = -1
 	res := sender.Do(ctx, &req, sink)
 	if res.Kind == send.StreamPlain || r.script != nil {
 		// a plain body is merged (and a script reads it) as a whole
-		res.Body, res.BodyTruncated, _ = r.readRaw(plainMergeMax)
+		res.Body, res.BodyTruncated, _ = r.files.Body(plainMergeMax)
 	}
 	r.finish(res)
 }
@@ -338,7 +338,7 @@ func (r *run) replayLoop(ctx context.Context, rec *project.Recording) {
 		r.mu.Lock()
 		r.events++
 		r.records++
-		r.spoolLocked(n, at, ev.Event)
+		r.files.AddEvent(n, at, ev.Event)
 		r.m.AddTimed(ev.Event, at)
 		r.mu.Unlock()
 		if r.script != nil {

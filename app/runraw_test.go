@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/streamscope/streamscope/backend/project"
+	"github.com/streamscope/streamscope/backend/runstore"
 )
 
 // rawBody is an event stream as a server may really send it: a BOM, CRLF
@@ -35,7 +36,7 @@ func rawBody(events int) string {
 func TestRawSliceGivesEachEventItsBytes(t *testing.T) {
 	t.Parallel()
 	body := rawBody(300)
-	big := "data: " + strings.Repeat("x", maxRawSlice+100) + "\n\n"
+	big := "data: " + strings.Repeat("x", runstore.MaxSlice+100) + "\n\n"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		text := body
@@ -62,7 +63,7 @@ func TestRawSliceGivesEachEventItsBytes(t *testing.T) {
 		return st
 	}
 	st := send("/")
-	page, err := a.Run.Records(st.RunID, 1, maxRecordPage)
+	page, err := a.Run.Records(st.RunID, 1, runstore.MaxPage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestRawSliceGivesEachEventItsBytes(t *testing.T) {
 	// one call returns at most 1 MiB, shortened
 	st = send("/big")
 	v, err := a.Run.RawSlice(st.RunID, 0, len(big))
-	if err != nil || !v.Available || !v.Shortened || v.Size != maxRawSlice || v.Text != big[:maxRawSlice] {
+	if err != nil || !v.Available || !v.Shortened || v.Size != runstore.MaxSlice || v.Text != big[:runstore.MaxSlice] {
 		t.Fatalf("big slice: size %d shortened %v %v", v.Size, v.Shortened, err)
 	}
 
@@ -131,17 +132,5 @@ func TestRawSliceGivesEachEventItsBytes(t *testing.T) {
 	}
 	if _, err := a.Run.RawSlice(st.RunID, 0, 1); err == nil {
 		t.Fatal("a forgotten run still answers")
-	}
-}
-
-func TestCutUTF8(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		in   string
-		want int
-	}{{"", 0}, {"ab", 2}, {"aé", 3}, {"a\xc3", 1}, {"a\xe6\x9d", 1}, {"a東", 4}, {"\xf0\x9f\x98", 0}, {"\xff", 1}} {
-		if got := cutUTF8([]byte(c.in)); got != c.want {
-			t.Errorf("cutUTF8(%q) = %d, want %d", c.in, got, c.want)
-		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/streamscope/streamscope/backend/runstore"
 )
 
 // The record log gives back, page by page, exactly the records the batches
@@ -19,7 +21,7 @@ func TestRecordsPagesBackWhatTheBatchesCarried(t *testing.T) {
 	for _, b := range waitDone(t, rt, st.Event) {
 		sent = append(sent, b.Records...)
 	}
-	if len(sent) < 2*recordMarkEvery {
+	if len(sent) < 2*runstore.MarkEvery {
 		t.Fatalf("only %d records: the test needs several index marks", len(sent))
 	}
 	for i, r := range sent {
@@ -51,9 +53,9 @@ func TestRecordsPagesBackWhatTheBatchesCarried(t *testing.T) {
 		}
 	}
 	// a page from the middle, across index marks
-	want := min(recordMarkEvery, len(sent)-recordMarkEvery-4)
-	mid, err := a.Run.Records(st.RunID, recordMarkEvery+5, want)
-	if err != nil || len(mid.Records) != want || mid.Records[0].Seq != recordMarkEvery+5 || mid.Records[want-1].Seq != int64(recordMarkEvery+4+want) {
+	want := min(runstore.MarkEvery, len(sent)-runstore.MarkEvery-4)
+	mid, err := a.Run.Records(st.RunID, runstore.MarkEvery+5, want)
+	if err != nil || len(mid.Records) != want || mid.Records[0].Seq != runstore.MarkEvery+5 || mid.Records[want-1].Seq != int64(runstore.MarkEvery+4+want) {
 		t.Fatalf("middle page: %d records from %d to %d, %v", len(mid.Records), mid.Records[0].Seq, mid.Records[len(mid.Records)-1].Seq, err)
 	}
 	for _, c := range []struct {
@@ -62,7 +64,7 @@ func TestRecordsPagesBackWhatTheBatchesCarried(t *testing.T) {
 		want  string
 	}{
 		{st.RunID, 0, "count 0"},
-		{st.RunID, maxRecordPage + 1, "count 5001"},
+		{st.RunID, runstore.MaxPage + 1, "count 5001"},
 		{"nope", 10, `no run "nope"`},
 	} {
 		if _, err := a.Run.Records(c.run, 1, c.count); err == nil || !strings.Contains(err.Error(), c.want) {

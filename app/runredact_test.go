@@ -201,7 +201,7 @@ function onEnd(ctx) { pm.test("named " + pm.environment.get("pass"), function ()
 	// The exports, the recording, the project, and the run's own files
 	// but its body (that one holds the bytes as received; every read of
 	// it above is masked).
-	for _, d := range []string{out, dir, a.Run.spoolDir, cfg} {
+	for _, d := range []string{out, dir, a.Run.files.Path(), cfg} {
 		filepath.Walk(d, func(path string, info os.FileInfo, err error) error {
 			if err != nil || info.IsDir() || strings.HasSuffix(path, ".body") || strings.Contains(path, "secrets") {
 				return nil

@@ -1,4 +1,4 @@
-package app
+package runstore
 
 import (
 	"bufio"
@@ -7,25 +7,22 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/streamscope/streamscope/backend/send"
 )
 
-// The record log keeps every timeline record a run sent to the UI (the
-// batch copies: long data shortened) in a file, so that the UI can keep
-// only the newest records in memory and page older ones back in with
-// RunService.Records.
+// MarkEvery is how often the record log's sparse index marks a record.
+const MarkEvery = 64
 
-// recordMarkEvery is how often the log's sparse index marks a record.
-const recordMarkEvery = 64
-
-// maxRecordPage bounds the records one Records call returns.
-const maxRecordPage = 5000
+// MaxPage bounds the records one Records call returns.
+const MaxPage = 5000
 
 // recordMark is the file offset of a record's line.
 type recordMark struct {
 	seq, off int64
 }
 
-// recordLog is a run's record file; guarded by run.mu.
+// recordLog is a run's record file; guarded by Run.mu.
 type recordLog struct {
 	f     *os.File
 	w     *bufio.Writer
@@ -37,14 +34,12 @@ type recordLog struct {
 	err   error
 }
 
-// RecordPage is a run of consecutive timeline records from the record log.
-type RecordPage struct {
+// Page is a run of consecutive records from the record log.
+type Page struct {
 	// Records are the records with seq from From on, at most the count asked.
-	Records []TimelineRecord `json:"records"`
+	Records []send.Record
 	// From is the first seq asked; First and Last the seqs the log holds.
-	From  int64 `json:"from"`
-	First int64 `json:"first"`
-	Last  int64 `json:"last"`
+	From, First, Last int64
 }
 
 func (l *recordLog) open(path string) {
@@ -54,7 +49,6 @@ func (l *recordLog) open(path string) {
 	}
 }
 
-// append writes records (already JSON lines); called with run.mu held.
 func (l *recordLog) append(seqs []int64, lines [][]byte) {
 	if l.w == nil || l.err != nil {
 		return
@@ -63,7 +57,7 @@ func (l *recordLog) append(seqs []int64, lines [][]byte) {
 		if l.n == 0 {
 			l.first = seqs[i]
 		}
-		if l.n%recordMarkEvery == 0 {
+		if l.n%MarkEvery == 0 {
 			l.marks = append(l.marks, recordMark{seq: seqs[i], off: l.off})
 		}
 		if _, err := l.w.Write(line); err != nil {
@@ -84,9 +78,8 @@ func (l *recordLog) close() {
 	l.f, l.w = nil, nil
 }
 
-// encodeRecords turns a batch's records into record-log lines (done
-// before the run's lock is taken; recordLog.append writes them under it).
-func encodeRecords(recs []TimelineRecord) (seqs []int64, lines [][]byte) {
+// encodeRecords turns records into record-log lines.
+func encodeRecords(recs []send.Record) (seqs []int64, lines [][]byte) {
 	seqs = make([]int64, len(recs))
 	lines = make([][]byte, len(recs))
 	for i := range recs {
@@ -99,33 +92,27 @@ func encodeRecords(recs []TimelineRecord) (seqs []int64, lines [][]byte) {
 	return seqs, lines
 }
 
-// Records returns up to count (at most 5,000) consecutive timeline records
-// of a run, from seq from on, as its batches carried them (long data
-// shortened; Chunk has it whole). The UI keeps the newest records of a
-// long run in memory and pages older ones in with this.
-func (s *RunService) Records(runID string, from int64, count int) (RecordPage, error) {
-	if count < 1 || count > maxRecordPage {
-		return RecordPage{}, fmt.Errorf("records: count %d is not between 1 and %d", count, maxRecordPage)
-	}
-	r, err := s.get(runID)
-	if err != nil {
-		return RecordPage{}, err
+// Records returns up to count (1 to MaxPage) consecutive records of the
+// log from seq from on, read from the last index mark before from.
+func (r *Run) Records(from int64, count int) (Page, error) {
+	if count < 1 || count > MaxPage {
+		return Page{}, fmt.Errorf("records: count %d is not between 1 and %d", count, MaxPage)
 	}
 	r.mu.Lock()
 	l := &r.recs
 	if l.err != nil {
 		r.mu.Unlock()
-		return RecordPage{}, fmt.Errorf("the records of run %s were not kept: %v", runID, l.err)
+		return Page{}, fmt.Errorf("the records of run %s were not kept: %v", r.id, l.err)
 	}
 	if l.w == nil {
 		r.mu.Unlock()
-		return RecordPage{}, fmt.Errorf("the records of run %s are gone", runID)
+		return Page{}, fmt.Errorf("the records of run %s are gone", r.id)
 	}
 	if err := l.w.Flush(); err != nil {
 		r.mu.Unlock()
-		return RecordPage{}, err
+		return Page{}, err
 	}
-	page := RecordPage{Records: []TimelineRecord{}, From: from, First: l.first, Last: l.last}
+	page := Page{Records: []send.Record{}, From: from, First: l.first, Last: l.last}
 	if l.n == 0 || from > l.last {
 		r.mu.Unlock()
 		return page, nil
@@ -141,22 +128,22 @@ func (s *RunService) Records(runID string, from int64, count int) (RecordPage, e
 
 	f, err := os.Open(name)
 	if err != nil {
-		return RecordPage{}, err
+		return Page{}, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(io.NewSectionReader(f, start, end-start))
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() && len(page.Records) < count {
-		var rec TimelineRecord
+		var rec send.Record
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return RecordPage{}, fmt.Errorf("the record log of run %s: %v", runID, err)
+			return Page{}, fmt.Errorf("the record log of run %s: %v", r.id, err)
 		}
 		if rec.Seq >= from {
 			page.Records = append(page.Records, rec)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return RecordPage{}, err
+		return Page{}, err
 	}
 	return page, nil
 }
