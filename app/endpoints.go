@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/streamscope/streamscope/backend/curl"
@@ -50,40 +48,7 @@ func (s *ProjectService) docLocked(p *project.Project, e *project.Endpoint) (End
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return EndpointDoc{}, err
 	}
-	return EndpointDoc{Ref: e.Ref(), Endpoint: *e, Script: src, Variables: endpointVars(e)}, nil
-}
-
-// endpointVars lists the {{names}} an endpoint uses, once each.
-func endpointVars(e *project.Endpoint) []string {
-	var texts []string
-	texts = append(texts, e.URL)
-	for _, kv := range append(append([]project.KV{}, e.Query...), e.Headers...) {
-		if !kv.Disabled {
-			texts = append(texts, kv.Name, kv.Value)
-		}
-	}
-	if a := e.Auth; a != nil {
-		texts = append(texts, a.Token, a.Username, a.Password, a.Key, a.Value, a.AccessKey, a.SecretKey, a.SessionToken, a.Region, a.Service)
-	}
-	if b := e.Body; b != nil {
-		texts = append(texts, b.Text)
-		for _, f := range b.Fields {
-			if !f.Disabled {
-				texts = append(texts, f.Name, f.Value)
-			}
-		}
-	}
-	out := []string{}
-	seen := map[string]bool{}
-	for _, t := range texts {
-		for _, n := range project.VarNames(t) {
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
-		}
-	}
-	return out
+	return EndpointDoc{Ref: e.Ref(), Endpoint: *e, Script: src, Variables: e.Variables()}, nil
 }
 
 // GetEndpoint returns an endpoint and its script for the editor.
@@ -185,30 +150,11 @@ func (s *ProjectService) DuplicateEndpoint(ref string) (EndpointDoc, error) {
 		if err != nil {
 			return err
 		}
-		src, err := p.ReadScript(e)
+		cp, err := p.DuplicateEndpoint(e)
 		if err != nil {
 			return err
 		}
-		cp := *e
-		cp.File, cp.Script = "", ""
-		base := e.Name + " copy"
-		cp.Name = base
-		for i := 2; nameTaken(p, cp.Folder, cp.Name); i++ {
-			cp.Name = fmt.Sprintf("%s %d", base, i)
-		}
-		cp.Seq = 0
-		if err := p.SaveEndpoint(&cp); err != nil {
-			return err
-		}
-		if e.Script != "" {
-			if err := p.SaveScript(&cp, src); err != nil {
-				return err
-			}
-		}
-		if err := placeAfter(p, &cp, e); err != nil {
-			return err
-		}
-		out, err = s.docLocked(p, &cp)
+		out, err = s.docLocked(p, cp)
 		return err
 	})
 	if err == nil {
@@ -217,113 +163,29 @@ func (s *ProjectService) DuplicateEndpoint(ref string) (EndpointDoc, error) {
 	return out, err
 }
 
-func nameTaken(p *project.Project, folder, name string) bool {
-	for _, e := range p.Endpoints {
-		if e.Folder == folder && e.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// siblings returns the endpoints of folder in display order.
-func siblings(p *project.Project, folder string, except *project.Endpoint) []*project.Endpoint {
-	var out []*project.Endpoint
-	for _, e := range p.Endpoints {
-		if e.Folder == folder && e != except {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// placeAfter moves e right after anchor among their folder's endpoints.
-func placeAfter(p *project.Project, e, anchor *project.Endpoint) error {
-	list := siblings(p, e.Folder, e)
-	idx := len(list)
-	for i, o := range list {
-		if o == anchor {
-			idx = i + 1
-		}
-	}
-	return renumber(p, insertAt(list, e, idx))
-}
-
-func insertAt(list []*project.Endpoint, e *project.Endpoint, i int) []*project.Endpoint {
-	if i < 0 {
-		i = 0
-	}
-	if i > len(list) {
-		i = len(list)
-	}
-	out := append([]*project.Endpoint{}, list[:i]...)
-	out = append(out, e)
-	return append(out, list[i:]...)
-}
-
-// renumber gives list seq 1, 2, ... and saves the endpoints whose seq changed.
-func renumber(p *project.Project, list []*project.Endpoint) error {
-	for i, e := range list {
-		if e.Seq != i+1 {
-			cp := *e
-			cp.Seq = i + 1
-			if err := p.SaveEndpoint(&cp); err != nil {
-				return err
-			}
-			*e = cp
-		}
-	}
-	p.Endpoints = append([]*project.Endpoint{}, p.Endpoints...)
-	resort(p)
-	return nil
-}
-
-// resort restores the project's display order after seq changes.
-func resort(p *project.Project) {
-	// Saving a new endpoint sorts; for seq changes of existing ones the
-	// order is recomputed the same way: by folder position, then seq, name.
-	order := map[string]int{"": -1}
-	for i, f := range p.Folders {
-		order[f.Path] = i
-	}
-	eps := p.Endpoints
-	for i := 1; i < len(eps); i++ {
-		for j := i; j > 0 && lessEndpoint(order, eps[j], eps[j-1]); j-- {
-			eps[j], eps[j-1] = eps[j-1], eps[j]
-		}
-	}
-}
-
-func lessEndpoint(order map[string]int, a, b *project.Endpoint) bool {
-	if a.Folder != b.Folder {
-		return order[a.Folder] < order[b.Folder]
-	}
-	if a.Seq != b.Seq {
-		return a.Seq < b.Seq
-	}
-	if a.Name != b.Name {
-		return a.Name < b.Name
-	}
-	return a.File < b.File
-}
-
 // DeleteEndpoint removes an endpoint's file, and its script when no other
 // endpoint uses that script.
 func (s *ProjectService) DeleteEndpoint(ref string) (ProjectView, error) {
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
+	return s.edit(func(p *project.Project) (*project.Project, error) {
 		e, err := p.Endpoint(ref)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		script := p.ScriptPath(e)
-		if err := p.DeleteEndpoint(e); err != nil {
-			return err
+		return nil, p.RemoveEndpoint(e)
+	})
+}
+
+// edit runs a change of the tree on the open project and returns its view
+// (of the project fn returns, when it read the project again).
+func (s *ProjectService) edit(fn func(p *project.Project) (*project.Project, error)) (ProjectView, error) {
+	var v ProjectView
+	err := s.withProject(func(p *project.Project) error {
+		np, err := fn(p)
+		if np != nil {
+			s.p = np
 		}
-		if script != "" && !scriptUsed(p, script) {
-			if err := os.Remove(script); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 		v = s.viewLocked()
 		return nil
@@ -332,101 +194,28 @@ func (s *ProjectService) DeleteEndpoint(ref string) (ProjectView, error) {
 		s.saved()
 	}
 	return v, err
-}
-
-func scriptUsed(p *project.Project, full string) bool {
-	for _, e := range p.Endpoints {
-		if p.ScriptPath(e) == full {
-			return true
-		}
-	}
-	return false
 }
 
 // MoveEndpoint puts an endpoint at position index (0-based) among the
 // endpoints of folder ("" the top), moving its file (and script) when the
 // folder changes; the seq numbers of that folder are renumbered.
 func (s *ProjectService) MoveEndpoint(ref, folder string, index int) (ProjectView, error) {
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
+	return s.edit(func(p *project.Project) (*project.Project, error) {
 		e, err := p.Endpoint(ref)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if folder != e.Folder {
-			if nameTaken(p, folder, e.Name) {
-				return fmt.Errorf("endpoint %q already exists in folder %q", e.Name, folder)
-			}
-			src, err := p.ReadScript(e)
-			if err != nil {
-				return err
-			}
-			oldScript := p.ScriptPath(e)
-			cp := *e
-			cp.File, cp.Folder, cp.Script, cp.Seq = "", folder, "", 1<<30
-			if err := p.SaveEndpoint(&cp); err != nil {
-				return err
-			}
-			if e.Script != "" {
-				if err := p.SaveScript(&cp, src); err != nil {
-					return err
-				}
-			}
-			if err := p.DeleteEndpoint(e); err != nil {
-				return err
-			}
-			if oldScript != "" && !scriptUsed(p, oldScript) {
-				os.Remove(oldScript)
-			}
-			e = &cp
-		}
-		if err := renumber(p, insertAt(siblings(p, folder, e), e, index)); err != nil {
-			return err
-		}
-		v = s.viewLocked()
-		return nil
+		_, err = p.MoveEndpoint(e, folder, index)
+		return nil, err
 	})
-	if err == nil {
-		s.saved()
-	}
-	return v, err
 }
 
 // CreateFolder adds a folder named name inside parent ("" the top).
 func (s *ProjectService) CreateFolder(parent, name string) (ProjectView, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || strings.ContainsAny(name, "/\\\r\n\t") {
-		return ProjectView{}, fmt.Errorf("folder name %q: must be non-empty without '/', '\\', tabs or newlines", name)
-	}
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
-		fp := path.Join(parent, project.Slug(name))
-		if project.ReservedFolder(fp) {
-			// "Recordings" at the top: the directory gets another name,
-			// the folder keeps its name (in folder.yaml).
-			fp += "-folder"
-		}
-		for _, f := range p.Folders {
-			if f.Path == fp {
-				return fmt.Errorf("folder %q already exists", fp)
-			}
-		}
-		seq := 1
-		for _, f := range p.Folders {
-			if parentOf(f.Path) == parent && f.Seq >= seq {
-				seq = f.Seq + 1
-			}
-		}
-		if err := p.SaveFolder(&project.Folder{Path: fp, Name: name, Seq: seq}); err != nil {
-			return err
-		}
-		v = s.viewLocked()
-		return nil
+	return s.edit(func(p *project.Project) (*project.Project, error) {
+		_, err := p.CreateFolder(parent, name)
+		return nil, err
 	})
-	if err == nil {
-		s.saved()
-	}
-	return v, err
 }
 
 // ImportCurl turns a pasted curl command into a new endpoint named name
@@ -451,7 +240,7 @@ func (s *ProjectService) ImportCurl(text, name, folder string) (CurlImport, erro
 		ep.Name = strings.TrimSpace(name)
 	}
 	if ep.Name == "" {
-		ep.Name = nameFromURL(ep.URL)
+		ep.Name = project.NameFromURL(ep.URL)
 	}
 	doc, err := s.SaveEndpoint(EndpointDoc{Endpoint: ep})
 	if err != nil {
@@ -516,24 +305,6 @@ func (s *ProjectService) MoveCredentials(ref, env string) (CredentialsMoved, err
 	return out, err
 }
 
-// nameFromURL makes an endpoint name from a URL's last path segments.
-func nameFromURL(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	u = strings.SplitN(u, "?", 2)[0]
-	parts := strings.Split(strings.Trim(u, "/"), "/")
-	if len(parts) > 2 {
-		parts = parts[len(parts)-2:]
-	}
-	n := strings.Join(parts, " ")
-	n = strings.NewReplacer("{", "", "}", "", ":", " ").Replace(n)
-	if strings.TrimSpace(n) == "" {
-		return "Imported request"
-	}
-	return strings.TrimSpace(n)
-}
-
 // ExportCurl renders an endpoint as a curl command ({{variables}} kept).
 func (s *ProjectService) ExportCurl(ref string) (string, error) {
 	var out string
@@ -555,25 +326,19 @@ func (s *ProjectService) RenameFolder(folderPath, name string) (ProjectView, err
 	if name == "" || strings.ContainsAny(name, "\r\n\t") {
 		return ProjectView{}, fmt.Errorf("folder name %q: must be non-empty, on one line", name)
 	}
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
+	return s.edit(func(p *project.Project) (*project.Project, error) {
 		f := p.Folder(folderPath)
 		if f == nil {
-			return fmt.Errorf("no folder %q in the project", folderPath)
+			return nil, fmt.Errorf("no folder %q in the project", folderPath)
 		}
 		cp := *f
 		cp.Name = name
 		if err := p.SaveFolder(&cp); err != nil {
-			return err
+			return nil, err
 		}
 		*f = cp
-		v = s.viewLocked()
-		return nil
+		return nil, nil
 	})
-	if err == nil {
-		s.saved()
-	}
-	return v, err
 }
 
 // MoveFolder puts a folder at position index (0-based) among the
@@ -583,116 +348,16 @@ func (s *ProjectService) RenameFolder(folderPath, name string) (ProjectView, err
 // move into itself, and a folder of the same directory name already in
 // parent stops the move.
 func (s *ProjectService) MoveFolder(folderPath, parent string, index int) (ProjectView, error) {
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
-		if folderPath == "" || strings.Contains(folderPath, "..") || strings.Contains(parent, "..") {
-			return fmt.Errorf("move folder %q into %q: not folders of the project", folderPath, parent)
-		}
-		if p.Folder(folderPath) == nil {
-			return fmt.Errorf("no folder %q in the project", folderPath)
-		}
-		if parent != "" && p.Folder(parent) == nil {
-			return fmt.Errorf("no folder %q to move %q into", parent, folderPath)
-		}
-		if parent == folderPath || strings.HasPrefix(parent, folderPath+"/") {
-			return fmt.Errorf("folder %q cannot move into itself (%q)", folderPath, parent)
-		}
-		target := folderPath
-		if parentOf(folderPath) != parent {
-			target = path.Join(parent, path.Base(folderPath))
-			// Everything in it must still load from its new place: not
-			// too deep, not under a reserved or hidden name.
-			for _, f := range p.Folders {
-				if f.Path == folderPath || strings.HasPrefix(f.Path, folderPath+"/") {
-					if err := project.CheckFolderPath(target + strings.TrimPrefix(f.Path, folderPath)); err != nil {
-						return fmt.Errorf("move folder %q into %q: %w", folderPath, parent, err)
-					}
-				}
-			}
-			dst := filepath.Join(p.Dir, filepath.FromSlash(target))
-			if _, err := os.Lstat(dst); err == nil {
-				return fmt.Errorf("folder %q already has a %q: rename one of them first", parent, path.Base(folderPath))
-			}
-			if err := os.Rename(filepath.Join(p.Dir, filepath.FromSlash(folderPath)), dst); err != nil {
-				return fmt.Errorf("move folder %q into %q: %w", folderPath, parent, err)
-			}
-			if _, err := s.reloadLocked(); err != nil {
-				return err
-			}
-			p = s.p
-		}
-		var list []*project.Folder
-		var moved *project.Folder
-		for _, f := range p.Folders {
-			switch {
-			case f.Path == target:
-				moved = f
-			case parentOf(f.Path) == parent:
-				list = append(list, f)
-			}
-		}
-		if moved == nil {
-			return fmt.Errorf("folder %q is missing after the move", target)
-		}
-		index = max(0, min(index, len(list)))
-		list = append(list[:index], append([]*project.Folder{moved}, list[index:]...)...)
-		for i, f := range list {
-			if f.Seq != i+1 || !f.HasFile {
-				cp := *f
-				cp.Seq = i + 1
-				if cp.Name == "" {
-					cp.Name = path.Base(cp.Path)
-				}
-				if err := p.SaveFolder(&cp); err != nil {
-					return err
-				}
-				*f = cp
-			}
-		}
-		var err error
-		v, err = s.reloadLocked()
-		return err
+	return s.edit(func(p *project.Project) (*project.Project, error) {
+		return p.MoveFolder(folderPath, parent, index)
 	})
-	if err == nil {
-		s.saved()
-	}
-	return v, err
 }
 
 // DeleteFolder removes an empty folder (its folder.yaml and directory). A
 // folder that still holds endpoints, subfolders or other files is kept and
 // the error says what is in it.
 func (s *ProjectService) DeleteFolder(folderPath string) (ProjectView, error) {
-	var v ProjectView
-	err := s.withProject(func(p *project.Project) error {
-		if folderPath == "" || strings.Contains(folderPath, "..") {
-			return fmt.Errorf("folder %q: not a folder of the project", folderPath)
-		}
-		full := filepath.Join(p.Dir, filepath.FromSlash(folderPath))
-		entries, err := os.ReadDir(full)
-		if err != nil {
-			return err
-		}
-		var left []string
-		for _, e := range entries {
-			if e.Name() != project.FolderFile {
-				left = append(left, e.Name())
-			}
-		}
-		if len(left) > 0 {
-			return fmt.Errorf("folder %q is not empty (%s): move or delete what is in it first", folderPath, strings.Join(left, ", "))
-		}
-		if err := os.Remove(filepath.Join(full, project.FolderFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		if err := os.Remove(full); err != nil {
-			return err
-		}
-		v, err = s.reloadLocked()
-		return err
+	return s.edit(func(p *project.Project) (*project.Project, error) {
+		return p.DeleteFolder(folderPath)
 	})
-	if err == nil {
-		s.saved()
-	}
-	return v, err
 }

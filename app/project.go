@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path"
@@ -31,7 +29,7 @@ type ProjectService struct {
 	mu     sync.Mutex
 	p      *project.Project
 	isDemo bool
-	lastFP string
+	watch  *project.Watcher // of p's folder, under mu
 	stopW  context.CancelFunc
 
 	secretsMu sync.Mutex
@@ -214,10 +212,29 @@ func (s *ProjectService) setProject(p *project.Project, demo bool) ProjectView {
 	s.mu.Lock()
 	s.closeLocked()
 	s.p, s.isDemo = p, demo
-	s.lastFP, _ = project.Fingerprint(p.Dir)
+	iv := s.PollInterval
+	if iv <= 0 {
+		iv = 500 * time.Millisecond
+	}
+	w := &project.Watcher{Dir: p.Dir, Interval: iv, Lock: &s.mu}
+	w.Seen()
+	s.watch = w
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopW = cancel
-	go s.watch(ctx, p.Dir)
+	go w.Run(ctx, func(np *project.Project, err error) func() {
+		// under s.mu, so that a write of the app and its Seen
+		// (wroteLocked) are never seen half way
+		if ctx.Err() != nil || s.watch != w {
+			return nil
+		}
+		ev := ProjectChanged{Dir: w.Dir, Reason: "external"}
+		if err != nil {
+			ev.Error = err.Error()
+		} else {
+			s.p = np
+		}
+		return func() { s.app.emit(EventProjectChanged, ev) }
+	})
 	v := s.viewLocked()
 	s.mu.Unlock()
 	s.app.store.Update(func(st *appstate.Settings) { appstate.AddRecent(st, p.Dir, p.Meta.Name, time.Now()) })
@@ -231,7 +248,7 @@ func (s *ProjectService) closeLocked() {
 		s.stopW()
 		s.stopW = nil
 	}
-	s.p, s.isDemo, s.lastFP = nil, false, ""
+	s.p, s.isDemo, s.watch = nil, false, nil
 }
 
 // shutdown stops watching.
@@ -244,52 +261,11 @@ func (s *ProjectService) shutdown() {
 	}
 }
 
-// watch polls the folder and reloads the project when files changed
-// outside the app.
-func (s *ProjectService) watch(ctx context.Context, dir string) {
-	iv := s.PollInterval
-	if iv <= 0 {
-		iv = 500 * time.Millisecond
-	}
-	t := time.NewTicker(iv)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		// under the lock, so that a write of the app and its new
-		// fingerprint (wroteLocked) are never seen half way
-		s.mu.Lock()
-		if ctx.Err() != nil || s.p == nil || s.p.Dir != dir {
-			s.mu.Unlock()
-			return
-		}
-		fp, ferr := project.Fingerprint(dir)
-		if fp == s.lastFP && ferr == nil {
-			s.mu.Unlock()
-			continue
-		}
-		s.lastFP = fp
-		ev := ProjectChanged{Dir: dir, Reason: "external"}
-		if ferr != nil {
-			ev.Error = ferr.Error()
-		} else if np, err := project.Load(dir); err != nil {
-			ev.Error = err.Error()
-		} else {
-			s.p = np
-		}
-		s.mu.Unlock()
-		s.app.emit(EventProjectChanged, ev)
-	}
-}
-
 // wrote records the folder's state after the app's own write, so the
 // watcher does not report it as an outside change, and tells the UI.
 func (s *ProjectService) wroteLocked() {
-	if s.p != nil {
-		s.lastFP, _ = project.Fingerprint(s.p.Dir)
+	if s.watch != nil {
+		s.watch.Seen()
 	}
 }
 
@@ -344,34 +320,14 @@ func (s *ProjectService) viewLocked() ProjectView {
 		return v
 	}
 	v.Open, v.Dir, v.Name, v.ID, v.IsDemo = true, p.Dir, p.Meta.Name, p.Meta.ID, s.isDemo
-	// The project keeps its lists in tree order; grouped once by folder
-	// they are walked in time linear in their length.
-	endpointsIn := map[string][]*project.Endpoint{}
-	for _, e := range p.Endpoints {
-		endpointsIn[e.Folder] = append(endpointsIn[e.Folder], e)
-	}
-	foldersIn := map[string][]*project.Folder{}
-	for _, f := range p.Folders {
-		if f.Path != "" {
-			foldersIn[parentOf(f.Path)] = append(foldersIn[parentOf(f.Path)], f)
-		}
-	}
-	var walk func(folder string, depth int)
-	walk = func(folder string, depth int) {
-		for _, e := range endpointsIn[folder] {
-			v.Items = append(v.Items, TreeItem{Kind: "endpoint", Ref: e.Ref(), Name: e.Name, Parent: folder, Depth: depth,
+	for _, n := range p.Tree() {
+		if e := n.Endpoint; e != nil {
+			v.Items = append(v.Items, TreeItem{Kind: "endpoint", Ref: e.Ref(), Name: e.Name, Parent: n.Parent, Depth: n.Depth,
 				Seq: e.Seq, Method: e.Method, URL: e.URL, File: e.File, HasScript: e.Script != ""})
-		}
-		for _, f := range foldersIn[folder] {
-			name := f.Name
-			if name == "" {
-				name = path.Base(f.Path)
-			}
-			v.Items = append(v.Items, TreeItem{Kind: "folder", Ref: f.Path, Name: name, Parent: folder, Depth: depth, Seq: f.Seq})
-			walk(f.Path, depth+1)
+		} else {
+			v.Items = append(v.Items, TreeItem{Kind: "folder", Ref: n.Folder.Path, Name: n.Folder.DisplayName(), Parent: n.Parent, Depth: n.Depth, Seq: n.Folder.Seq})
 		}
 	}
-	walk("", 0)
 	for _, e := range p.Environments {
 		v.Environments = append(v.Environments, s.envView(p, e))
 		if e.Name == "demo" {
@@ -388,33 +344,8 @@ func (s *ProjectService) viewLocked() ProjectView {
 		v.Recordings = recs
 		for _, rel := range recs {
 			v.RecordingItems = append(v.RecordingItems, RecordingView{Path: rel,
-				Name: strings.TrimSuffix(path.Base(rel), ".jsonl"), Endpoint: recordingEndpoint(filepath.Join(p.Dir, filepath.FromSlash(rel)))})
+				Name: strings.TrimSuffix(path.Base(rel), ".jsonl"), Endpoint: p.RecordingEndpoint(rel)})
 		}
 	}
 	return v
-}
-
-// recordingEndpoint reads the endpoint named in a recording's header line
-// ("" when it names none or does not read).
-func recordingEndpoint(full string) string {
-	f, err := project.OpenRegular(full, project.MaxRecordingFile) // a pipe must not hang the view
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	line, _ := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
-	var h struct {
-		Endpoint string `json:"endpoint"`
-	}
-	if json.Unmarshal(line, &h) != nil {
-		return ""
-	}
-	return h.Endpoint
-}
-
-func parentOf(p string) string {
-	if i := strings.LastIndex(p, "/"); i >= 0 {
-		return p[:i]
-	}
-	return ""
 }

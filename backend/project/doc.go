@@ -148,8 +148,19 @@
 // fsync of the directory) and serialised per file. A file that does not
 // parse or cannot be read (by the rules above) is listed in
 // Project.Problems with path, line and reason while the rest loads, and is
-// never overwritten or deleted: a save over it fails with ErrBrokenFile. Watch (polling) and Reload pick up changes made
-// outside the app.
+// never overwritten or deleted: a save over it fails with ErrBrokenFile.
+// Watch and a Watcher (polling Fingerprint) and Reload pick up changes
+// made outside the program; a program that writes the folder itself calls
+// Watcher.Seen after each write, under the Watcher's Lock, so that its
+// own writes are not reported.
+//
+// Tree edits (tree.go) keep the files and the model in step: Tree lists
+// the rows in display order; DuplicateEndpoint, MoveEndpoint (within a
+// folder or into another, its script moving along), RemoveEndpoint (its
+// script too when no other endpoint uses it), CreateFolder, MoveFolder and
+// DeleteFolder. The order within a folder is each file's seq: an edit
+// renumbers the folder's endpoints 1, 2, ... and saves only those whose
+// seq changed.
 //
 // A *Project is a snapshot of the folder and is not safe for concurrent
 // use; file writes themselves are serialised per file across goroutines.

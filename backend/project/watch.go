@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,11 +63,42 @@ func Fingerprint(dir string) (string, error) {
 // polls modification times rather than using OS notifications, so it works
 // the same on every platform and file system, network mounts included.
 func Watch(ctx context.Context, dir string, interval time.Duration, onChange func(*Project, error)) {
-	if interval < 10*time.Millisecond {
-		interval = 10 * time.Millisecond
-	}
-	last, _ := Fingerprint(dir)
-	t := time.NewTicker(interval)
+	w := &Watcher{Dir: dir, Interval: interval}
+	w.Seen()
+	w.Run(ctx, func(p *Project, err error) func() {
+		onChange(p, err)
+		return nil
+	})
+}
+
+// A Watcher polls a project's folder (Fingerprint) and reports the
+// changes that others made: a program that writes the folder itself calls
+// Seen after each write, under Lock, so that its own writes are never
+// reported, nor seen half done.
+type Watcher struct {
+	Dir string
+	// Interval is the time between polls (at least 10ms).
+	Interval time.Duration
+	// Lock, when set, is held around each poll and its onChange call.
+	Lock sync.Locker
+
+	last string // the fingerprint seen last ("" after an error)
+}
+
+// Seen takes the folder as it is now as seen: the next poll reports only
+// what changes after it. A caller with a Lock holds it.
+func (w *Watcher) Seen() {
+	w.last, _ = Fingerprint(w.Dir)
+}
+
+// Run polls until ctx ends. When the folder changed, onChange gets the
+// project read again (or the error when the folder or the project could
+// not be read; an unreadable folder is reported once, until it reads
+// again), under Lock; the function it returns, when not nil, runs after
+// Lock is released (to tell others, say).
+func (w *Watcher) Run(ctx context.Context, onChange func(*Project, error) func()) {
+	iv := max(w.Interval, 10*time.Millisecond)
+	t := time.NewTicker(iv)
 	defer t.Stop()
 	for {
 		select {
@@ -74,18 +106,31 @@ func Watch(ctx context.Context, dir string, interval time.Duration, onChange fun
 			return
 		case <-t.C:
 		}
-		fp, err := Fingerprint(dir)
-		if err != nil {
-			if last != "" {
-				last = ""
-				onChange(nil, err)
-			}
-			continue
+		if after := w.poll(ctx, onChange); after != nil {
+			after()
 		}
-		if fp == last {
-			continue
-		}
-		last = fp
-		onChange(Load(dir))
 	}
+}
+
+func (w *Watcher) poll(ctx context.Context, onChange func(*Project, error) func()) func() {
+	if w.Lock != nil {
+		w.Lock.Lock()
+		defer w.Lock.Unlock()
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	fp, err := Fingerprint(w.Dir)
+	if err != nil {
+		if w.last == "" {
+			return nil
+		}
+		w.last = ""
+		return onChange(nil, err)
+	}
+	if fp == w.last {
+		return nil
+	}
+	w.last = fp
+	return onChange(Load(w.Dir))
 }
