@@ -22,13 +22,15 @@
 //     claims another's id, shows its secret variables as not stored until
 //     the user confirms TrustSecrets (SecretsAccess says whose they are).
 //   - RunService: Send, Stop, Forget, Result, Snapshot, Body, Chunk,
-//     Export, SaveRecording, ReplayRecording, CheckRule. A run's events and
-//     body are kept in files (bounded memory); finished runs are kept until
-//     Forget, the last 20 at most.
-//     A run's secret values (package redact) are masked in all of it that
-//     the UI or a file gets: batches, the record and event files, Result,
-//     Snapshot, Chunk, Body, RawSlice, Records, exports and recordings
-//     (runredact.go); only the body file holds the bytes as received.
+//     RawSlice, Records, Export, SaveRecording, ReplayRecording, CheckRule.
+//     A run is backend/run's (plan, send or replay, merge, script, verdict);
+//     the service batches it for the UI. Its events, body and record log
+//     are kept in files (backend/runstore: bounded memory); finished runs
+//     are kept until Forget, the last 20 at most.
+//     A run's secret values are masked in all of it that the UI or a file
+//     gets: batches, the record and event files, Result, Snapshot, Chunk,
+//     Body, RawSlice, Records, exports and recordings (backend/run's
+//     Masker and Texts); only the body file holds the bytes as received.
 //
 // # Events
 //

@@ -12,11 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	brun "github.com/streamscope/streamscope/backend/run"
+
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/runstore"
 	"github.com/streamscope/streamscope/backend/send"
-	"github.com/streamscope/streamscope/backend/sse"
 )
 
 // RunService sends requests and streams their timeline, merge and metrics
@@ -36,7 +37,7 @@ type RunService struct {
 	PullGrace time.Duration
 
 	mu       sync.Mutex
-	runs     map[string]*run
+	runs     map[string]*liveRun
 	finished []string
 	files    runstore.Dir // the runs' files on disk
 	next     atomic.Int64
@@ -66,24 +67,31 @@ const (
 	maxBatchRecords = 4096
 )
 
-// run is one request in flight or finished.
-type run struct {
+// liveRun is one request in flight or finished: the run of backend/run,
+// seen by the UI through batches (its Observer is Record, runpipe.go).
+type liveRun struct {
 	id, event string
 	svc       *RunService
 	cancel    context.CancelFunc
 	done      chan struct{}
 	started   time.Time
-	// what was asked, as written in the project (for recordings)
-	ref, method, rawURL, env string
-	replay                   bool
+	// exec is the run itself; replay says it replays a recording
+	exec   *brun.Run
+	replay bool
 
 	batcher *send.Batcher
 	seq     atomic.Int64 // emitted batches
 	out     *outbox      // batches on their way to the UI (runpull.go)
+	// files are the run's events, body and record log on disk
+	// (RunService.Records, Body, RawSlice, Export, SaveRecording).
+	files *runstore.Run
+	// red masks the run's secret values in all it shows, mask the
+	// records; texts tracks what the UI has of the merged texts
+	red   *redact.Redactor
+	mask  *brun.Masker
+	texts *brun.Texts
 
 	mu       sync.Mutex
-	m        *merge.Merger
-	mopts    merge.Options
 	kind     send.StreamKind
 	status   int
 	header   http.Header
@@ -91,15 +99,12 @@ type run struct {
 	records  int64
 	bytes    int64
 	events   int
-	ended    *merge.Result
-	res      *send.Result
+	outcome  *brun.Outcome
 	doneInfo *RunDone
-	final    merge.Result
-	finalSet bool
-	// files are the run's events, body and record log on disk
-	// (RunService.Records, Body, RawSlice, Export, SaveRecording).
-	files     *runstore.Run
-	sentText  map[string]string // what the UI has of each text, by key
+	// ended: the run ended, its result is final (what the texts' masks
+	// held back goes out)
+	ended     bool
+	sent      map[string]string // signatures of the tool calls and finish reasons sent
 	sentTools string
 	sentSmall string
 	lastRate  time.Time
@@ -108,48 +113,24 @@ type run struct {
 	tests     []ScriptTest
 	newLogs   int
 	newTests  int
-	script    scriptHook
-	// red masks the run's secret values in all it shows (runredact.go);
-	// chunks masks the chunk records, masked the merged texts sent.
-	red    *redact.Redactor
-	chunks *redact.Chunks
-	masked map[string]*maskedText
-}
-
-// scriptHook is the endpoint script as seen by a run (nil: no script).
-type scriptHook interface {
-	onResponse(status int, h http.Header, body func() string) error
-	onEvent(ev sse.Event, seq int, at time.Duration, res func() *merge.Result) error
-	overlay(res *merge.Result)
-	onEnd(res *merge.Result, body []byte) error
-	output() ([]ScriptLog, []ScriptTest, string)
-	close()
 }
 
 // Send resolves the request, starts it and returns at once; the stream
 // comes as "run:<runId>" batches. Unresolved variables are an error naming
 // them, before anything is sent.
 func (s *RunService) Send(req RunRequest) (RunStarted, error) {
-	prep, err := s.prepare(req)
+	plan, err := s.prepare(req)
 	if err != nil {
 		return RunStarted{}, err
 	}
-	r := s.newRun(prep.ref, prep.rawMethod, prep.rawURL, req.Environment, false)
-	r.mopts = prep.mopts
-	r.m = prep.merger
-	r.script = prep.script
-	r.setSecrets(prep.secrets)
+	r, err := s.newRun(plan, false)
+	if err != nil {
+		return RunStarted{}, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	go r.sendLoop(ctx, prep.req)
-	return RunStarted{RunID: r.id, Event: r.event, Method: prep.req.Method, URL: r.red.String(prep.req.URL)}, nil
-}
-
-// setSecrets makes the run mask these values in all it shows.
-func (r *run) setSecrets(values []string) {
-	r.red = redact.New(values...)
-	r.chunks = r.red.NewChunks()
-	r.masked = map[string]*maskedText{}
+	go r.sendLoop(ctx)
+	return RunStarted{RunID: r.id, Event: r.event, Method: plan.Request.Method, URL: r.red.String(plan.Request.URL)}, nil
 }
 
 // Stop cancels a run for real (the connection closes) and waits until its
@@ -192,7 +173,7 @@ func (s *RunService) Forget(runID string) error {
 	return nil
 }
 
-func (s *RunService) get(runID string) (*run, error) {
+func (s *RunService) get(runID string) (*liveRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.runs[runID]
@@ -209,12 +190,16 @@ func (s *RunService) keep() int {
 	return 20
 }
 
-func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
+func (s *RunService) newRun(plan *brun.Plan, replay bool) (*liveRun, error) {
+	exec, err := plan.Start()
+	if err != nil {
+		return nil, err
+	}
 	id := strconv.FormatInt(s.next.Add(1), 10)
-	r := &run{
+	r := &liveRun{
 		id: id, event: "run:" + id, svc: s, done: make(chan struct{}), started: time.Now(),
-		ref: ref, method: method, rawURL: rawURL, env: env, replay: replay,
-		sentText: map[string]string{}, lastRate: time.Now(),
+		exec: exec, replay: replay, red: plan.Redactor, mask: brun.NewMasker(plan.Redactor), texts: brun.NewTexts(plan.Redactor),
+		sent: map[string]string{}, lastRate: time.Now(),
 	}
 	r.files = s.files.Open(id)
 	o := s.Batch
@@ -241,18 +226,18 @@ func (s *RunService) newRun(ref, method, rawURL, env string, replay bool) *run {
 	r.batcher = send.NewBatcher(o, r.flush)
 	s.mu.Lock()
 	if s.runs == nil {
-		s.runs = map[string]*run{}
+		s.runs = map[string]*liveRun{}
 	}
 	s.runs[id] = r
 	s.mu.Unlock()
-	return r
+	return r, nil
 }
 
 // finishedRun records that r ended and drops the oldest finished runs.
-func (s *RunService) finishedRun(r *run) {
+func (s *RunService) finishedRun(r *liveRun) {
 	s.mu.Lock()
 	s.finished = append(s.finished, r.id)
-	var drop []*run
+	var drop []*liveRun
 	for len(s.finished) > s.keep() {
 		old := s.runs[s.finished[0]]
 		delete(s.runs, s.finished[0])
@@ -271,7 +256,7 @@ func (s *RunService) finishedRun(r *run) {
 func (s *RunService) shutdown() {
 	s.stopPullSocket()
 	s.mu.Lock()
-	runs := make([]*run, 0, len(s.runs))
+	runs := make([]*liveRun, 0, len(s.runs))
 	for _, r := range s.runs {
 		runs = append(runs, r)
 	}
@@ -289,7 +274,7 @@ func (s *RunService) shutdown() {
 // emit hands one batch to the UI, for its next pull or pushed (outbox);
 // its Seq was taken under r.mu together with the merge delta, so that
 // Snapshot is consistent with the batches.
-func (r *run) emit(b RunBatch) {
+func (r *liveRun) emit(b RunBatch) {
 	b.RunID = r.id
 	if b.Records == nil {
 		b.Records = []TimelineRecord{}
@@ -298,13 +283,13 @@ func (r *run) emit(b RunBatch) {
 }
 
 // flush is the Batcher's callback: the records plus what changed.
-func (r *run) flush(b send.Batch) {
+func (r *liveRun) flush(b send.Batch) {
 	out := r.scriptOutput()
 	recs := timelineRecords(b.Records)
 	r.files.AddRecords(b.Records)
 	r.mu.Lock()
 	delta, _ := r.deltaLocked(textBudget)
-	met := r.metricsLocked()
+	met := r.metricsLocked(true)
 	logs, tests := r.takeScriptLocked(out)
 	seq := r.seq.Add(1)
 	r.mu.Unlock()
@@ -312,13 +297,13 @@ func (r *run) flush(b send.Batch) {
 }
 
 // end sends what is left of the merge and the final batch.
-func (r *run) end(done RunDone) {
+func (r *liveRun) end(done RunDone) {
 	r.batcher.Close()
 	for {
 		out := r.scriptOutput()
 		r.mu.Lock()
 		delta, more := r.deltaLocked(textBudget)
-		met := r.metricsLocked()
+		met := r.metricsLocked(true)
 		logs, tests := r.takeScriptLocked(out)
 		more = more || r.newLogs < len(r.logs) || r.newTests < len(r.tests)
 		if !more {
@@ -340,23 +325,6 @@ func (r *run) end(done RunDone) {
 	r.svc.finishedRun(r)
 }
 
-// currentLocked is the merge result to show now.
-func (r *run) currentLocked() merge.Result {
-	if r.finalSet {
-		return r.final
-	}
-	var res merge.Result
-	if r.ended != nil {
-		res = *r.ended
-	} else {
-		res = r.m.Result()
-	}
-	if r.script != nil {
-		r.script.overlay(&res)
-	}
-	return res
-}
-
 // lostWarnings words a result's lost data as warnings.
 func lostWarnings(lost []string) []string {
 	out := make([]string, len(lost))
@@ -368,13 +336,13 @@ func lostWarnings(lost []string) []string {
 
 // deltaLocked computes the merge change since the last call, with at most
 // budget bytes of text; more is true when text is left for the next call.
-func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
-	res := r.currentLocked()
+func (r *liveRun) deltaLocked(budget int) (d *MergeDelta, more bool) {
+	res := r.exec.Current()
 	if res.Format == "" && res.Events == 0 && res.Content == "" {
 		return nil, false
 	}
 	sig := []any{res.Format, res.FinishReason, res.Usage, res.Error, res.Verdict, res.Complete, res.Events, res.Model, res.ID, len(res.Warnings)}
-	maskSmall(r.red, &res)
+	brun.MaskSmall(r.red, &res)
 	d = &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
 		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
 	if len(res.Lost) > 0 { // the UI shows why the verdict is data_lost
@@ -385,10 +353,10 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 	}
 	changed := false
 	text := func(key, full string) *TextDelta {
-		td, left, ch := r.textDelta(key, full, &budget)
+		td, left := r.texts.Delta(key, full, &budget, r.ended)
 		more = more || left
-		changed = changed || ch
-		return td
+		changed = changed || td != nil
+		return textDelta(td)
 	}
 	d.Content = text("content", res.Content)
 	d.Reasoning = text("reasoning", res.Reasoning)
@@ -403,8 +371,8 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 		cd := ChoiceDelta{Index: c.Index, FinishReason: c.FinishReason}
 		cd.Content = text("c"+k, c.Content)
 		cd.Reasoning = text("r"+k, c.Reasoning)
-		if sig := toolsSig(c.ToolCalls); sig != r.sentText["t"+k] {
-			r.sentText["t"+k] = sig
+		if sig := toolsSig(c.ToolCalls); sig != r.sent["t"+k] {
+			r.sent["t"+k] = sig
 			cd.ToolCalls = toolViews(r.red, c.ToolCalls)
 			changed = true
 		}
@@ -412,8 +380,8 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 		if c.FinishReason != nil {
 			fin = *c.FinishReason
 		}
-		if fin != r.sentText["f"+k] {
-			r.sentText["f"+k] = fin
+		if fin != r.sent["f"+k] {
+			r.sent["f"+k] = fin
 			changed = true
 		}
 		if cd.Content != nil || cd.Reasoning != nil || cd.ToolCalls != nil || fin != "" {
@@ -430,107 +398,6 @@ func (r *run) deltaLocked(budget int) (d *MergeDelta, more bool) {
 		return nil, false
 	}
 	return d, more
-}
-
-// textDelta returns the change of one text since it was last sent, taking
-// at most *budget bytes (estimated as JSON) from it.
-func (r *run) textDelta(key, full string, budget *int) (td *TextDelta, more, changed bool) {
-	if r.red != nil {
-		return r.maskedTextDelta(key, full, budget)
-	}
-	have := r.sentText[key]
-	if have == full {
-		return nil, false, false
-	}
-	reset := len(full) < len(have) || full[:len(have)] != have
-	start := len(have)
-	if reset {
-		start = 0
-	}
-	rest := full[start:]
-	n := cutJSON(rest, *budget)
-	*budget -= n
-	if n < len(rest) {
-		more = true
-	}
-	piece := rest[:n]
-	// a substring of full, not a copy: the next prefix check is then
-	// mostly a pointer comparison
-	r.sentText[key] = full[:start+n]
-	if n == 0 && !reset {
-		return nil, more, false
-	}
-	return &TextDelta{Append: piece, Reset: reset, Total: len(r.sentText[key])}, more, true
-}
-
-// maskedTextDelta is textDelta for a run with secrets: the text goes to
-// the UI through its redact.Stream, which holds back an end that could
-// start a secret until more of the text (or its end) shows it is not.
-func (r *run) maskedTextDelta(key, full string, budget *int) (td *TextDelta, more, changed bool) {
-	have := r.sentText[key]
-	mt := r.masked[key]
-	if mt == nil {
-		mt = &maskedText{s: r.red.NewStream()}
-		r.masked[key] = mt
-	}
-	if have == full && (!r.finalSet || mt.s.Held() == 0) {
-		return nil, false, false
-	}
-	reset := len(full) < len(have) || full[:len(have)] != have
-	start := len(have)
-	if reset {
-		start = 0
-		mt.s, mt.shown = r.red.NewStream(), mt.shown[:0]
-	}
-	rest := full[start:]
-	// what is let out can be longer than what went in (a short secret
-	// becomes the longer mark; the bytes held back before come too)
-	n := cutJSON(rest, max(0, *budget-r.red.Context())/r.red.Growth())
-	more = n < len(rest)
-	r.sentText[key] = full[:start+n]
-	before := len(mt.shown)
-	mt.shown = mt.s.WriteString(mt.shown, rest[:n])
-	if r.finalSet && !more {
-		mt.shown = mt.s.Flush(mt.shown)
-	}
-	piece := string(mt.shown[before:])
-	*budget -= jsonWidth(piece)
-	if piece == "" && !reset {
-		return nil, more, false
-	}
-	return &TextDelta{Append: piece, Reset: reset, Total: len(mt.shown)}, more, true
-}
-
-// jsonRuneWidth is an estimate of the bytes c takes in JSON: escaped
-// characters count 6.
-func jsonRuneWidth(c rune) int {
-	if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xfffd || c == 0x2028 || c == 0x2029 {
-		return 6
-	}
-	return len(string(c))
-}
-
-// cutJSON returns how many bytes of s fit in budget bytes of JSON, not
-// splitting a UTF-8 sequence.
-func cutJSON(s string, budget int) int {
-	n := 0
-	for i, c := range s {
-		w := jsonRuneWidth(c)
-		if n+w > budget {
-			return i
-		}
-		n += w
-	}
-	return len(s)
-}
-
-// jsonWidth is the estimate of cutJSON for the whole of s.
-func jsonWidth(s string) int {
-	n := 0
-	for _, c := range s {
-		n += jsonRuneWidth(c)
-	}
-	return n
 }
 
 func toolsSig(tc []merge.ToolCall) string {
@@ -557,7 +424,7 @@ func toolViews(red *redact.Redactor, tc []merge.ToolCall) []ToolCallView {
 		v := ToolCallView{Index: t.Index, ID: red.String(t.ID), Name: red.String(t.Name), Arguments: t.Arguments,
 			ArgumentsError: red.String(t.ArgumentsError), ArgumentsSize: len(t.Arguments)}
 		if len(v.Arguments) > toolArgsView {
-			k := cutJSON(v.Arguments, toolArgsView)
+			k := brun.CutJSON(v.Arguments, toolArgsView)
 			v.Arguments = string(red.Window([]byte(v.Arguments[:min(len(v.Arguments), k+red.Context())]), 0, k))
 			v.ArgumentsTruncated = true
 		} else {
@@ -568,8 +435,10 @@ func toolViews(red *redact.Redactor, tc []merge.ToolCall) []ToolCallView {
 	return out
 }
 
-func (r *run) metricsLocked() RunMetrics {
-	mm := r.m.Metrics()
+// metricsLocked are the live numbers now; rate says a batch takes them
+// (the events per second are then measured from the batch before).
+func (r *liveRun) metricsLocked(rate bool) RunMetrics {
+	mm := r.exec.Metrics()
 	now := time.Now()
 	met := RunMetrics{
 		ElapsedMS: float64(now.Sub(r.started).Microseconds()) / 1000,
@@ -582,10 +451,12 @@ func (r *run) metricsLocked() RunMetrics {
 	if r.status != 0 {
 		met.TTFBMS = r.timing.TTFBMS
 	}
-	if dt := now.Sub(r.lastRate).Seconds(); dt > 0 {
+	if dt := now.Sub(r.lastRate).Seconds(); rate && dt > 0 {
 		met.EventsPerSecond = float64(r.events-r.lastEvN) / dt
 	}
-	r.lastRate, r.lastEvN = now, r.events
+	if rate {
+		r.lastRate, r.lastEvN = now, r.events
+	}
 	if r.doneInfo != nil {
 		met.ElapsedMS = r.doneInfo.DurationMS
 	}
@@ -596,25 +467,37 @@ func (r *run) metricsLocked() RunMetrics {
 type scriptOut struct {
 	logs  []ScriptLog
 	tests []ScriptTest
-	err   string
 }
 
-// scriptOutput reads the script's output (nil without a script). It must
-// be called without r.mu: the script holds its own lock while an event
-// asks for the merge snapshot (r.mu), so taking them the other way round
-// would deadlock.
-func (r *run) scriptOutput() *scriptOut {
-	if r.script == nil {
+// scriptOutput reads the script's output (nil without a script). The
+// script session never waits for a call in progress to answer.
+func (r *liveRun) scriptOutput() *scriptOut {
+	sess := r.exec.Script()
+	if sess == nil {
 		return nil
 	}
-	l, t, e := r.script.output()
-	return &scriptOut{logs: l, tests: t, err: e}
+	out := &scriptOut{}
+	for _, l := range sess.Logs() {
+		out.logs = append(out.logs, ScriptLog{Level: l.Level, Message: l.Message, EventSeq: l.EventSeq})
+	}
+	for _, t := range sess.Tests() {
+		out.tests = append(out.tests, ScriptTest{Name: t.Name, Passed: t.Passed, Message: t.Message, EventSeq: t.EventSeq})
+	}
+	return out
+}
+
+// textDelta is a text's change as a batch carries it.
+func textDelta(d *brun.TextDelta) *TextDelta {
+	if d == nil {
+		return nil
+	}
+	return &TextDelta{Append: d.Append, Reset: d.Reset, Total: d.Total}
 }
 
 // refreshScriptOutput copies the script's output so far into the run while
 // it streams (once it has ended, the run's copy is final). Like
 // scriptOutput, it must be called without r.mu.
-func (r *run) refreshScriptOutput() {
+func (r *liveRun) refreshScriptOutput() {
 	out := r.scriptOutput()
 	if out == nil {
 		return
@@ -629,7 +512,7 @@ func (r *run) refreshScriptOutput() {
 
 // takeScriptLocked returns the script output not sent yet (bounded so a
 // batch stays small; the rest follows), out being scriptOutput's.
-func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
+func (r *liveRun) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
 	if out != nil {
 		r.logs, r.tests = out.logs, out.tests
 		r.redactOutputLocked()
@@ -639,7 +522,7 @@ func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
 	for r.newLogs < len(r.logs) && size < 6000 {
 		l := r.logs[r.newLogs]
 		if len(l.Message) > 2000 {
-			l.Message = l.Message[:cutJSON(l.Message, 2000)] + "…"
+			l.Message = l.Message[:brun.CutJSON(l.Message, 2000)] + "…"
 		}
 		size += len(l.Message) + 40
 		logs = append(logs, l)
@@ -656,7 +539,7 @@ func (r *run) takeScriptLocked(out *scriptOut) ([]ScriptLog, []ScriptTest) {
 }
 
 // redactOutputLocked hides secret values in the script output.
-func (r *run) redactOutputLocked() {
+func (r *liveRun) redactOutputLocked() {
 	if r.red == nil {
 		return
 	}

@@ -6,7 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
+
+	brun "github.com/streamscope/streamscope/backend/run"
 
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
@@ -26,8 +27,8 @@ func (s *RunService) Result(runID string) (RunResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := RunResult{
-		RunID: r.id, Running: r.doneInfo == nil, Merge: redact.Value(r.red, r.currentLocked()), Metrics: r.m.Metrics(),
-		Status: r.status, Headers: maskHeader(r.red, r.header), Timing: r.timing, Done: r.doneInfo,
+		RunID: r.id, Running: r.doneInfo == nil, Merge: redact.Value(r.red, r.exec.Current()), Metrics: r.exec.Metrics(),
+		Status: r.status, Headers: brun.MaskHeader(r.red, r.header), Timing: r.timing, Done: r.doneInfo,
 		Logs: append([]ScriptLog{}, r.logs...), Tests: append([]ScriptTest{}, r.tests...),
 	}
 	if out.Headers == nil {
@@ -40,7 +41,7 @@ func (s *RunService) Result(runID string) (RunResult, error) {
 }
 
 // ended returns a run that ended.
-func (s *RunService) ended(runID string) (*run, error) {
+func (s *RunService) ended(runID string) (*liveRun, error) {
 	r, err := s.get(runID)
 	if err != nil {
 		return nil, err
@@ -61,11 +62,11 @@ func (s *RunService) Body(runID string) (BodyView, error) {
 		return BodyView{}, err
 	}
 	r.mu.Lock()
-	if r.res == nil || r.replay {
+	if r.outcome == nil || r.replay {
 		r.mu.Unlock()
 		return BodyView{}, fmt.Errorf("run %s has no response body (a replayed recording keeps only its events)", runID)
 	}
-	v := BodyView{ContentType: r.res.Header.Get("Content-Type"), Size: int(r.files.BodySize())}
+	v := BodyView{ContentType: r.outcome.Send.Header.Get("Content-Type"), Size: int(r.files.BodySize())}
 	r.mu.Unlock()
 	body, cut, err := r.files.View(bodyViewMax, r.red)
 	if err != nil {
@@ -157,7 +158,7 @@ func (s *RunService) Export(runID, kind, path string) (ExportResult, error) {
 		}
 	case ExportMerged:
 		r.mu.Lock()
-		data = []byte(r.red.String(r.final.Content))
+		data = []byte(r.red.String(r.outcome.Result.Content))
 		r.mu.Unlock()
 	default:
 		return ExportResult{}, fmt.Errorf("export kind %q: want %s, %s or %s", kind, ExportEvents, ExportRaw, ExportMerged)
@@ -191,32 +192,24 @@ func (s *RunService) SaveRecording(runID, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	plan := r.exec.Plan()
 	if strings.TrimSpace(name) == "" {
-		name = r.ref
+		name = plan.Ref
 		if name == "" {
 			name = "run-" + runID
 		}
 	}
-	r.mu.Lock()
-	rec := &project.Recording{
-		Endpoint: r.ref, Method: r.method, URL: r.rawURL, Status: r.status, Stream: string(r.kind),
-		StartedAt: r.started.UTC(), TTFBMS: r.timing.TTFBMS,
-	}
-	if r.header != nil {
-		rec.ContentType = r.red.String(strings.Join(r.header["Content-Type"], ", "))
-	}
-	rec.URL = r.red.String(rec.URL)
-	if r.doneInfo != nil {
-		rec.DurationMS, rec.End = r.doneInfo.DurationMS, r.doneInfo.Reason
-	}
-	r.mu.Unlock()
+	var events []project.RecordedEvent
 	err = r.files.Events(func(ev runstore.Event) error {
-		rec.Events = append(rec.Events, project.RecordedEvent{TimeMS: ev.TimeMS, Event: sse.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID}})
+		events = append(events, project.RecordedEvent{TimeMS: ev.TimeMS, Event: sse.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID}})
 		return nil
 	})
 	if err != nil {
 		return "", err
 	}
+	r.mu.Lock()
+	rec := plan.Recording(r.outcome, events)
+	r.mu.Unlock()
 	var rel string
 	err = s.app.Project.withProject(func(p *project.Project) error {
 		rel, err = p.SaveRecording(name, rec)
@@ -273,7 +266,7 @@ func (s *RunService) CheckRule(req RuleCheckRequest) (RuleCheck, error) {
 	res := m.Result()
 	out.Preview = res.Content
 	if len(out.Preview) > 2048 {
-		out.Preview = out.Preview[:cutJSON(out.Preview, 2048)]
+		out.Preview = out.Preview[:brun.CutJSON(out.Preview, 2048)]
 	}
 	return out, nil
 }
@@ -316,20 +309,14 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 	r.refreshScriptOutput()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	res := r.currentLocked()
+	res := r.exec.Current()
 	// Texts are what the batches so far carried, so the next batch's
 	// deltas apply on top.
 	whole := func(key string) *TextDelta {
-		t := r.sentText[key]
-		if r.red != nil {
-			t = ""
-			if mt := r.masked[key]; mt != nil {
-				t = string(mt.shown)
-			}
-		}
+		t := r.texts.Shown(key)
 		return &TextDelta{Append: t, Reset: true, Total: len(t)}
 	}
-	maskSmall(r.red, &res)
+	brun.MaskSmall(r.red, &res)
 	d := &MergeDelta{Format: res.Format, Content: whole("content"), Reasoning: whole("reasoning"), Refusal: whole("refusal"),
 		ToolCalls: toolViews(r.red, res.ToolCalls), FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
 		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
@@ -341,17 +328,7 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 		d.Choices = append(d.Choices, ChoiceDelta{Index: c.Index, Content: whole("c" + k), Reasoning: whole("r" + k),
 			ToolCalls: toolViews(r.red, c.ToolCalls), FinishReason: c.FinishReason})
 	}
-	mm := r.m.Metrics()
-	met := RunMetrics{DNSMS: r.timing.DNSMS, ConnectMS: r.timing.ConnectMS, TLSMS: r.timing.TLSMS, TTFBMS: -1,
-		FirstEventMS: mm.FirstEventMS, FirstTokenMS: mm.FirstContentMS, Events: r.events, Records: r.records, Bytes: r.bytes,
-		Tokens: mm.Tokens, TokensFromUsage: mm.TokensFromUsage, TokensPerSecond: mm.TokensPerSecond, MaxGapMS: mm.MaxGapMS,
-		ElapsedMS: float64(time.Since(r.started).Microseconds()) / 1000}
-	if r.status != 0 {
-		met.TTFBMS = r.timing.TTFBMS
-	}
-	if r.doneInfo != nil {
-		met.ElapsedMS = r.doneInfo.DurationMS
-	}
+	met := r.metricsLocked(false)
 	return RunBatch{RunID: r.id, Seq: r.seq.Load(), Records: []TimelineRecord{}, Merge: d, Metrics: &met,
 		Logs: append([]ScriptLog{}, r.logs[:r.newLogs]...), Tests: append([]ScriptTest{}, r.tests[:r.newTests]...), Done: r.doneInfo}, nil
 }

@@ -127,7 +127,7 @@ const pullFlushWait = 4 * time.Millisecond
 
 // pull batches what the run has waiting (within pullFlushWait) and returns
 // every batch not yet given to the UI.
-func (r *run) pull() []RunBatch {
+func (r *liveRun) pull() []RunBatch {
 	r.out.touch()
 	flushed := make(chan struct{})
 	go func() {

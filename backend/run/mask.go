@@ -1,50 +1,50 @@
-package app
+package run
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/streamscope/streamscope/backend/eventstream"
 	"github.com/streamscope/streamscope/backend/merge"
-	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
 	"github.com/streamscope/streamscope/backend/send"
 )
 
-// A run's secret values never reach the UI, its record and event files or
-// an export: every way out goes through the run's redactor (package
-// redact, the CLI's too). The merger, the script and the body file see
-// the stream as received; what is shown of them is masked:
-//   - records are masked before the batcher (whose shortened copies and
-//     whole ones for Chunk are then masked) and the record log; chunks
-//     with redact.Chunks, seeing the chunks before;
-//   - events are masked before the event file (Export, SaveRecording,
-//     CheckRule read it);
-//   - the merged texts go to the UI through a redact.Stream each, so a
-//     secret that arrives in pieces is masked whole;
-//   - Body, RawSlice and Export raw mask what they read of the body
-//     file, seeing the bytes around it.
+// Masker masks the records of one run for what is shown or written of
+// them (the app's batches and files): every text, with the chunks masked
+// in order, each seeing the ones before (redact.Chunks), so that a secret
+// split between two chunks is masked whole.
+type Masker struct {
+	red    *redact.Redactor
+	chunks *redact.Chunks
+}
 
-// maskRecord returns rec with every text masked (rec itself without
-// secrets). It is called from the sender's goroutine, in record order.
-func (r *run) maskRecord(rec send.Record) send.Record {
-	red := r.red
+// NewMasker returns a Masker for red's secrets (nil red: records pass as
+// they are).
+func NewMasker(red *redact.Redactor) *Masker {
+	return &Masker{red: red, chunks: red.NewChunks()}
+}
+
+// Record returns rec with every text masked (rec itself without secrets).
+// Call it for every record of the run, in order (the chunks are masked as
+// a stream).
+func (k *Masker) Record(rec send.Record) send.Record {
+	red := k.red
 	if red == nil {
 		return rec
 	}
 	if q := rec.Request; q != nil {
 		c := *q
-		c.URL, c.Header = red.String(c.URL), maskHeader(red, c.Header)
+		c.URL, c.Header = red.String(c.URL), MaskHeader(red, c.Header)
 		rec.Request = &c
 	}
 	if p := rec.Response; p != nil {
 		c := *p
-		c.StatusText, c.Proto, c.Header = red.String(c.StatusText), red.String(c.Proto), maskHeader(red, c.Header)
+		c.StatusText, c.Proto, c.Header = red.String(c.StatusText), red.String(c.Proto), MaskHeader(red, c.Header)
 		rec.Response = &c
 	}
 	if ch := rec.Chunk; ch != nil {
 		c := *ch
-		c.Data = r.chunks.Next(c.Data)
+		c.Data = k.chunks.Next(c.Data)
 		rec.Chunk = &c
 	}
 	if e := rec.Event; e != nil {
@@ -79,19 +79,8 @@ func (r *run) maskRecord(rec send.Record) send.Record {
 	return rec
 }
 
-// maskError masks the secret values scope looked up in err (an invalid
-// URL's error quotes the URL, secrets filled in); an error without any
-// is returned as it is.
-func maskError(scope *project.Scope, err error) error {
-	red := redact.New(scope.RedactValues()...)
-	if msg := red.String(err.Error()); msg != err.Error() {
-		return errors.New(msg)
-	}
-	return err
-}
-
-// maskHeader returns a masked copy of h (h itself without secrets).
-func maskHeader(red *redact.Redactor, h http.Header) http.Header {
+// MaskHeader returns a masked copy of h (h itself without secrets).
+func MaskHeader(red *redact.Redactor, h http.Header) http.Header {
 	if red == nil || h == nil {
 		return h
 	}
@@ -106,9 +95,11 @@ func maskHeader(red *redact.Redactor, h http.Header) http.Header {
 	return out
 }
 
-// maskSmall masks the small fields of a merge result that a delta or a
-// snapshot carries whole (the texts go through textDelta's streams).
-func maskSmall(red *redact.Redactor, res *merge.Result) {
+// MaskSmall masks the small fields of a merge result in place (finish
+// reasons, usage, the error, model, id, warnings); the texts (content,
+// reasoning, refusal, tool calls) are left to the caller, who may mask
+// them as streams (redact.Stream) or whole (redact.Value).
+func MaskSmall(red *redact.Redactor, res *merge.Result) {
 	if red == nil {
 		return
 	}
@@ -138,12 +129,4 @@ func maskPtr(red *redact.Redactor, s *string) *string {
 	}
 	v := red.String(*s)
 	return &v
-}
-
-// maskedText is what the UI was sent of one merged text: the raw text
-// consumed so far is run.sentText's; shown is what went out of its
-// stream.
-type maskedText struct {
-	s     *redact.Stream
-	shown []byte
 }
