@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func run(t *testing.T, args ...string) (int, string, string) {
+func runMain(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(args, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
@@ -14,14 +14,14 @@ func run(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestHelpListsCommands(t *testing.T) {
-	code, out, _ := run(t, "help")
+	code, out, _ := runMain(t, "help")
 	if code != ExitOK || !strings.Contains(out, "exit codes") {
 		t.Fatalf("help: code %d, out %q", code, out)
 	}
 }
 
 func TestUnknownCommandIsUsageError(t *testing.T) {
-	code, _, errOut := run(t, "frobnicate")
+	code, _, errOut := runMain(t, "frobnicate")
 	if code != ExitUsage {
 		t.Fatalf("code %d, want %d", code, ExitUsage)
 	}
@@ -35,7 +35,7 @@ func TestErrorIsOneLineWithCode(t *testing.T) {
 		return 0, Errorf(ExitIncomplete, "stream cut\noff")
 	}})
 	defer delete(commands, "zz-test-fail")
-	code, _, errOut := run(t, "zz-test-fail")
+	code, _, errOut := runMain(t, "zz-test-fail")
 	if code != ExitIncomplete || errOut != "streamscope zz-test-fail: stream cut off\n" {
 		t.Fatalf("code %d, stderr %q", code, errOut)
 	}

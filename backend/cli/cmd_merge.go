@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/run"
+	"github.com/streamscope/streamscope/backend/script"
 	"github.com/streamscope/streamscope/backend/sse"
 )
 
@@ -24,7 +26,7 @@ func init() {
 func runMerge(env *Env, args []string) (int, error) {
 	fs := NewFlagSet(env, "merge", mergeFlagsUsage+" "+scriptFlagsUsage)
 	mf := AddMergeFlags(fs)
-	sf := AddScriptFlags(fs, mf)
+	sf := AddScriptFlags(fs)
 	fs.Usage = func() {} // a bad flag is reported as the one error line only
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
@@ -33,7 +35,7 @@ func runMerge(env *Env, args []string) (int, error) {
 	if len(pos) > 0 {
 		return ExitUsage, UsageError("unexpected argument %q: merge reads the body from stdin", pos[0])
 	}
-	sess, err := sf.Session(env.Stderr)
+	sc, err := sf.Script()
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -41,18 +43,32 @@ func runMerge(env *Env, args []string) (int, error) {
 		Options: sf.MergeOptions(mf.Options()),
 		NDJSON:  mf.NDJSON,
 	}
+	in := env.Stdin
+	var sess *run.Session
+	if sc != nil {
+		sess = run.NewSession(sc.Program, nil, sc.Timeout)
+		in = io.TeeReader(in, sess) // the input is what pm.response.text() returns
+	}
+	log := &scriptLog{w: env.Stderr, s: sess}
 	if sess != nil {
 		sess.Start(0, nil) // top-level code runs before the first event
+		log.flush()
 		setup.OnEvent = func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error {
-			_ = sess.Event(m, ev, seq, at) // reported by End; the stream goes on
+			// a failure is reported at the end; the stream goes on
+			_ = sess.Event(script.Event{Seq: seq, Type: ev.Type, Data: ev.Data, ID: ev.ID, TimeMS: float64(at.Microseconds()) / 1000}, m.Result)
+			log.flush()
 			return nil
 		}
 	}
-	res, _, err := mergeStream(sess.Input(env.Stdin), setup)
+	res, _, err := mergeStream(in, setup)
 	if err != nil {
 		return ExitUsage, err
 	}
-	tests, scriptErr := sess.End(&res)
+	var scriptErr error
+	if err := sess.End(&res, nil); err != nil {
+		scriptErr = fmt.Errorf("script error: %v", err)
+	}
+	tests := log.end(sess.Tests())
 	if err := writeResult(env.Stdout, res); err != nil {
 		return ExitUsage, err
 	}

@@ -191,15 +191,6 @@ func TestMergeStreamHooks(t *testing.T) {
 		t.Errorf("metrics %+v", x)
 	}
 	setup.OnEvent = nil
-	setup.End = func(m *merge.Merger) (merge.Result, error) {
-		r := m.End()
-		r.Content += " (post-processed)"
-		return r, nil
-	}
-	if res, _, err = mergeStream(strings.NewReader(chatBody), setup); err != nil || res.Content != "Hello (post-processed)" {
-		t.Errorf("End hook: err %v, content %q", err, res.Content)
-	}
-	setup.End = nil
 	if _, _, err = mergeStream(iotest.ErrReader(errors.New("disk gone")), setup); err == nil || err.Error() != "reading the body: disk gone" {
 		t.Errorf("read error: %v", err)
 	}

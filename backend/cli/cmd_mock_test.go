@@ -81,7 +81,7 @@ func TestMockUsageErrors(t *testing.T) {
 		{[]string{"mock", "--bogus"}, "bogus"},
 	}
 	for _, tc := range cases {
-		code, out, errOut := run(t, tc.args...)
+		code, out, errOut := runMain(t, tc.args...)
 		// One error line (the flag package may print the usage before it).
 		last := errOut[strings.LastIndex(strings.TrimSuffix(errOut, "\n"), "\n")+1:]
 		if code != ExitUsage || out != "" || strings.Count(errOut, "streamscope mock:") != 1 || !strings.HasPrefix(last, "streamscope mock: ") || !strings.Contains(last, tc.want) {

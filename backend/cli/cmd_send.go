@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/streamscope/streamscope/backend/run"
 	"github.com/streamscope/streamscope/backend/send"
 )
 
@@ -51,7 +52,7 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 	retries := fs.Int("retry", 0, "retry a 429 or 503 answer up to `N` times, honouring Retry-After")
 	noFollow := fs.Bool("no-follow", false, "do not follow redirects: a 3xx answer is the result")
 	mf := AddMergeFlags(fs)
-	sf := AddScriptFlags(fs, mf)
+	sf := AddScriptFlags(fs)
 	fs.Usage = func() {}
 	pos, err := ParseFlags(env, fs, args)
 	if err != nil {
@@ -109,11 +110,12 @@ func runSend(ctx context.Context, env *Env, args []string) (int, error) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	}
-	sess, err := sf.Session(env.Stderr) // compiled before anything is sent
+	sc, err := sf.Script() // compiled before anything is sent
 	if err != nil {
 		return ExitUsage, err
 	}
-	_, err = RunStream(ctx, env, StreamOptions{Command: "send", Request: req, Merge: sf.MergeOptions(mf.Options()), JSON: *asJSON, Hooks: sess.Hooks()})
+	plan := &run.Plan{Request: req, Merge: sf.MergeOptions(mf.Options()), Script: sc}
+	_, err = RunStream(ctx, env, StreamOptions{Command: "send", Plan: plan, JSON: *asJSON, ScriptWarnings: true})
 	return ExitOK, err
 }
 

@@ -21,10 +21,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/mockllm"
+	"github.com/streamscope/streamscope/backend/run"
+	"github.com/streamscope/streamscope/backend/script"
 	"github.com/streamscope/streamscope/backend/send"
-	"github.com/streamscope/streamscope/backend/sse"
 )
 
 func mockServer(t *testing.T) string {
@@ -284,46 +284,73 @@ func TestSendFailures(t *testing.T) {
 	}
 }
 
-func TestRunStreamHooks(t *testing.T) {
+// scriptPlan is a plan for url (a chat request to the mock) with the
+// script src.
+func scriptPlan(t *testing.T, url, src string) *run.Plan {
+	t.Helper()
+	p := &run.Plan{Request: send.Request{URL: url, Body: []byte(sendChatBody)}}
+	if src != "" {
+		prog, err := script.Compile("s.js", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Script = &run.Script{Program: prog}
+	}
+	return p
+}
+
+func TestRunStreamScript(t *testing.T) {
 	t.Parallel()
 	base := mockServer(t)
-	var statuses []int
-	var seqs []int
-	hook := StreamHook{
-		OnResponse: func(status int, _ http.Header) { statuses = append(statuses, status) },
-		OnEvent: func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error {
-			seqs = append(seqs, seq)
-			if seq == 2 {
-				return errors.New("hook complains")
+	for _, c := range []struct {
+		name, src string
+		warnings  bool
+		code      int
+		errHas    string
+		stderr    []string
+		tests     int
+	}{
+		{name: "tests in the JSON and on stderr", src: `let seqs = []
+console.log("top level")
+function onEvent(e) { seqs.push(e.seq) }
+function onEnd(ctx) {
+  console.log("saw " + seqs.length + " from " + seqs[0])
+  pm.test("has content", () => pm.expect(ctx.result.content).to.not.be.empty)
+  pm.test("fails", () => pm.expect(pm.response.code).to.equal(201))
+}`, code: ExitFailed, errHas: "1 of 2 tests failed",
+			stderr: []string{"console.log: top level\n+", "console.log: saw 28 from 1\nPASS  has content\nFAIL  fails: AssertionError: expected 200 to equal 201\n"}, tests: 2},
+		{name: "a failure told in the timeline", src: `function onEvent(e) { if (e.seq === 2) throw new Error("complains") }`, warnings: true,
+			code: ExitFailed, errHas: "script error: s.js:1:", stderr: []string{"warning  hook: script error: s.js:1:"}},
+		{name: "or only at the end", src: `function onEvent(e) { if (e.seq === 2) throw new Error("complains") }`,
+			code: ExitFailed, errHas: "script error: s.js:1:"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
+				Plan: scriptPlan(t, base+"/v1/chat/completions", c.src), JSON: true, ScriptWarnings: c.warnings})
+			var ee *ExitError
+			if !errors.As(err, &ee) || ee.Code != c.code || !strings.Contains(err.Error(), c.errHas) {
+				t.Fatalf("err %v, want exit %d with %q", err, c.code, c.errHas)
 			}
-			return nil
-		},
-		OnEnd: func(out *StreamOutput) error {
-			out.Tests = append(out.Tests, TestResult{Name: "has content", Passed: out.Content != ""},
-				TestResult{Name: "fails", Passed: false, Message: "expected failure"})
-			return nil
-		},
-	}
-	var stdout, stderr bytes.Buffer
-	env := &Env{Stdout: &stdout, Stderr: &stderr}
-	out, err := RunStream(context.Background(), env, StreamOptions{
-		Request: send.Request{URL: base + "/v1/chat/completions", Body: []byte(sendChatBody)}, JSON: true, Hooks: []StreamHook{hook},
-	})
-	var ee *ExitError
-	if !errors.As(err, &ee) || ee.Code != ExitFailed || !strings.Contains(err.Error(), "1 of 2 tests failed") {
-		t.Fatalf("err %v", err)
-	}
-	if len(statuses) != 1 || statuses[0] != 200 || len(seqs) != 28 || seqs[0] != 1 || seqs[27] != 28 {
-		t.Fatalf("statuses %v seqs %v", statuses, seqs)
-	}
-	if !strings.Contains(stderr.String(), "hook: hook complains") || len(out.Send.Body) == 0 {
-		t.Fatalf("stderr %s", stderr.String())
-	}
-	var obj struct {
-		Tests []TestResult `json:"tests"`
-	}
-	if json.Unmarshal(stdout.Bytes(), &obj) != nil || len(obj.Tests) != 2 || obj.Tests[1].Message != "expected failure" {
-		t.Fatalf("stdout %s", stdout.String())
+			for _, want := range c.stderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Fatalf("stderr lacks %q:\n%s", want, stderr.String())
+				}
+			}
+			if !c.warnings && strings.Contains(stderr.String(), "hook:") {
+				t.Fatalf("a warning line without ScriptWarnings:\n%s", stderr.String())
+			}
+			if len(out.Send.Body) == 0 {
+				t.Fatal("the body a script reads was not kept")
+			}
+			var obj struct {
+				Tests []TestResult `json:"tests"`
+			}
+			if json.Unmarshal(stdout.Bytes(), &obj) != nil || len(obj.Tests) != c.tests {
+				t.Fatalf("stdout %s", stdout.String())
+			}
+		})
 	}
 }
 
@@ -339,9 +366,11 @@ func TestSendCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr bytes.Buffer
 	env := &Env{Stdout: &stdout, Stderr: &stderr}
-	_, err := RunStream(ctx, env, StreamOptions{Request: send.Request{URL: srv.URL}, Hooks: []StreamHook{{
-		OnEvent: func(*merge.Merger, sse.Event, int, time.Duration) error { cancel(); return nil },
-	}}})
+	_, err := RunStream(ctx, env, StreamOptions{Plan: &run.Plan{Request: send.Request{URL: srv.URL}}, Observer: run.ObserverFunc(func(rec send.Record) {
+		if rec.Kind == send.KindEvent {
+			cancel()
+		}
+	})})
 	var ee *ExitError
 	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || !strings.Contains(err.Error(), "cancelled") || stdout.String() != "so far\n" {
 		t.Fatalf("err %v stdout %q", err, stdout.String())
@@ -366,7 +395,7 @@ func TestRunStreamReconnectKeepsMerging(t *testing.T) {
 	t.Cleanup(srv.Close)
 	var stdout, stderr bytes.Buffer
 	out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
-		Request: send.Request{URL: srv.URL, Reconnect: send.Reconnect{Enabled: true, Delay: 5 * time.Millisecond}},
+		Plan: &run.Plan{Request: send.Request{URL: srv.URL, Reconnect: send.Reconnect{Enabled: true, Delay: 5 * time.Millisecond}}},
 	})
 	if err != nil || stdout.String() != "Hello\n" || !out.Complete || out.Events != 3 {
 		t.Fatalf("err %v stdout %q result %+v\n%s", err, stdout.String(), out.Result, stderr.String())
@@ -392,8 +421,8 @@ func TestRunStreamMergesEventsAfterAnEarlierEnd(t *testing.T) {
 	t.Cleanup(srv.Close)
 	var stdout, stderr bytes.Buffer
 	out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
-		Request: send.Request{URL: srv.URL, IdleTimeout: 100 * time.Millisecond,
-			Reconnect: send.Reconnect{Enabled: true, MaxAttempts: 1, Delay: time.Millisecond}},
+		Plan: &run.Plan{Request: send.Request{URL: srv.URL, IdleTimeout: 100 * time.Millisecond,
+			Reconnect: send.Reconnect{Enabled: true, MaxAttempts: 1, Delay: time.Millisecond}}},
 	})
 	var ee *ExitError
 	if !errors.As(err, &ee) || ee.Code != ExitIncomplete || stdout.String() != "Hello\n" || out.Events != 2 || out.Complete {
@@ -458,28 +487,25 @@ func TestRunStreamKeepsBodyOnlyWhenRead(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	onEvent := StreamHook{OnEvent: func(*merge.Merger, sse.Event, int, time.Duration) error { return nil }}
-	onEnd := StreamHook{OnEnd: func(*StreamOutput) error { return nil }}
 	cases := []struct {
-		name  string
-		path  string
-		hooks []StreamHook
-		body  string
-		code  int
+		name   string
+		path   string
+		script string
+		body   string
+		code   int
 	}{
-		{"event stream: not kept", "/sse", nil, "", ExitOK},
-		{"event hook only: not kept", "/sse", []StreamHook{onEvent}, "", ExitOK},
-		{"end hook reads it: kept", "/sse", []StreamHook{onEvent, onEnd}, sseBody, ExitOK},
-		{"plain body: kept", "/plain", nil, "plain text", ExitOK},
-		{"error status: kept", "/denied", nil, "no access", ExitUsage},
+		{"event stream: not kept", "/sse", "", "", ExitOK},
+		{"a script may read it: kept", "/sse", "function onEvent() {}", sseBody, ExitOK},
+		{"plain body: kept", "/plain", "", "plain text", ExitOK},
+		{"error status: kept", "/denied", "", "no access", ExitUsage},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{
-				Request: send.Request{URL: srv.URL + tc.path}, Hooks: tc.hooks,
-			})
+			plan := scriptPlan(t, srv.URL+tc.path, tc.script)
+			plan.Request.Body = nil
+			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{Plan: plan})
 			code := ExitOK
 			var ee *ExitError
 			if errors.As(err, &ee) {
@@ -585,7 +611,7 @@ func BenchmarkRunStreamPerEvent(b *testing.B) {
 		lw := newLiveWriter(errw)
 		env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: lw, Getenv: func(string) string { return "" }}
 		_, err := RunStream(context.Background(), env, StreamOptions{Sender: sender,
-			Request: send.Request{Method: http.MethodPost, URL: "http://mem.invalid/v1/chat/completions", Body: reqBody}})
+			Plan: &run.Plan{Request: send.Request{Method: http.MethodPost, URL: "http://mem.invalid/v1/chat/completions", Body: reqBody}}})
 		lw.Close()
 		if err != nil || errw.lines < events {
 			b.Fatalf("err %v, %d timeline lines for %d events", err, errw.lines, events)

@@ -55,10 +55,6 @@ type MergeSetup struct {
 	// took it, with its 1-based sequence number and time offset. An error
 	// stops reading and is returned.
 	OnEvent func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error
-	// End, when set, ends the merge instead of m.End (a post-processor
-	// script's MergeEnd, which may change the result); its result is
-	// returned with its error.
-	End func(m *merge.Merger) (merge.Result, error)
 }
 
 // NewMerger validates the options (a bad format name or JSONPath rule is a
@@ -174,13 +170,6 @@ func mergeWith(m *merge.Merger, in io.Reader, s MergeSetup) (merge.Result, error
 		if n := p.Dropped(); n > 0 {
 			m.MarkLost(sse.DroppedText(n, p.MaxEventSize()))
 		}
-	}
-	if s.End != nil {
-		res, err := s.End(m)
-		if hookErr != nil {
-			err = hookErr
-		}
-		return res, err
 	}
 	if clean {
 		return m.EndClean(), nil

@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
+	"github.com/streamscope/streamscope/backend/run"
+	"github.com/streamscope/streamscope/backend/script"
 )
 
 // The secrets of the echo project: a plain API key, a password with every
@@ -218,17 +221,20 @@ func TestRunKeepsEchoedSecretsOutOfEveryOutput(t *testing.T) {
 func TestScriptLinesAreMaskedBeforeTheyAreEscaped(t *testing.T) {
 	t.Parallel()
 	secret := "tok\x1b\x7f-" + echoKey
-	scope := &project.Scope{Overrides: map[string]string{"k": secret}}
 	src := `console.log("k=" + pm.variables.get("k"));
 function onEnd(ctx) { pm.test(ctx.vars.get("k"), function () { pm.expect(ctx.vars.get("k")).to.eql("x"); }); }`
-	var log strings.Builder
-	hooks, err := scriptHooks(&log, "s.js", src, scope, time.Second, redact.New(secret))
+	prog, err := script.Compile("s.js", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hooks[0].OnResponse(200, http.Header{})
-	out := &StreamOutput{Status: 200, Tests: []TestResult{}}
-	_ = hooks[0].OnEnd(out)
+	var log strings.Builder
+	sess := run.NewSession(prog, map[string]string{"k": secret}, time.Second)
+	out := &scriptLog{w: &log, s: sess, red: redact.New(secret)}
+	sess.Start(200, http.Header{})
+	out.flush()
+	res := merge.Result{}
+	_ = sess.End(&res, nil)
+	out.end(sess.Tests())
 	if strings.Contains(log.String(), "tok") || strings.Count(log.String(), "[secret]") != 3 {
 		t.Fatalf("%q", log.String())
 	}

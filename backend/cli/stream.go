@@ -13,19 +13,21 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamscope/streamscope/backend/merge"
+	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
+	"github.com/streamscope/streamscope/backend/run"
 	"github.com/streamscope/streamscope/backend/send"
-	"github.com/streamscope/streamscope/backend/sse"
 )
 
-// StreamOptions configures RunStream: one request, its live timeline on
-// stderr, its merged result on stdout. `send` and `run` fill it from their
-// flags; extensions (post-processor scripts) add Hooks.
+// StreamOptions configures RunStream: one run of a plan (backend/run),
+// its live timeline on stderr, its merged result on stdout. send and run
+// fill it from their flags.
 type StreamOptions struct {
 	// Command names the subcommand in messages ("send", "run").
 	Command string
-	Request send.Request
-	Merge   merge.Options
+	Plan    *run.Plan
+	// Replay, when set, replays this recording instead of sending.
+	Replay *project.Recording
 	// JSON prints the merge object plus status, timing and tests instead
 	// of the merged text.
 	JSON bool
@@ -33,24 +35,11 @@ type StreamOptions struct {
 	Width int
 	// Sender sends the request; nil means the default client.
 	Sender *send.Sender
-	Hooks  []StreamHook
-	// Redact masks secret values in everything printed (nil: none).
-	Redact *redact.Redactor
-}
-
-// StreamHook lets a caller follow the stream and shape the output. Every
-// function is optional and runs on the stream's goroutine, in order.
-type StreamHook struct {
-	// OnResponse is called when the response headers arrived.
-	OnResponse func(status int, header http.Header)
-	// OnEvent is called for every event right after the merger took it,
-	// with its 1-based sequence number and time offset since the request
-	// was sent. An error is reported as a warning line; the stream goes on.
-	OnEvent func(m *merge.Merger, ev sse.Event, seq int, at time.Duration) error
-	// OnEnd is called once after the stream ended, before anything is
-	// printed on stdout. It may change out.Result and append out.Tests; an
-	// error fails the command with exit code 1.
-	OnEnd func(out *StreamOutput) error
+	// Observer, when set, follows the records after the timeline.
+	Observer run.Observer
+	// ScriptWarnings prints the script's failure as a timeline warning
+	// when it happens (send); it is reported at the end either way.
+	ScriptWarnings bool
 }
 
 // TestResult is the outcome of one script test.
@@ -62,36 +51,34 @@ type TestResult struct {
 
 // StreamTiming is the `timing` object of --json output (milliseconds since
 // the request was sent; null when the moment never came).
-type StreamTiming struct {
-	TTFBMS       *float64 `json:"ttfb_ms"`
-	FirstEventMS *float64 `json:"first_event_ms"`
-	DurationMS   float64  `json:"duration_ms"`
-}
+type StreamTiming = run.Timing
 
 // StreamOutput is what RunStream prints with --json: the merge object plus
 // status, timing and tests. Send is the sender's full result (body,
-// headers, end reason) for hooks and callers.
+// headers, end reason), Outcome the run's.
 type StreamOutput struct {
 	merge.Result
 	Status int          `json:"status"`
 	Timing StreamTiming `json:"timing"`
 	Tests  []TestResult `json:"tests"`
 
-	Send *send.Result `json:"-"`
+	Send    *send.Result `json:"-"`
+	Outcome *run.Outcome `json:"-"`
 }
 
-// RunStream sends o.Request, prints the timeline live on env.Stderr and
-// the merged result on env.Stdout, and returns the output with an error
-// carrying the contract's exit code (nil: exit 0): 2 for a transport
-// error or HTTP status >= 400, 1 when a test failed or a hook threw, 3
-// when the stream ended incomplete.
+// RunStream runs o.Plan, prints the timeline live on env.Stderr (with the
+// script's console lines as they come and its test results at the end)
+// and the merged result on env.Stdout, and returns the output with an
+// error carrying the contract's exit code (nil: exit 0): 2 for a transport
+// error or HTTP status >= 400, 1 when a test failed or the script threw,
+// 3 when the stream ended incomplete.
 func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, error) {
 	if o.Command == "" {
 		o.Command = "send"
 	}
-	m, err := NewMerger(o.Merge)
+	exec, err := o.Plan.Start()
 	if err != nil {
-		return nil, err
+		return nil, UsageError("%v", err)
 	}
 	width := o.Width
 	if width <= 0 {
@@ -100,115 +87,89 @@ func RunStream(ctx context.Context, env *Env, o StreamOptions) (*StreamOutput, e
 			width = 120
 		}
 	}
-	tl := newTimeline(env.Stderr, width, o.Redact)
-	kind := send.StreamPlain
-	req := o.Request
-	// ended is the result of the last End, valid while no event came after
-	// it (End validates every tool call's arguments: with many long calls
-	// it is worth not doing twice).
-	var ended *merge.Result
-	// Finish runs at every clean end of a body (hence EndClean). The merger
-	// takes events after End too, so a reconnect (Request.Reconnect) goes
-	// on merging and the final End below (a body cut off) judges the whole
-	// stream.
-	req.Finish = func() (send.EndReason, string) {
-		r := m.EndClean() // Finish runs where a body ended cleanly
-		ended = &r
-		reason, msg := send.MergeCheck(r)
-		return reason, o.Redact.String(msg)
-	}
-	// A body that broke after the end marker still brought the whole stream.
-	req.EndMarker = m.SawEnd
-	// The body is kept only where something reads it: a plain body is the
-	// result, an error status prints it, and a hook's OnEnd may read
-	// out.Send.Body (a script's pm.response.text()). An event stream's
-	// events are all the merge needs, so its body is not held in memory.
-	needBody := false
-	for _, h := range o.Hooks {
-		needBody = needBody || h.OnEnd != nil
-	}
-	if req.KeepBody == nil {
-		req.KeepBody = func(status int, k send.StreamKind) bool {
-			return needBody || status >= 400 || k == send.StreamPlain
+	red := o.Plan.Redactor
+	view := &streamView{tl: newTimeline(env.Stderr, width, red), kind: send.StreamPlain, replay: o.Replay, next: o.Observer,
+		script: &scriptLog{w: env.Stderr, s: exec.Script(), red: red}}
+	opts := run.Options{Sender: o.Sender, Observer: view}
+	if o.ScriptWarnings {
+		opts.OnScriptError = func(at time.Duration, err error) {
+			view.script.flush()
+			view.tl.line(at, "warning", "hook: script error: "+err.Error())
 		}
 	}
-	sink := func(rec send.Record) {
-		switch rec.Kind {
-		case send.KindResponseHeaders:
-			kind = rec.Response.StreamKind
-			for _, h := range o.Hooks {
-				if h.OnResponse != nil {
-					h.OnResponse(rec.Response.Status, rec.Response.Header)
-				}
-			}
-		case send.KindEvent:
-			ended = nil
-			m.AddTimed(rec.Event.Event, rec.At)
-			for _, h := range o.Hooks {
-				if h.OnEvent == nil {
-					continue
-				}
-				if err := h.OnEvent(m, rec.Event.Event, rec.Event.Index, rec.At); err != nil {
-					tl.line(rec.At, "warning", "hook: "+err.Error())
-				}
-			}
-		}
-		tl.record(rec, kind)
-	}
-	sender := o.Sender
-	if sender == nil {
-		sender = &send.Sender{}
-	}
-	res := sender.Do(ctx, &req, sink)
-
-	out := &StreamOutput{Status: res.Status, Send: res, Tests: []TestResult{}}
-	out.Timing.DurationMS = res.Timing.DurationMS
-	if res.Status != 0 {
-		v := res.Timing.TTFBMS
-		out.Timing.TTFBMS = &v
-	}
-	if res.Events > 0 {
-		v := res.Timing.FirstEventMS
-		out.Timing.FirstEventMS = &v
-	}
-	if ended != nil {
-		out.Result = *ended
+	var oc *run.Outcome
+	if o.Replay != nil {
+		oc = exec.Replay(ctx, o.Replay, opts)
 	} else {
-		out.Result = m.End()
+		oc = exec.Send(ctx, opts)
 	}
-	out.Result = send.FinalResult(o.Merge, out.Result, res)
-
+	res := oc.Send
+	out := &StreamOutput{Result: oc.Result, Status: res.Status, Timing: oc.Timing, Tests: []TestResult{}, Send: res, Outcome: oc}
 	// A response that never came is a transport error: nothing to print.
 	if res.Status == 0 {
 		return out, Errorf(ExitUsage, "%s", res.Message)
 	}
-	var hookErr error
-	for _, h := range o.Hooks {
-		if h.OnEnd != nil {
-			if err := h.OnEnd(out); err != nil && hookErr == nil {
-				hookErr = err
-			}
-		}
+	out.Tests = append(out.Tests, view.script.end(oc.Tests)...)
+	var scriptErr error
+	if oc.ScriptErr != nil {
+		scriptErr = fmt.Errorf("script error: %v", oc.ScriptErr)
 	}
 	if err := printStream(env, o, out); err != nil {
 		return out, err
 	}
-	return out, streamExit(o, out, hookErr)
+	return out, streamExit(o, out, scriptErr)
+}
+
+// streamView is the CLI's Observer of a run: the timeline, the script's
+// console lines before the record whose call printed them, and for a
+// replay its own first and last lines.
+type streamView struct {
+	tl     *timeline
+	kind   send.StreamKind
+	script *scriptLog
+	replay *project.Recording
+	last   time.Duration // the last event's offset (a replay)
+	next   run.Observer
+}
+
+func (v *streamView) Record(rec send.Record) {
+	v.script.flush()
+	switch {
+	case v.replay == nil:
+		if rec.Kind == send.KindResponseHeaders {
+			v.kind = rec.Response.StreamKind
+		}
+		v.tl.record(rec, v.kind)
+	case rec.Kind == send.KindRequestSent:
+		r := v.replay
+		v.tl.line(0, "replay", fmt.Sprintf("%s %s recorded %s: %d %s, %s", r.Method, r.URL, r.StartedAt.Format(time.RFC3339), r.Status, r.ContentType, plural(len(r.Events), "event")))
+	case rec.Kind == send.KindEvent:
+		v.last = rec.At
+		v.tl.record(rec, v.kind)
+	case rec.Kind == send.KindWarning:
+		v.tl.record(rec, v.kind)
+	case rec.Kind == send.KindEnd:
+		v.tl.line(v.last, "end", fmt.Sprintf("%s (replayed), %s", rec.End.Reason, plural(rec.End.Events, "event")))
+	}
+	if v.next != nil {
+		v.next.Record(rec)
+	}
 }
 
 // printStream prints the result on stdout (secrets masked in it, as JSON
 // text with --json) and, after a plain-text result, the summary line on
 // stderr.
 func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
+	red := o.Plan.Redactor
 	if o.JSON {
-		if o.Redact == nil {
+		if red == nil {
 			return writeJSON(env.Stdout, out)
 		}
 		var b bytes.Buffer
 		if err := writeJSON(&b, out); err != nil {
 			return err
 		}
-		if _, err := env.Stdout.Write(o.Redact.JSON(b.Bytes())); err != nil {
+		if _, err := env.Stdout.Write(red.JSON(b.Bytes())); err != nil {
 			return Errorf(ExitUsage, "writing stdout: %v", err)
 		}
 		return nil
@@ -220,7 +181,7 @@ func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 	if out.Format == merge.FormatUnknown && out.Send.Kind == send.StreamPlain {
 		text = string(out.Send.Body)
 	}
-	text = o.Redact.String(text)
+	text = red.String(text)
 	if text != "" {
 		if _, err := io.WriteString(env.Stdout, text); err != nil {
 			return Errorf(ExitUsage, "writing stdout: %v", err)
@@ -230,11 +191,11 @@ func printStream(env *Env, o StreamOptions, out *StreamOutput) error {
 		}
 	}
 	shown := *out
-	if fr := out.FinishReason; fr != nil && o.Redact != nil {
-		v := o.Redact.String(*fr) // before summaryLine escapes it
+	if fr := out.FinishReason; fr != nil && red != nil {
+		v := red.String(*fr) // before summaryLine escapes it
 		shown.FinishReason = &v
 	}
-	fmt.Fprintln(env.Stderr, o.Redact.String(summaryLine(&shown)))
+	fmt.Fprintln(env.Stderr, red.String(summaryLine(&shown)))
 	return nil
 }
 
@@ -279,17 +240,18 @@ func summaryLine(out *StreamOutput) string {
 }
 
 // streamExit maps the outcome to the contract's exit codes.
-func streamExit(o StreamOptions, out *StreamOutput, hookErr error) error {
+func streamExit(o StreamOptions, out *StreamOutput, scriptErr error) error {
 	res := out.Send
+	red := o.Plan.Redactor
 	if out.Status >= 400 {
 		msg := fmt.Sprintf("HTTP %d %s", out.Status, http.StatusText(out.Status))
-		if body := strings.TrimSpace(o.Redact.String(string(res.Body))); body != "" {
+		if body := strings.TrimSpace(red.String(string(res.Body))); body != "" {
 			msg += ": " + oneLine(truncateUTF8(body, 200))
 		}
 		return Errorf(ExitUsage, "%s", msg)
 	}
-	if hookErr != nil {
-		return Errorf(ExitFailed, "%v", hookErr)
+	if scriptErr != nil {
+		return Errorf(ExitFailed, "%v", scriptErr)
 	}
 	failed := 0
 	for _, t := range out.Tests {
@@ -307,9 +269,9 @@ func streamExit(o StreamOptions, out *StreamOutput, hookErr error) error {
 		return Errorf(ExitIncomplete, "stream incomplete: %s", res.Message)
 	}
 	final := out.Result
-	if e := final.Error; e != nil && o.Redact != nil {
+	if e := final.Error; e != nil && red != nil {
 		// masked before resultExit shortens the message
-		final.Error = &merge.StreamError{Message: o.Redact.String(e.Message), Type: o.Redact.String(e.Type), Code: e.Code}
+		final.Error = &merge.StreamError{Message: red.String(e.Message), Type: red.String(e.Type), Code: e.Code}
 	}
 	if code, err := resultExit(final); code != ExitOK {
 		return err

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamscope/streamscope/backend/run"
 	"github.com/streamscope/streamscope/backend/send"
 )
 
@@ -101,7 +102,7 @@ func TestRunStreamDataLost(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{Request: tc.req})
+			out, err := RunStream(context.Background(), &Env{Stdout: &stdout, Stderr: &stderr}, StreamOptions{Plan: &run.Plan{Request: tc.req}})
 			var ee *ExitError
 			if !errors.As(err, &ee) || ee.Code != ExitIncomplete || err.Error() != tc.line {
 				t.Fatalf("err %v, want exit 3 %q\n%s", err, tc.line, stderr.String())
