@@ -84,6 +84,7 @@ func New(o Options) *App {
 	a.Settings = &SettingsService{app: a}
 	a.Project = &ProjectService{app: a}
 	a.Run = &RunService{app: a}
+	a.Run.socket.Pull = func(ids []string) any { return a.Run.pull(ids) }
 	a.Mock = &MockService{Addr: o.MockAddr, onChg: func(st MockStatus) { a.emit(EventMockChanged, st) }}
 	a.Settings.setLoadError(dirErr)
 	return a

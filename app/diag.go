@@ -114,7 +114,7 @@ type DiagRunReport struct {
 	ModelMS  float64 `json:"modelMs"`
 	LayoutMS float64 `json:"layoutMs"`
 	// PullMS is the UI's main-thread time in pulls (the synchronous
-	// request at the start of a frame, app/runpull.go, and parsing its
+	// request at the start of a frame, app/transport, and parsing its
 	// answer), over PullCalls pulls.
 	PullMS    float64 `json:"pullMs"`
 	PullCalls int     `json:"pullCalls"`

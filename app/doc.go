@@ -38,7 +38,9 @@
 //     payload < 64 KB, Seq 1, 2, ... without gaps; records keep their own
 //     gap-free Seq. Merge carries text deltas (apply Reset/Append) plus the
 //     small fields whole; the last batch has Done. Big bodies come from
-//     Body, Chunk and Result.
+//     Body, Chunk and Result. The batches are pulled by the UI every frame
+//     (over the asset server or the pull socket) and pushed as these
+//     events only when it does not pull: app/transport.
 //   - "project:changed" (ProjectChanged): reload with ProjectService.Current.
 //   - "settings:changed" (SettingsView), "mock:changed" (MockStatus).
 //   - "menu:<action>" (MenuEvent): new-project, open-project, open-demo,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gorilla/websocket"
+	"github.com/streamscope/streamscope/app/transport"
 )
 
 // pullSocketAddress asks the asset middleware for the pull socket's address.
@@ -15,14 +16,14 @@ func pullSocketAddress(t *testing.T, a *App) string {
 	t.Helper()
 	srv := httptest.NewServer(a.AssetMiddleware(http.NotFoundHandler()))
 	defer srv.Close()
-	resp, err := http.Get(srv.URL + PullSocketPath)
+	resp, err := http.Get(srv.URL + transport.PullSocketPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var ps PullSocket
+	var ps transport.SocketAddress
 	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&ps) != nil {
-		t.Fatalf("%s: HTTP %d", PullSocketPath, resp.StatusCode)
+		t.Fatalf("%s: HTTP %d", transport.PullSocketPath, resp.StatusCode)
 	}
 	if !strings.HasPrefix(ps.URL, "ws://127.0.0.1:") || !strings.Contains(ps.URL, "/pull?token=") {
 		t.Fatalf("pull socket address %q", ps.URL)
@@ -60,7 +61,7 @@ func TestPullSocketTakesEveryBatchInOrder(t *testing.T) {
 	checkSequence(t, all)
 
 	// Too many runs in one pull: the socket is closed with the reason.
-	if err := c.WriteMessage(websocket.TextMessage, []byte(strings.Repeat("1,", maxPullRuns+1))); err != nil {
+	if err := c.WriteMessage(websocket.TextMessage, []byte(strings.Repeat("1,", transport.MaxRuns+1))); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) || !strings.Contains(err.Error(), "too many runs") {
@@ -94,14 +95,14 @@ func TestPullSocketClosesWithTheApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	a.Run.stopPullSocket()
+	a.Run.socket.Close()
 	if _, _, err := c.ReadMessage(); err == nil {
 		t.Fatal("the connection is still open after the socket was closed")
 	}
 	if _, _, err := websocket.DefaultDialer.Dial(url, nil); err == nil {
 		t.Fatal("a new connection after the socket was closed")
 	}
-	if _, err := a.Run.pullSocketURL(); err == nil || !strings.Contains(err.Error(), "closed") {
+	if _, err := a.Run.socket.URL(); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Fatalf("address after closing: %v", err)
 	}
 }
@@ -130,7 +131,7 @@ func TestAppPathsAnswerOnlyTheAppsPage(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for _, path := range []string{PullPath + "?runs=x", PullSocketPath} {
+	for _, path := range []string{transport.PullPath + "?runs=x", transport.PullSocketPath} {
 		for _, c := range []struct {
 			host, origin string
 			want         int

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/streamscope/streamscope/app/transport"
 	brun "github.com/streamscope/streamscope/backend/run"
 
 	"github.com/streamscope/streamscope/backend/merge"
@@ -41,7 +42,7 @@ type RunService struct {
 	finished []string
 	files    runstore.Dir // the runs' files on disk
 	next     atomic.Int64
-	socket   pullSocket
+	socket   transport.Socket // the pull socket (runpull.go)
 }
 
 // recordBudget bounds the timeline part of a batch; the merge delta and
@@ -80,8 +81,8 @@ type liveRun struct {
 	replay bool
 
 	batcher *send.Batcher
-	seq     atomic.Int64 // emitted batches
-	out     *outbox      // batches on their way to the UI (runpull.go)
+	seq     atomic.Int64                // emitted batches
+	out     *transport.Outbox[RunBatch] // batches on their way to the UI (runpull.go)
 	// files are the run's events, body and record log on disk
 	// (RunService.Records, Body, RawSlice, Export, SaveRecording).
 	files *runstore.Run
@@ -220,9 +221,9 @@ func (s *RunService) newRun(plan *brun.Plan, replay bool) (*liveRun, error) {
 	}
 	grace := s.PullGrace
 	if grace == 0 {
-		grace = pullGrace
+		grace = transport.Grace
 	}
-	r.out = newOutbox(grace, func(b RunBatch) { s.app.emit(r.event, b) })
+	r.out = transport.NewOutbox(grace, func(b RunBatch) { s.app.emit(r.event, b) })
 	r.batcher = send.NewBatcher(o, r.flush)
 	s.mu.Lock()
 	if s.runs == nil {
@@ -254,7 +255,7 @@ func (s *RunService) finishedRun(r *liveRun) {
 
 // shutdown cancels every run and removes the run files.
 func (s *RunService) shutdown() {
-	s.stopPullSocket()
+	s.socket.Close()
 	s.mu.Lock()
 	runs := make([]*liveRun, 0, len(s.runs))
 	for _, r := range s.runs {
@@ -279,7 +280,7 @@ func (r *liveRun) emit(b RunBatch) {
 	if b.Records == nil {
 		b.Records = []TimelineRecord{}
 	}
-	r.out.deliver(b)
+	r.out.Deliver(b)
 }
 
 // flush is the Batcher's callback: the records plus what changed.

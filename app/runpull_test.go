@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscope/streamscope/app/transport"
 	"github.com/streamscope/streamscope/backend/merge"
 )
 
@@ -192,14 +193,14 @@ func TestPullMiddleware(t *testing.T) {
 	}
 	var all []RunBatch
 	waitFor(t, "the done batch over HTTP", func() bool {
-		code, body := get(PullPath + "?runs=" + st.RunID + ",nope")
+		code, body := get(transport.PullPath + "?runs=" + st.RunID + ",nope")
 		if code != 200 {
 			t.Fatalf("pull: %d %q", code, body)
 		}
 		return takeAnswer(t, []byte(body), st.RunID, &all)
 	})
 	checkSequence(t, all)
-	resp, err := http.Post(srv.URL+PullPath+"?runs="+st.RunID, "text/plain", nil)
+	resp, err := http.Post(srv.URL+transport.PullPath+"?runs="+st.RunID, "text/plain", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestPullMiddleware(t *testing.T) {
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Fatalf("POST: %d", resp.StatusCode)
 	}
-	if code, body := get(PullPath + "?runs=" + strings.Repeat("1,", maxPullRuns+1)); code != http.StatusBadRequest || !strings.Contains(body, "too many runs") {
+	if code, body := get(transport.PullPath + "?runs=" + strings.Repeat("1,", transport.MaxRuns+1)); code != http.StatusBadRequest || !strings.Contains(body, "too many runs") {
 		t.Fatalf("too many: %d %q", code, body)
 	}
 }
@@ -245,7 +246,7 @@ func TestPullDoesNotWaitForABusyRun(t *testing.T) {
 // batch is in.
 func takeAnswer(t *testing.T, answer []byte, runID string, all *[]RunBatch) bool {
 	t.Helper()
-	var res PullResponse
+	var res transport.Response[RunBatch]
 	if err := json.Unmarshal(answer, &res); err != nil {
 		t.Fatalf("answer %q: %v", answer, err)
 	}

@@ -122,7 +122,7 @@ export interface RunBatch {
   done?: RunDone
 }
 
-/** The answer to a pull (app/runpull.go; not a binding, so not in the generated models). */
+/** The answer to a pull (app/transport; not a binding, so not in the generated models). */
 export interface PullResponse {
   /** Each run's new batches in seq order; a run with nothing new is left out. */
   runs: Record<string, RunBatch[]>

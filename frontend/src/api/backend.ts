@@ -166,7 +166,7 @@ export const runs = {
 export const pullPath = '/_streamscope/pull'
 
 /**
- * The pull transport (app/runpull.go): the new batches of the given runs,
+ * The pull transport (app/transport): the new batches of the given runs,
  * asked for synchronously, so that a frame that pulls at its start shows
  * what it got in that same frame. Null when there is nothing to ask (no Go
  * side) or the app does not answer pulls; the batches then come pushed as
@@ -187,7 +187,7 @@ function pullRuns(runIds: string[]): PullResponse | null {
 /**
  * The same pull without waiting for it: resolves with the answer's text
  * once it is in, for parsePull (null as for pullRuns). It goes through the
- * pull socket (app/pullsocket.go) while there is one, otherwise to the
+ * pull socket (app/transport/socket.go) while there is one, otherwise to the
  * asset server. The main thread is free meanwhile; only the parse is left
  * to it.
  */

@@ -1,6 +1,6 @@
 // Runs store: one live or finished run per editor tab, fed by its batches.
 // While runs are live, every animation frame starts by pulling their new
-// batches from the Go side (api.pull, app/runpull.go) and applies them in
+// batches from the Go side (api.pull, app/transport) and applies them in
 // that frame (for a fast stream, frames take turns: one sends a pull, the
 // next applies its answer; see fastRecords); batches the Go side pushes
 // instead ("run:<id>" events: no pulls for a while, a hidden window) are

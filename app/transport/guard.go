@@ -1,4 +1,4 @@
-package app
+package transport
 
 import (
 	"log"
@@ -9,19 +9,9 @@ import (
 	"strings"
 )
 
-// The app's own paths on the asset server (PullPath, PullSocketPath) hand
-// out run data and the pull socket's token, so they answer only the app's
-// own page. In the window the page is wails://wails and its requests reach
-// the asset server through WebKit's URI scheme handler with Host "wails";
-// under `wails dev` the page is http://localhost:34115 and the asset server
-// is a real HTTP server that any program, or a web page in a browser,
-// can reach. A request whose Host is another name (a DNS rebinding page:
-// evil.example resolving to 127.0.0.1) or whose Origin is another site is
-// refused with 403, in every mode.
-
-// appHost tells whether a Host header names the app's page: the WebKit
+// AppHost tells whether a Host header names the app's page: the WebKit
 // scheme's host, or a loopback name (any port).
-func appHost(host string) bool {
+func AppHost(host string) bool {
 	if host == "" {
 		return false
 	}
@@ -37,9 +27,9 @@ func appHost(host string) bool {
 	return false
 }
 
-// appOrigin tells whether an Origin header is the app's page (or absent: a
+// AppOrigin tells whether an Origin header is the app's page (or absent: a
 // same-origin GET carries none).
-func appOrigin(origin string) bool {
+func AppOrigin(origin string) bool {
 	if origin == "" {
 		return true
 	}
@@ -49,18 +39,18 @@ func appOrigin(origin string) bool {
 	}
 	switch u.Scheme {
 	case "wails", "http", "https":
-		return appHost(u.Host)
+		return AppHost(u.Host)
 	}
 	return false
 }
 
-// fromAppPage refuses, with 403, a request that does not come from the
+// FromAppPage refuses, with 403, a request that does not come from the
 // app's page, and tells whether it did.
-func fromAppPage(w http.ResponseWriter, req *http.Request) bool {
+func FromAppPage(w http.ResponseWriter, req *http.Request) bool {
 	why := ""
-	if !appHost(req.Host) {
+	if !AppHost(req.Host) {
 		why = "Host " + quoteHeader(req.Host) + " is not the app's"
-	} else if o := req.Header.Get("Origin"); !appOrigin(o) {
+	} else if o := req.Header.Get("Origin"); !AppOrigin(o) {
 		why = "Origin " + quoteHeader(o) + " is not the app's"
 	}
 	if why == "" {
