@@ -326,13 +326,21 @@ func (r *liveRun) end(done RunDone) {
 	r.svc.finishedRun(r)
 }
 
-// lostWarnings words a result's lost data as warnings.
-func lostWarnings(lost []string) []string {
-	out := make([]string, len(lost))
-	for i, l := range lost {
-		out[i] = "data lost: " + l
+// smallDelta masks res's small fields in place (the choices' finish
+// reasons too) and returns a delta of them; the texts and tool calls are
+// the caller's. Lost data is worded as warnings: the UI shows why the
+// verdict is data_lost.
+func smallDelta(red *redact.Redactor, res *merge.Result) *MergeDelta {
+	brun.MaskSmall(red, res)
+	d := &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
+		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
+	if d.Warnings == nil {
+		d.Warnings = []string{}
 	}
-	return out
+	for _, l := range res.Lost {
+		d.Warnings = append(slices.Clip(d.Warnings), "data lost: "+l)
+	}
+	return d
 }
 
 // deltaLocked computes the merge change since the last call, with at most
@@ -343,15 +351,7 @@ func (r *liveRun) deltaLocked(budget int) (d *MergeDelta, more bool) {
 		return nil, false
 	}
 	sig := []any{res.Format, res.FinishReason, res.Usage, res.Error, res.Verdict, res.Complete, res.Events, res.Model, res.ID, len(res.Warnings)}
-	brun.MaskSmall(r.red, &res)
-	d = &MergeDelta{Format: res.Format, FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
-		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
-	if len(res.Lost) > 0 { // the UI shows why the verdict is data_lost
-		d.Warnings = append(slices.Clip(d.Warnings), lostWarnings(res.Lost)...)
-	}
-	if d.Warnings == nil {
-		d.Warnings = []string{}
-	}
+	d = smallDelta(r.red, &res)
 	changed := false
 	text := func(key, full string) *TextDelta {
 		td, left := r.texts.Delta(key, full, &budget, r.ended)

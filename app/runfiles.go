@@ -316,13 +316,9 @@ func (s *RunService) Snapshot(runID string) (RunBatch, error) {
 		t := r.texts.Shown(key)
 		return &TextDelta{Append: t, Reset: true, Total: len(t)}
 	}
-	brun.MaskSmall(r.red, &res)
-	d := &MergeDelta{Format: res.Format, Content: whole("content"), Reasoning: whole("reasoning"), Refusal: whole("refusal"),
-		ToolCalls: toolViews(r.red, res.ToolCalls), FinishReason: res.FinishReason, Usage: res.Usage, Error: res.Error,
-		Verdict: res.Verdict, Complete: res.Complete, Events: res.Events, Model: res.Model, ID: res.ID, Warnings: res.Warnings}
-	if d.Warnings == nil {
-		d.Warnings = []string{}
-	}
+	d := smallDelta(r.red, &res)
+	d.Content, d.Reasoning, d.Refusal = whole("content"), whole("reasoning"), whole("refusal")
+	d.ToolCalls = toolViews(r.red, res.ToolCalls)
 	for _, c := range res.Choices {
 		k := strconv.Itoa(c.Index)
 		d.Choices = append(d.Choices, ChoiceDelta{Index: c.Index, Content: whole("c" + k), Reasoning: whole("r" + k),

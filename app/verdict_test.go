@@ -89,6 +89,11 @@ func TestRunVerdict(t *testing.T) {
 		if tc.warning != "" && fmt.Sprint(warnings) != "["+tc.warning+"]" {
 			t.Errorf("%s: merge warnings %q, want [%s]", tc.name, warnings, tc.warning)
 		}
+		// a UI that reloads gets the same warnings from the snapshot
+		snap, err := a.Run.Snapshot(st.RunID)
+		if err != nil || fmt.Sprint(snap.Merge.Warnings) != fmt.Sprint(warnings) {
+			t.Errorf("%s: snapshot warnings %q, the batches' %q (%v)", tc.name, snap.Merge.Warnings, warnings, err)
+		}
 	}
 }
 
