@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
-	"github.com/streamscope/streamscope/backend/run"
 	"github.com/streamscope/streamscope/backend/script"
 	"github.com/streamscope/streamscope/backend/sse"
 )
@@ -44,9 +43,9 @@ func runMerge(env *Env, args []string) (int, error) {
 		NDJSON:  mf.NDJSON,
 	}
 	in := env.Stdin
-	var sess *run.Session
+	var sess *script.Session
 	if sc != nil {
-		sess = run.NewSession(sc.Program, nil, sc.Timeout)
+		sess = sc.Program.NewSession(nil, sc.Timeout)
 		in = io.TeeReader(in, sess) // the input is what pm.response.text() returns
 	}
 	log := &scriptLog{w: env.Stderr, s: sess}

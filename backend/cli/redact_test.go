@@ -16,7 +16,6 @@ import (
 	"github.com/streamscope/streamscope/backend/merge"
 	"github.com/streamscope/streamscope/backend/project"
 	"github.com/streamscope/streamscope/backend/redact"
-	"github.com/streamscope/streamscope/backend/run"
 	"github.com/streamscope/streamscope/backend/script"
 )
 
@@ -228,7 +227,7 @@ function onEnd(ctx) { pm.test(ctx.vars.get("k"), function () { pm.expect(ctx.var
 		t.Fatal(err)
 	}
 	var log strings.Builder
-	sess := run.NewSession(prog, map[string]string{"k": secret}, time.Second)
+	sess := prog.NewSession(map[string]string{"k": secret}, time.Second)
 	out := &scriptLog{w: &log, s: sess, red: redact.New(secret)}
 	sess.Start(200, http.Header{})
 	out.flush()

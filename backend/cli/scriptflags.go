@@ -67,7 +67,7 @@ func (f *ScriptFlags) Script() (*run.Script, error) {
 // escaped form). A nil session prints nothing.
 type scriptLog struct {
 	w      io.Writer
-	s      *run.Session
+	s      *script.Session
 	red    *redact.Redactor
 	logged int
 }

@@ -11,7 +11,7 @@
 //     secret value the run uses. Its errors say which step failed (Error,
 //     Stage), with the secrets masked. An ad-hoc request fills in a Plan
 //     by hand.
-//   - Run (Plan.Start): the merger and the script Session beside it. Send
+//   - Run (Plan.Start): the merger and the script session beside it. Send
 //     sends the request; every timeline record goes to the merger, the
 //     script and then the Observer, in order, on the sender's goroutine.
 //     The end of an event stream's body is judged by the merge
@@ -34,11 +34,10 @@
 //     through its own redact.Stream so that a secret arriving in pieces is
 //     masked whole.
 //
-// The script session (Session) runs the post-processor script for every
-// caller: its top-level code with the response whose body is read (a 429
-// or 503 answer that is retried does not count), onEvent per event with
-// the merge so far, its changes re-applied on every fresh merge result,
-// onEnd on the final one; pm.response.text() is the events' data until
-// the end, then the body. Its output can be read at any time without
-// waiting for a call in progress.
+// The script runs in a script.Session: its top-level code with the
+// response whose body is read (a 429 or 503 answer that is retried does
+// not count), onEvent per event with the merge so far, its changes
+// re-applied on every fresh merge result, onEnd on the final one;
+// pm.response.text() is the events' data until the end, then the body.
+// Run.Script gives the session, whose output can be read at any time.
 package run

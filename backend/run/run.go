@@ -73,7 +73,7 @@ type Outcome struct {
 // be called from any goroutine while it streams.
 type Run struct {
 	plan *Plan
-	sess *Session
+	sess *script.Session
 
 	mu    sync.Mutex
 	m     *merge.Merger
@@ -94,7 +94,7 @@ func (p *Plan) Start() (*Run, error) {
 	}
 	r := &Run{plan: p, m: m}
 	if s := p.Script; s != nil {
-		r.sess = NewSession(s.Program, s.Vars, s.Timeout)
+		r.sess = s.Program.NewSession(s.Vars, s.Timeout)
 	}
 	return r, nil
 }
@@ -104,7 +104,7 @@ func (r *Run) Plan() *Plan { return r.plan }
 
 // Script is the run's script session (nil without a script): its console
 // output and tests, as they come.
-func (r *Run) Script() *Session { return r.sess }
+func (r *Run) Script() *script.Session { return r.sess }
 
 // Current is the merge result now: so far, with the script's changes, or
 // the final one once the run ended.

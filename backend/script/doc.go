@@ -21,6 +21,20 @@
 // with format "script" the merger only counts events and the script alone
 // builds the result.
 //
+// A Session (Program.NewSession) is how every caller runs a script over a
+// stream (the CLI's merge, send and run, the app's runs, through
+// backend/run): Start with the response (the top-level code; only the
+// first call counts), Event for every event the merger took (onEvent on
+// the merge so far with the script's changes; a failure is returned once,
+// when it happens, and the stream goes on), Apply on every fresh merge
+// result, End on the final one (onEnd, then the run is closed).
+// pm.response.text() is the raw input written to the session (Write: the
+// merge command's stdin) or else the events' data, a line each, until End
+// gives the whole body; at most MaxResponseBody bytes are kept. The calls
+// are serialised; Apply, Logs, Tests and Err never wait for a call in
+// progress, so a UI reading the output is not held up by a script stuck
+// until its time limit.
+//
 // The sandbox:
 //   - no require, file system, network, process or timers: goja provides
 //     none and none are added; ArrayBuffer, DataView and the typed arrays

@@ -1,4 +1,4 @@
-package run
+package script
 
 import (
 	"net/http"
@@ -8,11 +8,10 @@ import (
 	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
-	"github.com/streamscope/streamscope/backend/script"
 )
 
-// MaxScriptBody caps the body kept for a script's pm.response.text().
-const MaxScriptBody = 16 << 20
+// MaxResponseBody caps the body kept for a script's pm.response.text().
+const MaxResponseBody = 16 << 20
 
 // Session runs one script over one stream beside the built-in merger, for
 // every caller (the CLI's merge, send and run, the app's runs): the
@@ -26,13 +25,13 @@ const MaxScriptBody = 16 << 20
 // a UI reading its output). All methods are safe for concurrent use and
 // no-ops on a nil Session.
 type Session struct {
-	prog    *script.Program
+	prog    *Program
 	timeout time.Duration
-	vars    script.MapVars
+	vars    MapVars
 
 	mu      sync.Mutex // serialises the script's calls
 	started bool
-	run     atomic.Pointer[script.Run]
+	run     atomic.Pointer[Run]
 
 	errMu    sync.Mutex
 	err      error // the first failure
@@ -43,14 +42,15 @@ type Session struct {
 	raw    bool // the body is the input written (Write), not the events' data
 }
 
-// NewSession prepares a run of prog; vars are the environment's variables
-// (nil: none), timeout the limit of one call (0: script.DefaultTimeout).
-func NewSession(prog *script.Program, vars map[string]string, timeout time.Duration) *Session {
-	v := script.MapVars{}
+// NewSession prepares a run of the program over one stream; vars are the
+// environment's variables (nil: none; what the script sets lasts for the
+// session only), timeout the limit of one call (0: DefaultTimeout).
+func (p *Program) NewSession(vars map[string]string, timeout time.Duration) *Session {
+	v := MapVars{}
 	for k, val := range vars {
 		v[k] = val
 	}
-	return &Session{prog: prog, timeout: timeout, vars: v}
+	return &Session{prog: p, timeout: timeout, vars: v}
 }
 
 // Start creates the script's run (a fresh runtime; its top-level code runs
@@ -73,9 +73,9 @@ func (s *Session) startLocked(status int, header http.Header) {
 	if header == nil {
 		header = http.Header{}
 	}
-	run, err := s.prog.NewRun(script.RunOptions{
+	run, err := s.prog.NewRun(RunOptions{
 		Timeout: s.timeout, Vars: s.vars,
-		Response: script.ResponseInfo{Code: status, Headers: header, Body: s.bodyText},
+		Response: ResponseInfo{Code: status, Headers: header, Body: s.bodyText},
 	})
 	if err != nil {
 		s.setErr(err)
@@ -91,7 +91,7 @@ func (s *Session) Write(p []byte) (int, error) {
 	s.bodyMu.Lock()
 	defer s.bodyMu.Unlock()
 	s.raw = true
-	if s.body.Len()+len(p) <= MaxScriptBody {
+	if s.body.Len()+len(p) <= MaxResponseBody {
 		s.body.Write(p)
 	}
 	return len(p), nil
@@ -108,12 +108,12 @@ func (s *Session) bodyText() string {
 // End, pm.response.text() is the events' data so far, a line each. Event
 // returns the script's failure once, when it happens (a caller may show it
 // in its timeline); the stream goes on either way.
-func (s *Session) Event(ev script.Event, snapshot func() merge.Result) error {
+func (s *Session) Event(ev Event, snapshot func() merge.Result) error {
 	if s == nil {
 		return nil
 	}
 	s.bodyMu.Lock()
-	if !s.raw && s.body.Len()+len(ev.Data)+1 <= MaxScriptBody {
+	if !s.raw && s.body.Len()+len(ev.Data)+1 <= MaxResponseBody {
 		s.body.WriteString(ev.Data)
 		s.body.WriteByte('\n')
 	}
@@ -164,7 +164,7 @@ func (s *Session) End(res *merge.Result, body []byte) error {
 	if len(body) > 0 {
 		s.bodyMu.Lock()
 		s.body.Reset()
-		s.body.Write(body[:min(len(body), MaxScriptBody)])
+		s.body.Write(body[:min(len(body), MaxResponseBody)])
 		s.bodyMu.Unlock()
 	}
 	s.mu.Lock()
@@ -179,7 +179,7 @@ func (s *Session) End(res *merge.Result, body []byte) error {
 }
 
 // Logs returns the script's console output so far.
-func (s *Session) Logs() []script.LogEntry {
+func (s *Session) Logs() []LogEntry {
 	if s == nil {
 		return nil
 	}
@@ -190,7 +190,7 @@ func (s *Session) Logs() []script.LogEntry {
 }
 
 // Tests returns the results of the script's pm.test calls so far.
-func (s *Session) Tests() []script.TestResult {
+func (s *Session) Tests() []TestResult {
 	if s == nil {
 		return nil
 	}

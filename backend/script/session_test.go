@@ -1,4 +1,4 @@
-package run
+package script
 
 import (
 	"net/http"
@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"github.com/streamscope/streamscope/backend/merge"
-	"github.com/streamscope/streamscope/backend/script"
 )
 
 func session(t *testing.T, src string, vars map[string]string, timeout time.Duration) *Session {
 	t.Helper()
-	prog, err := script.Compile("s.js", src)
+	prog, err := Compile("s.js", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewSession(prog, vars, timeout)
+	return prog.NewSession(vars, timeout)
 }
 
 func TestSession(t *testing.T) {
@@ -53,7 +52,7 @@ function ctx_get() { return pm.environment.get("v") }`, tests: "201 val"},
 			s.Start(500, nil) // the first counts
 			told := 0
 			for i := 1; i <= c.events; i++ {
-				if err := s.Event(script.Event{Seq: i, Type: "message", Data: "d" + string(rune('0'+i))}, base); err != nil {
+				if err := s.Event(Event{Seq: i, Type: "message", Data: "d" + string(rune('0'+i))}, base); err != nil {
 					told++
 				}
 			}
@@ -79,7 +78,7 @@ function ctx_get() { return pm.environment.get("v") }`, tests: "201 val"},
 	}
 	var nilSession *Session
 	nilSession.Start(200, nil)
-	if nilSession.Event(script.Event{}, base) != nil || nilSession.End(&merge.Result{}, nil) != nil || nilSession.Tests() != nil {
+	if nilSession.Event(Event{}, base) != nil || nilSession.End(&merge.Result{}, nil) != nil || nilSession.Tests() != nil {
 		t.Fatal("a nil session did something")
 	}
 }
@@ -93,7 +92,7 @@ func TestSessionOutputDoesNotWaitForACall(t *testing.T) {
 	inCall := make(chan struct{})
 	ended := make(chan error, 1)
 	go func() {
-		ended <- s.Event(script.Event{Seq: 1}, func() merge.Result { close(inCall); return merge.Result{} })
+		ended <- s.Event(Event{Seq: 1}, func() merge.Result { close(inCall); return merge.Result{} })
 	}()
 	<-inCall
 	res := merge.Result{Content: "x"}
