@@ -32,7 +32,7 @@ ensure_apt() {
 }
 
 ensure_go() {
-  command -v go >/dev/null 2>&1 || die "Go is not installed (expected /usr/local/go/bin/go, Go >= 1.24); install it from https://go.dev/dl and re-run"
+  command -v go >/dev/null 2>&1 || die "Go is not installed (expected /usr/local/go/bin/go, Go >= 1.26.8); install it from https://go.dev/dl and re-run"
 }
 
 ensure_node() {
