@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/streamscope/streamscope/backend/sse"
+	"github.com/streamscope/streamscope/backend/text"
 )
 
 func init() {
@@ -48,11 +49,11 @@ func runParse(env *Env, args []string) (int, error) {
 			return
 		}
 		line = append(line[:0], `{"type":`...)
-		line = appendJSONString(line, e.Type)
+		line = text.AppendJSONString(line, e.Type)
 		line = append(line, `,"data":`...)
-		line = appendJSONString(line, e.Data)
+		line = text.AppendJSONString(line, e.Data)
 		line = append(line, `,"id":`...)
-		line = appendJSONString(line, e.ID)
+		line = text.AppendJSONString(line, e.ID)
 		line = append(line, "}\n"...)
 		out.Write(line) // errors surface at Flush
 	}
@@ -89,7 +90,7 @@ func runParse(env *Env, args []string) (int, error) {
 	line = append(line[:0], `{"summary":{"events":`...)
 	line = strconv.AppendInt(line, int64(events), 10)
 	line = append(line, `,"last_event_id":`...)
-	line = appendJSONString(line, p.LastEventID())
+	line = text.AppendJSONString(line, p.LastEventID())
 	line = append(line, `,"retry":`...)
 	if ms, ok := p.Retry(); ok {
 		line = strconv.AppendInt(line, int64(ms), 10)
@@ -102,45 +103,4 @@ func runParse(env *Env, args []string) (int, error) {
 		return ExitUsage, fmt.Errorf("writing stdout: %w", err)
 	}
 	return ExitOK, nil
-}
-
-// jsonEscape marks the bytes a JSON string must escape.
-var jsonEscape = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-// appendJSONString appends s as a JSON string. Unlike encoding/json it does
-// not escape <, >, &, U+2028 and U+2029 (the output is not embedded in HTML
-// or JavaScript source). s must be valid UTF-8, which the parser guarantees
-// (it decodes its input, replacing ill-formed bytes with U+FFFD).
-func appendJSONString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !jsonEscape[c] {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/streamscope/streamscope/backend/text"
 )
 
 // Mark replaces every secret value (in any of its forms) in what is shown.
@@ -162,7 +164,7 @@ func (r *Redactor) json(doc []byte) ([]byte, bool) {
 				if out == nil {
 					out = make([]byte, 0, len(doc))
 				}
-				out = appendJSONString(append(out, doc[last:i]...), red)
+				out = text.AppendJSONString(append(out, doc[last:i]...), red)
 				last = j + 1
 			}
 		}
@@ -197,33 +199,4 @@ func Value[T any](r *Redactor, v T) T {
 		return zero
 	}
 	return out
-}
-
-// appendJSONString appends s as a JSON string, escaping only what JSON
-// requires (", \ and control characters).
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	return append(append(b, s[start:]...), '"')
 }
